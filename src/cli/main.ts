@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * `agora <command>`: the one entry point for running and operating Agora.
+ * Every command reads the same environment as the server, so it works on the same data.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../platform/config.js';
+import { DataDirBusyError } from '../platform/data-dir-lock.js';
+import { startCommand } from './start.js';
+import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate.js';
+
+const HELP = `Usage: agora <command> [options]
+
+Commands:
+  start                         serve the API (all modules in one process)
+  migrate                       apply pending database migrations and exit
+  admin create --email E --password P [--name N]
+                                create an admin account (or promote and re-key an existing one)
+  keys rotate                   make a new access-token signing key active; old tokens stay valid
+
+Configuration comes from the environment (and .env); see .env.example.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 1;
+  }
+  const config = loadConfig();
+  switch (`${command}${sub ? ` ${sub}` : ''}`) {
+    case 'start':
+      return startCommand(config);
+    case 'migrate':
+      return migrateCommand(config);
+    case 'admin create':
+      if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
+      return adminCreateCommand(config, { email: values.email, password: values.password, name: values.name });
+    case 'keys rotate':
+      return keysRotateCommand(config);
+    default:
+      throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`agora: ${(err as Error).message}\n\n${HELP}`);
+      process.exitCode = 2;
+    } else if (err instanceof DataDirBusyError) {
+      process.stderr.write(`agora: ${err.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`agora: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

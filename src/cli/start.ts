@@ -1,0 +1,38 @@
+import { createAgora } from '../app.js';
+import { describeBackends, type Config } from '../platform/config.js';
+
+/** Serves until SIGINT/SIGTERM, then finishes in-flight requests and closes connections. Returns -1: keep running. */
+export async function startCommand(config: Config): Promise<number> {
+  const startedAt = performance.now();
+  const agora = await createAgora(config);
+  const { app, rt } = agora;
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  rt.log.info(
+    { address, backends: describeBackends(config), startupMs: Math.round(performance.now() - startedAt) },
+    `Agora is serving on http://localhost:${config.PORT}`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    rt.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      rt.log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.AGORA_SHUTDOWN_TIMEOUT_MS);
+    force.unref();
+    agora.close().then(
+      () => {
+        rt.log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        rt.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return -1;
+}

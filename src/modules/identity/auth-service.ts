@@ -1,0 +1,167 @@
+import type { Ctx } from '../../platform/context.js';
+import type { Cache } from '../../platform/cache.js';
+import { ValidationError } from '../../platform/errors.js';
+import { publishEvents } from '../../platform/events/outbox.js';
+import type { Role } from '../../platform/http/auth.js';
+import {
+  AccountDisabledError,
+  BadCredentialsError,
+  EmailTakenError,
+  InvalidRefreshTokenError,
+  LoginThrottledError,
+} from './errors.js';
+import { IDENTITY_SOURCE } from './events.js';
+import { passwordProblems, type PasswordHasher } from './passwords.js';
+import { presentUser } from './presenters.js';
+import * as repo from './repository.js';
+import type { User } from './schemas.js';
+import { newRefreshToken, hashRefreshToken, type TokenService } from './tokens.js';
+import type { UserRow } from './tables.js';
+
+export interface AuthDeps {
+  tokens: TokenService;
+  hasher: PasswordHasher;
+  cache: Cache;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  loginMaxFailures: number;
+  loginLockSeconds: number;
+}
+
+export interface AuthResult {
+  user: User;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * Creates an account and its first session. Admins are never created here.
+ * @throws ValidationError for a weak password; EmailTakenError when the email is registered.
+ */
+export async function register(
+  ctx: Ctx,
+  deps: AuthDeps,
+  input: { email: string; password: string; name: string; role: Role },
+): Promise<AuthResult> {
+  const email = normalizeEmail(input.email);
+  const problems = passwordProblems(input.password, email);
+  if (problems.length) throw new ValidationError(problems, 'The password is too weak');
+  const passwordHash = await deps.hasher.hash(input.password);
+  const name = input.name.trim();
+  if (!name) throw new ValidationError([{ path: '/body/name', message: 'must not be blank' }]);
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await repo.insertUser(trx, { email, passwordHash, name, role: input.role });
+    if (!user) throw new EmailTakenError();
+    await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
+      { type: 'user.registered', subject: user.id, data: { userId: user.id, email, name, role: user.role } },
+    ]);
+    return startSession(trx, deps, user);
+  });
+}
+
+/**
+ * Signs in with email and password. Failures are counted per account; past the limit the account
+ * is locked for a while whatever the password. Per-IP limits sit on the route.
+ * @throws BadCredentialsError (same for unknown email and wrong password), LoginThrottledError, AccountDisabledError
+ */
+export async function login(ctx: Ctx, deps: AuthDeps, input: { email: string; password: string }): Promise<AuthResult> {
+  const email = normalizeEmail(input.email);
+  const failKey = `login:fail:${email}`;
+  const failures = (await deps.cache.get<number>(failKey)) ?? 0;
+  if (failures >= deps.loginMaxFailures) {
+    throw new LoginThrottledError(Math.max(1, await deps.cache.ttl(failKey)));
+  }
+  const user = await repo.findUserByEmail(ctx.db, email);
+  const ok = user
+    ? await deps.hasher.verify(user.password_hash, input.password)
+    : await deps.hasher.verifyNothing(input.password);
+  if (!user || !ok) {
+    await deps.cache.incr(failKey, deps.loginLockSeconds);
+    ctx.log.info({ event: 'login_failed' }, 'sign-in failed');
+    throw new BadCredentialsError();
+  }
+  if (user.disabled_at) throw new AccountDisabledError();
+  if (failures > 0) await deps.cache.del(failKey);
+  return ctx.db.transaction().execute((trx) => startSession(trx, deps, user));
+}
+
+/**
+ * Rotates a refresh token: the presented one is spent and a new pair is issued in the same session.
+ * Presenting a token that was already spent revokes its whole session (family): somebody holds a
+ * stolen copy.
+ * @throws InvalidRefreshTokenError
+ */
+export async function refresh(ctx: Ctx, deps: AuthDeps, refreshToken: string): Promise<AuthResult> {
+  const hash = hashRefreshToken(refreshToken);
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const spent = await repo.spendRefreshToken(trx, hash);
+    if (!spent.ok) {
+      if (spent.reusedSessionId) await repo.revokeSession(trx, spent.reusedSessionId, 'refresh_token_reuse');
+      return { ok: false as const, error: new InvalidRefreshTokenError(Boolean(spent.reusedSessionId)) };
+    }
+    const user = await repo.findUserById(trx, spent.userId);
+    if (!user || user.disabled_at) return { ok: false as const, error: new InvalidRefreshTokenError() };
+    const next = newRefreshToken();
+    await repo.insertRefreshToken(trx, {
+      hash: next.hash,
+      sessionId: spent.sessionId,
+      userId: user.id,
+      ttlSeconds: deps.refreshTtlSeconds,
+    });
+    return { ok: true as const, user, sessionId: spent.sessionId, refreshToken: next.token };
+  });
+  if (!outcome.ok) {
+    ctx.log.warn({ event: 'refresh_rejected' }, outcome.error.message);
+    throw outcome.error;
+  }
+  return {
+    user: presentUser(outcome.user),
+    accessToken: await deps.tokens.sign(outcome.user, outcome.sessionId),
+    refreshToken: outcome.refreshToken,
+    expiresIn: deps.accessTtlSeconds,
+  };
+}
+
+/** Ends a session: its refresh tokens stop working. Access tokens lapse at their (short) expiry. */
+export async function logout(ctx: Ctx, sessionId: string): Promise<void> {
+  await repo.revokeSession(ctx.db, sessionId, 'logout');
+}
+
+/** Creates an admin account, or promotes and re-keys an existing one (CLI and configuration). */
+export async function ensureAdmin(
+  ctx: Ctx,
+  deps: Pick<AuthDeps, 'hasher'>,
+  input: { email: string; password: string; name?: string },
+): Promise<{ user: User; created: boolean }> {
+  const email = normalizeEmail(input.email);
+  const problems = passwordProblems(input.password, email, '--password');
+  if (problems.length) throw new ValidationError(problems, `The password is too weak: ${problems.map((p) => p.message).join(', ')}`);
+  const passwordHash = await deps.hasher.hash(input.password);
+  return ctx.db.transaction().execute(async (trx) => {
+    const created = await repo.insertUser(trx, { email, passwordHash, name: input.name ?? 'Administrator', role: 'admin' });
+    if (created) {
+      await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
+        { type: 'user.registered', subject: created.id, data: { userId: created.id, email, name: created.name, role: 'admin' } },
+      ]);
+      return { user: presentUser(created), created: true };
+    }
+    const existing = await repo.findUserByEmail(trx, email);
+    const updated = await repo.updateUser(trx, existing!.id, { role: 'admin', password_hash: passwordHash, disabled_at: null });
+    return { user: presentUser(updated!), created: false };
+  });
+}
+
+async function startSession(trx: Parameters<typeof repo.insertSession>[0], deps: AuthDeps, user: UserRow): Promise<AuthResult> {
+  const sessionId = await repo.insertSession(trx, user.id);
+  const token = newRefreshToken();
+  await repo.insertRefreshToken(trx, { hash: token.hash, sessionId, userId: user.id, ttlSeconds: deps.refreshTtlSeconds });
+  return {
+    user: presentUser(user),
+    accessToken: await deps.tokens.sign(user, sessionId),
+    refreshToken: token.token,
+    expiresIn: deps.accessTtlSeconds,
+  };
+}

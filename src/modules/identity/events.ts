@@ -1,0 +1,9 @@
+import type { Role } from '../../platform/http/auth.js';
+
+/** Events the identity module publishes (CloudEvents `type` → `data`). */
+export interface IdentityEvents {
+  'user.registered': { userId: string; email: string; name: string; role: Role };
+  'user.updated': { userId: string; role: Role; disabled: boolean };
+}
+
+export const IDENTITY_SOURCE = '/agora/identity';

@@ -1,0 +1,48 @@
+/**
+ * Identity: accounts, sessions, access tokens, profiles and address books.
+ * The door other modules use: the token verifier (through the platform's auth guard) and events.
+ */
+import type { Runtime } from '../../platform/runtime.js';
+import type { AuthGuard } from '../../platform/http/auth.js';
+import { ensureAdmin, type AuthDeps } from './auth-service.js';
+import { PasswordHasher } from './passwords.js';
+import { identityRoutes } from './routes.js';
+import { TokenService, rotateSigningKey } from './tokens.js';
+
+export { identityMigrations } from './migrations/index.js';
+export type { IdentityEvents } from './events.js';
+export { ensureAdmin, rotateSigningKey };
+
+export interface IdentityModule {
+  tokens: TokenService;
+  authDeps: AuthDeps;
+  routes(guard: AuthGuard): ReturnType<typeof identityRoutes>;
+}
+
+export async function createIdentityModule(rt: Runtime): Promise<IdentityModule> {
+  const { config } = rt;
+  const tokens = await TokenService.create(rt.database.db, {
+    issuer: config.AGORA_PUBLIC_URL,
+    accessTtlSeconds: config.AGORA_ACCESS_TOKEN_TTL,
+    configuredPrivateKeyPem: config.AGORA_JWT_PRIVATE_KEY,
+  });
+  const authDeps: AuthDeps = {
+    tokens,
+    hasher: createPasswordHasher(rt),
+    cache: rt.cache,
+    accessTtlSeconds: config.AGORA_ACCESS_TOKEN_TTL,
+    refreshTtlSeconds: config.AGORA_REFRESH_TOKEN_TTL,
+    loginMaxFailures: config.AGORA_LOGIN_MAX_FAILURES,
+    loginLockSeconds: config.AGORA_LOGIN_LOCK_SECONDS,
+  };
+  return {
+    tokens,
+    authDeps,
+    routes: (guard) =>
+      identityRoutes({ db: rt.database.db, guard, auth: authDeps, tokens, authRateLimit: config.AGORA_RATE_LIMIT_AUTH_MAX }),
+  };
+}
+
+export function createPasswordHasher(rt: Pick<Runtime, 'config'>): PasswordHasher {
+  return new PasswordHasher({ memoryKib: rt.config.AGORA_ARGON2_MEMORY_KIB, timeCost: rt.config.AGORA_ARGON2_TIME_COST });
+}

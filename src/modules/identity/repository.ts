@@ -1,0 +1,203 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { Role } from '../../platform/http/auth.js';
+import type { AddressRow, IdentityTables, UserRow } from './tables.js';
+
+type Db = Kysely<IdentityTables>;
+const t = (db: AnyDb): Db => scoped<IdentityTables>(db);
+
+const USER_COLUMNS = ['id', 'email', 'password_hash', 'name', 'role', 'disabled_at', 'created_at', 'updated_at'] as const;
+const ADDRESS_COLUMNS = [
+  'id', 'user_id', 'name', 'line1', 'line2', 'city', 'region', 'postal_code', 'country', 'phone', 'is_default',
+  'created_at', 'updated_at',
+] as const;
+
+export async function insertUser(
+  db: AnyDb,
+  user: { email: string; passwordHash: string; name: string; role: Role },
+): Promise<UserRow | undefined> {
+  return t(db)
+    .insertInto('identity.users')
+    .values({ id: uuidv7(), email: user.email, password_hash: user.passwordHash, name: user.name, role: user.role })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
+}
+
+export function findUserByEmail(db: AnyDb, email: string): Promise<UserRow | undefined> {
+  return t(db).selectFrom('identity.users').select(USER_COLUMNS).where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserById(db: AnyDb, id: string): Promise<UserRow | undefined> {
+  return t(db).selectFrom('identity.users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+export function updateUser(
+  db: AnyDb,
+  id: string,
+  patch: Partial<{ name: string; password_hash: string; role: Role; disabled_at: Date | null }>,
+): Promise<UserRow | undefined> {
+  return t(db)
+    .updateTable('identity.users')
+    .set({ ...patch, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
+}
+
+export function listUsers(
+  db: AnyDb,
+  q: { limit: number; afterId?: string; role?: Role; emailPrefix?: string },
+): Promise<UserRow[]> {
+  let query = t(db).selectFrom('identity.users').select(USER_COLUMNS).orderBy('id', 'desc').limit(q.limit + 1);
+  if (q.afterId) query = query.where('id', '<', q.afterId);
+  if (q.role) query = query.where('role', '=', q.role);
+  if (q.emailPrefix) query = query.where('email', 'like', `${q.emailPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+  return query.execute();
+}
+
+// Sessions and refresh tokens -----------------------------------------------------------------
+
+export async function insertSession(trx: Transaction<unknown>, userId: string): Promise<string> {
+  const id = uuidv7();
+  await t(trx as AnyDb).insertInto('identity.sessions').values({ id, user_id: userId }).execute();
+  return id;
+}
+
+export async function insertRefreshToken(
+  trx: Transaction<unknown>,
+  row: { hash: string; sessionId: string; userId: string; ttlSeconds: number },
+): Promise<void> {
+  await t(trx as AnyDb)
+    .insertInto('identity.refresh_tokens')
+    .values({
+      token_hash: row.hash,
+      session_id: row.sessionId,
+      user_id: row.userId,
+      expires_at: sql<Date>`now() + make_interval(secs => ${row.ttlSeconds})`,
+    })
+    .execute();
+}
+
+/**
+ * Spends a refresh token: one conditional update, so two concurrent refreshes with the same token
+ * cannot both succeed. Returns its session when it was live, its session's use state otherwise.
+ */
+export async function spendRefreshToken(
+  trx: Transaction<unknown>,
+  hash: string,
+): Promise<{ ok: true; sessionId: string; userId: string } | { ok: false; reusedSessionId?: string }> {
+  const db = t(trx as AnyDb);
+  const spent = await db
+    .updateTable('identity.refresh_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('token_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('session_id', 'in', (eb) =>
+      eb.selectFrom('identity.sessions').select('id').where('revoked_at', 'is', null),
+    )
+    .returning(['session_id', 'user_id'])
+    .executeTakeFirst();
+  if (spent) return { ok: true, sessionId: spent.session_id, userId: spent.user_id };
+  const known = await db
+    .selectFrom('identity.refresh_tokens')
+    .select(['session_id', 'used_at'])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
+  return known?.used_at ? { ok: false, reusedSessionId: known.session_id } : { ok: false };
+}
+
+export async function revokeSession(db: AnyDb, sessionId: string, reason: string): Promise<void> {
+  await t(db)
+    .updateTable('identity.sessions')
+    .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+export async function revokeUserSessions(db: AnyDb, userId: string, reason: string): Promise<void> {
+  await t(db)
+    .updateTable('identity.sessions')
+    .set({ revoked_at: sql<Date>`now()`, revoke_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+// Addresses -----------------------------------------------------------------------------------
+
+export type AddressValues = {
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postal_code: string;
+  country: string;
+  phone: string | null;
+  is_default: boolean;
+};
+
+export function listAddresses(db: AnyDb, userId: string, limit: number, afterId?: string): Promise<AddressRow[]> {
+  let q = t(db)
+    .selectFrom('identity.addresses')
+    .select(ADDRESS_COLUMNS)
+    .where('user_id', '=', userId)
+    .orderBy('id')
+    .limit(limit + 1);
+  if (afterId) q = q.where('id', '>', afterId);
+  return q.execute();
+}
+
+export async function countAddresses(db: AnyDb, userId: string): Promise<number> {
+  const row = await t(db)
+    .selectFrom('identity.addresses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function clearDefaultAddress(trx: Transaction<unknown>, userId: string): Promise<void> {
+  await t(trx as AnyDb)
+    .updateTable('identity.addresses')
+    .set({ is_default: false })
+    .where('user_id', '=', userId)
+    .where('is_default', '=', true)
+    .execute();
+}
+
+export function insertAddress(trx: Transaction<unknown>, userId: string, values: AddressValues): Promise<AddressRow> {
+  return t(trx as AnyDb)
+    .insertInto('identity.addresses')
+    .values({ id: uuidv7(), user_id: userId, ...values })
+    .returning(ADDRESS_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export function updateAddress(
+  trx: Transaction<unknown>,
+  userId: string,
+  id: string,
+  values: Partial<AddressValues>,
+): Promise<AddressRow | undefined> {
+  return t(trx as AnyDb)
+    .updateTable('identity.addresses')
+    .set({ ...values, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .returning(ADDRESS_COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function deleteAddress(db: AnyDb, userId: string, id: string): Promise<boolean> {
+  const res = await t(db)
+    .deleteFrom('identity.addresses')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}

@@ -1,0 +1,200 @@
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  type JWK,
+  type JWTHeaderParameters,
+  type CryptoKey,
+} from 'jose';
+import { createPrivateKey, createPublicKey, createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import { UnauthorizedError } from '../../platform/errors.js';
+import { ROLES, type Actor, type Role, type TokenVerifier } from '../../platform/http/auth.js';
+import type { IdentityTables } from './tables.js';
+
+const ALG = 'EdDSA';
+const AUDIENCE = 'agora';
+/** How often a process looks for a rotated signing key. */
+const ACTIVE_KEY_REFRESH_MS = 60_000;
+/** Unknown `kid`s trigger a reload of the key set at most this often (a forged kid cannot hammer the db). */
+const UNKNOWN_KID_RELOAD_MS = 5_000;
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey | Uint8Array;
+}
+
+export interface TokenServiceOptions {
+  issuer: string;
+  accessTtlSeconds: number;
+  /** PKCS#8 PEM of an Ed25519 key from configuration; otherwise keys live in identity.signing_keys. */
+  configuredPrivateKeyPem?: string;
+}
+
+/**
+ * Signs and verifies access tokens (EdDSA JWTs with a `kid`). Keys come from configuration or are
+ * generated once and stored, so every process and restart uses the same ones. Rotation adds a new
+ * signing key and keeps the old one in the JWKS until the tokens it signed have expired.
+ */
+export class TokenService implements TokenVerifier {
+  private signing!: SigningKey;
+  private signingLoadedAt = 0;
+  private verifyKeys = new Map<string, CryptoKey | Uint8Array>();
+  private publicJwks: JWK[] = [];
+  private lastReload = 0;
+  private readonly configured?: { kid: string; privateKey: CryptoKey | Uint8Array; publicJwk: JWK };
+
+  private constructor(
+    private readonly db: AnyDb,
+    private readonly options: TokenServiceOptions,
+    configured?: { kid: string; privateKey: CryptoKey | Uint8Array; publicJwk: JWK },
+  ) {
+    this.configured = configured;
+  }
+
+  static async create(db: AnyDb, options: TokenServiceOptions): Promise<TokenService> {
+    let configured: { kid: string; privateKey: CryptoKey | Uint8Array; publicJwk: JWK } | undefined;
+    if (options.configuredPrivateKeyPem) {
+      const keyObject = createPrivateKey(options.configuredPrivateKeyPem);
+      if (keyObject.asymmetricKeyType !== 'ed25519') throw new Error('AGORA_JWT_PRIVATE_KEY must be an Ed25519 key');
+      const publicJwk = createPublicKey(keyObject).export({ format: 'jwk' }) as JWK;
+      const kid = await calculateJwkThumbprint(publicJwk);
+      configured = { kid, privateKey: keyObject as unknown as CryptoKey, publicJwk: { ...publicJwk, kid, alg: ALG, use: 'sig' } };
+    }
+    const service = new TokenService(db, options, configured);
+    if (!configured) await ensureStoredKey(db);
+    await service.reload();
+    return service;
+  }
+
+  /** Issues a short-lived access token for a user's session. */
+  async sign(user: { id: string; role: Role }, sessionId: string): Promise<string> {
+    if (!this.configured && Date.now() - this.signingLoadedAt > ACTIVE_KEY_REFRESH_MS) await this.reload();
+    return new SignJWT({ role: user.role, sid: sessionId })
+      .setProtectedHeader({ alg: ALG, kid: this.signing.kid, typ: 'at+jwt' })
+      .setSubject(user.id)
+      .setIssuer(this.options.issuer)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.accessTtlSeconds}s`)
+      .sign(this.signing.privateKey);
+  }
+
+  async verifyAccessToken(token: string): Promise<Actor> {
+    try {
+      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
+        issuer: this.options.issuer,
+        audience: AUDIENCE,
+        algorithms: [ALG],
+        typ: 'at+jwt',
+      });
+      const role = payload.role as Role;
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role)) {
+        throw new UnauthorizedError('The access token is malformed');
+      }
+      return { userId: payload.sub, role, sessionId: payload.sid };
+    } catch (err) {
+      if (err instanceof UnauthorizedError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('The access token has expired');
+      throw new UnauthorizedError('The access token is not valid');
+    }
+  }
+
+  /** The public keys that verify access tokens (GET /.well-known/jwks.json). */
+  jwks(): { keys: JWK[] } {
+    return { keys: this.publicJwks };
+  }
+
+  private async keyFor(header: JWTHeaderParameters): Promise<CryptoKey | Uint8Array> {
+    const kid = header.kid ?? '';
+    let key = this.verifyKeys.get(kid);
+    if (!key && Date.now() - this.lastReload > UNKNOWN_KID_RELOAD_MS) {
+      await this.reload();
+      key = this.verifyKeys.get(kid);
+    }
+    if (!key) throw new UnauthorizedError('The access token was signed by an unknown key');
+    return key;
+  }
+
+  /** Loads the active signing key and every key still valid for verification. */
+  async reload(): Promise<void> {
+    this.lastReload = Date.now();
+    const rows = await scoped<IdentityTables>(this.db)
+      .selectFrom('identity.signing_keys')
+      .select(['kid', 'public_jwk', 'private_jwk', 'retired_at', 'created_at'])
+      .where((eb) =>
+        eb.or([
+          eb('retired_at', 'is', null),
+          eb('retired_at', '>', sql<Date>`now() - make_interval(secs => ${this.options.accessTtlSeconds + 60})`),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .execute();
+    const verifyKeys = new Map<string, CryptoKey | Uint8Array>();
+    const jwks: JWK[] = [];
+    for (const row of rows) {
+      const pub = row.public_jwk as JWK;
+      verifyKeys.set(row.kid, await importJWK(pub, ALG));
+      jwks.push({ ...pub, kid: row.kid, alg: ALG, use: 'sig' });
+    }
+    if (this.configured) {
+      verifyKeys.set(this.configured.kid, await importJWK(this.configured.publicJwk, ALG));
+      jwks.unshift(this.configured.publicJwk);
+      this.signing = { kid: this.configured.kid, privateKey: this.configured.privateKey };
+    } else {
+      const active = rows.find((r) => r.retired_at === null);
+      if (!active) throw new Error('identity.signing_keys has no active key');
+      this.signing = { kid: active.kid, privateKey: await importJWK(active.private_jwk as JWK, ALG) };
+    }
+    this.verifyKeys = verifyKeys;
+    this.publicJwks = jwks;
+    this.signingLoadedAt = Date.now();
+  }
+}
+
+async function newKeyRow() {
+  const { publicKey, privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { kid, alg: ALG, public_jwk: JSON.stringify(publicJwk), private_jwk: JSON.stringify(await exportJWK(privateKey)) };
+}
+
+/** Creates the first signing key unless one exists; an advisory lock keeps two starting processes apart. */
+async function ensureStoredKey(db: AnyDb): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('identity.signing_keys'))`.execute(trx);
+    const t = scoped<IdentityTables>(trx);
+    const active = await t.selectFrom('identity.signing_keys').select('kid').where('retired_at', 'is', null).executeTakeFirst();
+    if (!active) await t.insertInto('identity.signing_keys').values(await newKeyRow()).execute();
+  });
+}
+
+/**
+ * Makes a new signing key active and retires the current one. Retired keys keep verifying the
+ * tokens they signed until those expire, so nobody is logged out. Returns the new key id.
+ */
+export async function rotateSigningKey(db: AnyDb): Promise<string> {
+  const row = await newKeyRow();
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('identity.signing_keys'))`.execute(trx);
+    const t = scoped<IdentityTables>(trx);
+    await t.updateTable('identity.signing_keys').set({ retired_at: sql<Date>`now()` }).where('retired_at', 'is', null).execute();
+    await t.insertInto('identity.signing_keys').values(row).execute();
+  });
+  return row.kid;
+}
+
+/** Refresh tokens are random and opaque; only their SHA-256 is stored. */
+export function newRefreshToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashRefreshToken(token) };
+}
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

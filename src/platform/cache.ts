@@ -1,0 +1,109 @@
+import { LRUCache } from 'lru-cache';
+import type { Redis } from 'ioredis';
+
+/**
+ * Cache-aside store and small counters. Redis when configured (shared by every process),
+ * an in-process LRU otherwise. Values are JSON.
+ */
+export interface Cache {
+  readonly kind: 'redis' | 'memory';
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  /** Increments a counter that expires `ttlSeconds` after its first increment; returns the new value. */
+  incr(key: string, ttlSeconds: number): Promise<number>;
+  /** Seconds until `key` expires, or 0 when it does not exist. */
+  ttl(key: string): Promise<number>;
+  /**
+   * Reads `key`, or loads it once however many callers miss at the same time in this process
+   * (single flight), stores it and returns it.
+   */
+  wrap<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T>;
+}
+
+abstract class BaseCache {
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  abstract get<T>(key: string): Promise<T | undefined>;
+  abstract set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+
+  async wrap<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const hit = await this.get<T>(key);
+    if (hit !== undefined) return hit;
+    const pending = this.inflight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const p = (async () => {
+      try {
+        const value = await load();
+        await this.set(key, value, ttlSeconds);
+        return value;
+      } finally {
+        this.inflight.delete(key);
+      }
+    })();
+    this.inflight.set(key, p);
+    return p;
+  }
+}
+
+export class MemoryCache extends BaseCache implements Cache {
+  readonly kind = 'memory' as const;
+  private readonly lru: LRUCache<string, { v: unknown }>;
+
+  constructor(max = 10_000) {
+    super();
+    this.lru = new LRUCache({ max, ttlAutopurge: false });
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.lru.get(key)?.v as T | undefined;
+  }
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.lru.set(key, { v: value }, { ttl: ttlSeconds * 1000 });
+  }
+  async del(...keys: string[]): Promise<void> {
+    for (const k of keys) this.lru.delete(k);
+  }
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const entry = this.lru.get(key);
+    if (entry) {
+      const next = (entry.v as number) + 1;
+      this.lru.set(key, { v: next }, { ttl: this.lru.getRemainingTTL(key), noUpdateTTL: true });
+      return next;
+    }
+    this.lru.set(key, { v: 1 }, { ttl: ttlSeconds * 1000 });
+    return 1;
+  }
+  async ttl(key: string): Promise<number> {
+    const ms = this.lru.getRemainingTTL(key);
+    return ms > 0 && Number.isFinite(ms) ? Math.ceil(ms / 1000) : 0;
+  }
+}
+
+export class RedisCache extends BaseCache implements Cache {
+  readonly kind = 'redis' as const;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'agora:',
+  ) {
+    super();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const raw = await this.redis.get(this.prefix + key);
+    return raw === null ? undefined : (JSON.parse(raw) as T);
+  }
+  async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    await this.redis.set(this.prefix + key, JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  }
+  async del(...keys: string[]): Promise<void> {
+    if (keys.length) await this.redis.del(...keys.map((k) => this.prefix + k));
+  }
+  async incr(key: string, ttlSeconds: number): Promise<number> {
+    const k = this.prefix + key;
+    const [[, n]] = (await this.redis.multi().incr(k).expire(k, ttlSeconds, 'NX').exec()) as [[null, number]];
+    return n;
+  }
+  async ttl(key: string): Promise<number> {
+    return Math.max(0, await this.redis.ttl(this.prefix + key));
+  }
+}

@@ -1,0 +1,76 @@
+import { envSchema } from 'env-schema';
+import { Type, type Static } from 'typebox';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const Bool = (def: boolean) => Type.Boolean({ default: def });
+const Int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  Type.Integer({ default: def, minimum: min, maximum: max });
+
+/**
+ * Every setting Agora reads, from the environment. `.env.example` lists them with their meaning.
+ * A wrong value stops the process with a message naming the variable (env-schema + ajv).
+ */
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  PORT: Int(3000, 0, 65535),
+  HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_MAX: Int(10, 1, 200),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  AMQP_URL: Type.Optional(Type.String({ pattern: '^amqps?://' })),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  AGORA_DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+  AGORA_PUBLIC_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),
+  AGORA_SEED_DEMO: Bool(true),
+  AGORA_ADMIN_EMAIL: Type.Optional(Type.String({ minLength: 3 })),
+  AGORA_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  AGORA_JWT_PRIVATE_KEY: Type.Optional(Type.String({ pattern: 'BEGIN PRIVATE KEY' })),
+  AGORA_ACCESS_TOKEN_TTL: Int(900, 30, 86_400),
+  AGORA_REFRESH_TOKEN_TTL: Int(30 * 86_400, 60, 365 * 86_400),
+  AGORA_CORS_ORIGINS: Type.String({ default: '*' }),
+  AGORA_TRUST_PROXY: Bool(false),
+  AGORA_BODY_LIMIT: Int(1_048_576, 1024, 100 * 1_048_576),
+  AGORA_RATE_LIMIT: Bool(true),
+  AGORA_RATE_LIMIT_BROWSE_MAX: Int(3000, 1),
+  AGORA_RATE_LIMIT_AUTH_MAX: Int(20, 1),
+  AGORA_LOGIN_MAX_FAILURES: Int(5, 1, 1000),
+  AGORA_LOGIN_LOCK_SECONDS: Int(900, 1),
+  AGORA_MAX_EVENT_LOOP_DELAY_MS: Int(1000, 0),
+  AGORA_SHUTDOWN_TIMEOUT_MS: Int(10_000, 0),
+  AGORA_ARGON2_MEMORY_KIB: Int(19_456, 1024, 1_048_576),
+  AGORA_ARGON2_TIME_COST: Int(2, 1, 10),
+});
+
+export type Config = Static<typeof ConfigSchema> & {
+  /** Absolute path of AGORA_DATA_DIR. */
+  dataDir: string;
+};
+
+/** Reads `.env` (when present) and the environment, validates, and returns the typed configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?: boolean } = {}): Config {
+  if (opts.dotenv !== false && env === process.env && existsSync('.env')) process.loadEnvFile('.env');
+  // Empty strings mean "not set", so `DATABASE_URL=` in a .env selects the embedded default.
+  const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data, dotenv: false });
+  if (parsed.AGORA_ADMIN_EMAIL && !parsed.AGORA_ADMIN_PASSWORD) {
+    throw new Error('AGORA_ADMIN_PASSWORD must be set when AGORA_ADMIN_EMAIL is set');
+  }
+  return { ...parsed, dataDir: path.resolve(parsed.AGORA_DATA_DIR) };
+}
+
+/** Which backing service each part uses: a server when its URL is set, the embedded default otherwise. */
+export function describeBackends(config: Config) {
+  return {
+    database: config.DATABASE_URL ? 'postgres' : 'pglite',
+    cache: config.REDIS_URL ? 'redis' : 'memory',
+    events: config.AMQP_URL ? 'rabbitmq' : 'in-process',
+    email: config.SMTP_URL ? 'smtp' : 'folder',
+  } as const;
+}

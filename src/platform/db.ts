@@ -1,0 +1,102 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { KyselyPGlite } from 'kysely-pglite';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from './logger.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+
+/**
+ * The database handle every module shares. Modules narrow it to their own schema's tables with
+ * `scoped<Tables>(db)`, so a query against another module's tables does not compile.
+ */
+export type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type { Kysely, Transaction };
+
+export interface Database {
+  readonly kind: 'postgres' | 'pglite';
+  readonly db: AnyDb;
+  /** A cheap round trip, used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function scoped<Tables>(db: AnyDb): Kysely<Tables> {
+  return db as unknown as Kysely<Tables>;
+}
+
+// int8 (counts, sums, identities) as JS numbers: every bigint we store stays below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export interface DatabaseOptions {
+  url?: string;
+  poolMax?: number;
+  /** Directory for the embedded database (PGlite); used when `url` is absent. */
+  dataDir?: string;
+  /** A tarball made by PGlite's `dumpDataDir`, to open a prepared database in memory (tests). */
+  loadDataDir?: Blob;
+  log?: Logger;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolMax ?? 10, opts.log) : openPglite(opts);
+}
+
+function openPostgres(url: string, poolMax: number, log?: Logger): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    // Every statement has a ceiling, so a stuck query cannot pin a connection forever.
+    statement_timeout: 30_000,
+    application_name: 'agora',
+  });
+  pool.on('error', (err) => log?.error({ err }, 'idle PostgreSQL client failed'));
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
+  return {
+    kind: 'postgres',
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPglite(opts: DatabaseOptions): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  let dataDir: string | undefined;
+  if (!opts.loadDataDir) {
+    if (!opts.dataDir) throw new Error('openDatabase needs a url, a dataDir or a loadDataDir');
+    mkdirSync(opts.dataDir, { recursive: true });
+    lock = acquireDataDirLock(opts.dataDir);
+    dataDir = path.join(opts.dataDir, 'pg');
+  }
+  try {
+    const client = await PGlite.create({
+      dataDir,
+      loadDataDir: opts.loadDataDir,
+      extensions: { pg_trgm },
+      parsers: { 20: (v: string) => Number.parseInt(v, 10) },
+    });
+    const db = new Kysely<unknown>({ dialect: new KyselyPGlite(client).dialect }) as AnyDb;
+    return {
+      kind: 'pglite',
+      db,
+      ping: async () => {
+        await sql`select 1`.execute(db);
+      },
+      close: async () => {
+        await db.destroy();
+        if (!client.closed) await client.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}

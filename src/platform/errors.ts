@@ -1,0 +1,79 @@
+/**
+ * Domain errors. They carry a stable API code and safe details and know nothing of HTTP:
+ * the edge (`http/errors.ts`) maps each code to a status and a problem+json body.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'out_of_stock',
+  'limit_exceeded',
+  'sale_not_active',
+  'rate_limited',
+  'idempotency_key_reused',
+  'payment_declined',
+  'payment_unavailable',
+  'overloaded',
+  'unavailable',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface FieldError {
+  /** JSON pointer of the offending field, e.g. `/password` or `/variants/0/sku`. */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(errors: FieldError[], message = 'The request is not valid') {
+    super('validation_failed', message, {}, errors);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = 'Authentication is required') {
+    super('unauthorized', message);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You are not allowed to do this') {
+    super('forbidden', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('conflict', message, details);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message, { retryAfter: retryAfterSeconds });
+  }
+}

@@ -1,0 +1,175 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { randomUUID } from 'node:crypto';
+import { Type } from 'typebox';
+import type { Runtime } from '../runtime.js';
+import { AppError } from '../errors.js';
+import { installErrorHandling, sendProblem } from './error-handler.js';
+import { metricsPlugin } from './metrics.js';
+import { Problem } from './problem.js';
+
+export type App = FastifyInstance;
+
+export interface HttpOptions {
+  /** Module route plugins, each encapsulated. */
+  routes: FastifyPluginAsync[];
+  /** Named readiness checks run by /readyz (database, cache, broker, ...). */
+  readiness: Record<string, () => Promise<void>>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Builds the HTTP edge: request ids, logging, security headers, CORS, rate limits, load shedding,
+ * metrics, OpenAPI, the problem+json error model, and the modules' routes. It does not listen.
+ */
+export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App> {
+  const { config } = rt;
+  const app = Fastify({
+    loggerInstance: rt.log as FastifyBaseLogger,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    bodyLimit: config.AGORA_BODY_LIMIT,
+    trustProxy: config.AGORA_TRUST_PROXY,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: {
+      customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installErrorHandling(app);
+  app.addSchema(Problem);
+
+  await app.register(helmet, {
+    // The API serves JSON; /docs (Swagger UI) sets its own CSP through staticCSP below.
+    contentSecurityPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(cors, {
+    origin: config.AGORA_CORS_ORIGINS === '*' ? '*' : config.AGORA_CORS_ORIGINS.split(',').map((s) => s.trim()),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'etag', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+    maxAge: 600,
+  });
+  if (config.AGORA_MAX_EVENT_LOOP_DELAY_MS > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.AGORA_MAX_EVENT_LOOP_DELAY_MS,
+      sampleInterval: 100,
+      exposeStatusRoute: false,
+      pressureHandler: (request, reply, type, value) => {
+        request.log.warn({ type, value }, 'shedding load');
+        sendProblem(
+          reply,
+          request,
+          new AppError('overloaded', 'The server is overloaded; retry shortly', { retryAfter: 2 }),
+        );
+      },
+    });
+  }
+  await app.register(rateLimit, {
+    global: config.AGORA_RATE_LIMIT,
+    max: config.AGORA_RATE_LIMIT_BROWSE_MAX,
+    timeWindow: 60_000,
+    redis: rt.redis ?? undefined,
+    nameSpace: 'agora:rl:',
+    skipOnError: true,
+    enableDraftSpec: true,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        retryAfter: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(metricsPlugin, { registry: rt.metrics });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Agora API',
+        version: '1.0.0',
+        description: 'The Agora marketplace HTTP API. Errors are application/problem+json (RFC 9457).',
+      },
+      servers: [{ url: config.AGORA_PUBLIC_URL }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () => app.swagger());
+
+  app.get(
+    '/healthz',
+    {
+      config: { rateLimit: false },
+      schema: { tags: ['operations'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        tags: ['operations'],
+        response: {
+          200: ReadyBody,
+          503: ReadyBody,
+        },
+      },
+    },
+    async (_request, reply) => {
+      const entries = await Promise.all(
+        Object.entries(options.readiness).map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), 2_000);
+            return [name, 'ok'] as const;
+          } catch (err) {
+            return [name, `unreachable: ${(err as Error).message}`] as const;
+          }
+        }),
+      );
+      const checks = Object.fromEntries(entries);
+      const ready = entries.every(([, s]) => s === 'ok');
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+    },
+  );
+
+  for (const routes of options.routes) await app.register(routes);
+  return app;
+}
+
+const ReadyBody = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Record(Type.String(), Type.String()),
+});
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

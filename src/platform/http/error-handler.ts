@@ -1,0 +1,96 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type FieldError } from '../errors.js';
+import { problemOf, STATUS_OF } from './problem.js';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const CONTEXT_PREFIX: Record<string, string> = {
+  body: '/body',
+  querystring: '/query',
+  params: '/params',
+  headers: '/headers',
+};
+
+/** Turns ajv's findings into `{path, message}` pairs that name the offending field. */
+export function fieldErrors(issues: AjvIssue[], context: string | undefined): FieldError[] {
+  const prefix = CONTEXT_PREFIX[context ?? 'body'] ?? '';
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    let path = issue.instancePath;
+    let message = issue.message ?? 'is invalid';
+    if (issue.keyword === 'required') {
+      path += `/${String(issue.params.missingProperty)}`;
+      message = 'is required';
+    } else if (issue.keyword === 'additionalProperties') {
+      path += `/${String(issue.params.additionalProperty)}`;
+      message = 'is not a known field';
+    }
+    const entry = { path: prefix + path, message };
+    const key = `${entry.path} ${entry.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(entry);
+    }
+  }
+  return out;
+}
+
+function toAppError(err: FastifyError & { validation?: AjvIssue[] }): AppError {
+  if (err instanceof AppError) return err;
+  if (err.validation) {
+    const errors = fieldErrors(err.validation, err.validationContext);
+    const summary = errors.map((e) => `${e.path} ${e.message}`).join('; ');
+    return new AppError('validation_failed', `Invalid request: ${summary}`, {}, errors);
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', 'The request body is larger than this server accepts');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_media_type', 'Send the body as application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('validation_failed', 'The JSON body is empty', {}, [
+        { path: '/body', message: 'is empty' },
+      ]);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('validation_failed', 'The body is not valid JSON', {}, [
+        { path: '/body', message: 'is not valid JSON' },
+      ]);
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError && err.statusCode === 400) {
+    return new AppError('validation_failed', 'The body is not valid JSON', {}, [
+      { path: '/body', message: 'is not valid JSON' },
+    ]);
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 404) return new AppError('not_found', 'Not found');
+  if (status >= 400 && status < 500) return new AppError('validation_failed', err.message);
+  return new AppError('internal', 'Something went wrong on our side; the request id identifies it in our logs');
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
+  const body = problemOf(err, request.id);
+  const retryAfter = err.details.retryAfter;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  return reply.code(STATUS_OF[err.code]).type('application/problem+json; charset=utf-8').send(body);
+}
+
+/** The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.code === 'internal') request.log.error({ err: error }, 'unhandled error');
+    else if (STATUS_OF[appError.code] >= 500) request.log.warn({ code: appError.code }, appError.message);
+    return sendProblem(reply, request, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,64 @@
+import { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db.js';
+import { createLogger, type Logger } from './logger.js';
+import { MemoryCache, RedisCache, type Cache } from './cache.js';
+
+/**
+ * The process-wide resources every module is built from. Created once by the composition root
+ * (`src/app.ts`) and handed down explicitly; nothing here is a global.
+ */
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly cache: Cache;
+  /** Present when REDIS_URL is set. */
+  readonly redis: Redis | null;
+  readonly metrics: Registry;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  log?: Logger;
+  /** Opens a prepared PGlite database (tests). */
+  loadDataDir?: Blob;
+}
+
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const log = overrides.log ?? createLogger(config);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    poolMax: config.DATABASE_POOL_MAX,
+    dataDir: config.dataDir,
+    loadDataDir: overrides.loadDataDir,
+    log,
+  });
+  let redis: Redis | null = null;
+  if (config.REDIS_URL) {
+    redis = new Redis(config.REDIS_URL, {
+      connectTimeout: 2_000,
+      commandTimeout: 2_000,
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      lazyConnect: false,
+    });
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  }
+  const cache: Cache = redis ? new RedisCache(redis) : new MemoryCache();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  return {
+    config,
+    log,
+    database,
+    cache,
+    redis,
+    metrics,
+    async close() {
+      await database.close();
+      if (redis) redis.disconnect();
+    },
+  };
+}

@@ -8,7 +8,12 @@ import { migrateAll, type SchemaMigrations } from './platform/migrations.js';
 import { platformMigrations } from './platform/migrations/index.js';
 import { buildHttp, type App } from './platform/http/build.js';
 import { createAuthGuard } from './platform/http/auth.js';
-import { createIdentityModule, ensureAdmin, identityMigrations, createPasswordHasher } from './modules/identity/index.js';
+import {
+  createIdentityModule,
+  ensureAdmin,
+  identityMigrations,
+  createPasswordHasher,
+} from './modules/identity/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations];
@@ -23,7 +28,10 @@ export async function migrate(rt: Runtime): Promise<void> {
   await migrateAll(rt.database.db, ALL_MIGRATIONS, rt.log);
 }
 
-export async function createAgora(config: Config, overrides: RuntimeOverrides & { migrate?: boolean } = {}): Promise<Agora> {
+export async function createAgora(
+  config: Config,
+  overrides: RuntimeOverrides & { migrate?: boolean } = {},
+): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
   try {
     if (overrides.migrate !== false) await migrate(rt);
@@ -35,7 +43,8 @@ export async function createAgora(config: Config, overrides: RuntimeOverrides & 
         { hasher: createPasswordHasher(rt) },
         { email: config.AGORA_ADMIN_EMAIL, password: config.AGORA_ADMIN_PASSWORD },
       );
-      if (created) rt.log.info({ email: config.AGORA_ADMIN_EMAIL }, 'admin account created from configuration');
+      if (created)
+        rt.log.info({ email: config.AGORA_ADMIN_EMAIL }, 'admin account created from configuration');
     }
     const readiness: Record<string, () => Promise<void>> = { database: () => rt.database.ping() };
     if (rt.redis) {

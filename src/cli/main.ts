@@ -45,8 +45,13 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       return migrateCommand(config);
     case 'admin create':
-      if (!values.email || !values.password) throw new UsageError('admin create needs --email and --password');
-      return adminCreateCommand(config, { email: values.email, password: values.password, name: values.name });
+      if (!values.email || !values.password)
+        throw new UsageError('admin create needs --email and --password');
+      return adminCreateCommand(config, {
+        email: values.email,
+        password: values.password,
+        name: values.name,
+      });
     case 'keys rotate':
       return keysRotateCommand(config);
     default:

@@ -24,6 +24,7 @@ const ConfigSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_MAX: Int(10, 1, 200),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_PREFIX: Type.String({ default: 'agora:', pattern: '^[\\w:.-]{1,64}$' }),
   AMQP_URL: Type.Optional(Type.String({ pattern: '^amqps?://' })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   AGORA_DATA_DIR: Type.String({ default: './data', minLength: 1 }),

@@ -46,7 +46,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   }
-  const cache: Cache = redis ? new RedisCache(redis) : new MemoryCache();
+  const cache: Cache = redis ? new RedisCache(redis, config.REDIS_PREFIX) : new MemoryCache();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   return {

@@ -67,7 +67,11 @@ export async function register(
  * is locked for a while whatever the password. Per-IP limits sit on the route.
  * @throws BadCredentialsError (same for unknown email and wrong password), LoginThrottledError, AccountDisabledError
  */
-export async function login(ctx: Ctx, deps: AuthDeps, input: { email: string; password: string }): Promise<AuthResult> {
+export async function login(
+  ctx: Ctx,
+  deps: AuthDeps,
+  input: { email: string; password: string },
+): Promise<AuthResult> {
   const email = normalizeEmail(input.email);
   const failKey = `login:fail:${email}`;
   const failures = (await deps.cache.get<number>(failKey)) ?? 0;
@@ -138,26 +142,52 @@ export async function ensureAdmin(
 ): Promise<{ user: User; created: boolean }> {
   const email = normalizeEmail(input.email);
   const problems = passwordProblems(input.password, email, '--password');
-  if (problems.length) throw new ValidationError(problems, `The password is too weak: ${problems.map((p) => p.message).join(', ')}`);
+  if (problems.length)
+    throw new ValidationError(
+      problems,
+      `The password is too weak: ${problems.map((p) => p.message).join(', ')}`,
+    );
   const passwordHash = await deps.hasher.hash(input.password);
   return ctx.db.transaction().execute(async (trx) => {
-    const created = await repo.insertUser(trx, { email, passwordHash, name: input.name ?? 'Administrator', role: 'admin' });
+    const created = await repo.insertUser(trx, {
+      email,
+      passwordHash,
+      name: input.name ?? 'Administrator',
+      role: 'admin',
+    });
     if (created) {
       await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
-        { type: 'user.registered', subject: created.id, data: { userId: created.id, email, name: created.name, role: 'admin' } },
+        {
+          type: 'user.registered',
+          subject: created.id,
+          data: { userId: created.id, email, name: created.name, role: 'admin' },
+        },
       ]);
       return { user: presentUser(created), created: true };
     }
     const existing = await repo.findUserByEmail(trx, email);
-    const updated = await repo.updateUser(trx, existing!.id, { role: 'admin', password_hash: passwordHash, disabled_at: null });
+    const updated = await repo.updateUser(trx, existing!.id, {
+      role: 'admin',
+      password_hash: passwordHash,
+      disabled_at: null,
+    });
     return { user: presentUser(updated!), created: false };
   });
 }
 
-async function startSession(trx: Parameters<typeof repo.insertSession>[0], deps: AuthDeps, user: UserRow): Promise<AuthResult> {
+async function startSession(
+  trx: Parameters<typeof repo.insertSession>[0],
+  deps: AuthDeps,
+  user: UserRow,
+): Promise<AuthResult> {
   const sessionId = await repo.insertSession(trx, user.id);
   const token = newRefreshToken();
-  await repo.insertRefreshToken(trx, { hash: token.hash, sessionId, userId: user.id, ttlSeconds: deps.refreshTtlSeconds });
+  await repo.insertRefreshToken(trx, {
+    hash: token.hash,
+    sessionId,
+    userId: user.id,
+    ttlSeconds: deps.refreshTtlSeconds,
+  });
   return {
     user: presentUser(user),
     accessToken: await deps.tokens.sign(user, sessionId),

@@ -39,10 +39,19 @@ export async function createIdentityModule(rt: Runtime): Promise<IdentityModule>
     tokens,
     authDeps,
     routes: (guard) =>
-      identityRoutes({ db: rt.database.db, guard, auth: authDeps, tokens, authRateLimit: config.AGORA_RATE_LIMIT_AUTH_MAX }),
+      identityRoutes({
+        db: rt.database.db,
+        guard,
+        auth: authDeps,
+        tokens,
+        authRateLimit: config.AGORA_RATE_LIMIT_AUTH_MAX,
+      }),
   };
 }
 
 export function createPasswordHasher(rt: Pick<Runtime, 'config'>): PasswordHasher {
-  return new PasswordHasher({ memoryKib: rt.config.AGORA_ARGON2_MEMORY_KIB, timeCost: rt.config.AGORA_ARGON2_TIME_COST });
+  return new PasswordHasher({
+    memoryKib: rt.config.AGORA_ARGON2_MEMORY_KIB,
+    timeCost: rt.config.AGORA_ARGON2_TIME_COST,
+  });
 }

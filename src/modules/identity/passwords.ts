@@ -38,10 +38,32 @@ export class PasswordHasher {
 
 // The most common passwords that pass the length rule (from public breach corpora).
 const COMMON = new Set([
-  'password123', 'password1234', '1234567890', '12345678910', 'qwertyuiop', 'qwerty12345', '1q2w3e4r5t',
-  'iloveyou123', 'password12', 'passw0rd123', 'abcdefghij', '0123456789', 'letmein1234', 'welcome123',
-  'administrator', 'qwerty123456', '1234qwerty', 'football123', 'baseball123', 'sunshine123',
-  'princess123', 'dragon1234', 'monkey12345', 'superman123', 'trustno1234', 'changeme123',
+  'password123',
+  'password1234',
+  '1234567890',
+  '12345678910',
+  'qwertyuiop',
+  'qwerty12345',
+  '1q2w3e4r5t',
+  'iloveyou123',
+  'password12',
+  'passw0rd123',
+  'abcdefghij',
+  '0123456789',
+  'letmein1234',
+  'welcome123',
+  'administrator',
+  'qwerty123456',
+  '1234qwerty',
+  'football123',
+  'baseball123',
+  'sunshine123',
+  'princess123',
+  'dragon1234',
+  'monkey12345',
+  'superman123',
+  'trustno1234',
+  'changeme123',
 ]);
 
 /** Password rules: 10–128 characters, not only one character, not a well-known password, not the email. */
@@ -49,9 +71,11 @@ export function passwordProblems(password: string, email?: string, path = '/body
   const problems: string[] = [];
   if (password.length < 10) problems.push('must be at least 10 characters long');
   if (password.length > 128) problems.push('must be at most 128 characters long');
-  if (password.length >= 10 && new Set(password).size < 4) problems.push('must use more than three distinct characters');
+  if (password.length >= 10 && new Set(password).size < 4)
+    problems.push('must use more than three distinct characters');
   if (COMMON.has(password.toLowerCase())) problems.push('is too common');
   const local = email?.split('@')[0]?.toLowerCase() ?? '';
-  if (local.length >= 4 && password.toLowerCase().includes(local)) problems.push('must not contain your email address');
+  if (local.length >= 4 && password.toLowerCase().includes(local))
+    problems.push('must not contain your email address');
   return problems.map((message) => ({ path, message }));
 }

@@ -39,5 +39,5 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
 export function pageOf<R extends { id: string }, T>(rows: R[], limit: number, present: (r: R) => T) {
   const more = rows.length > limit;
   const items = (more ? rows.slice(0, limit) : rows).map(present);
-  return { items, nextCursor: more ? encodeCursor(rows[limit - 1]!.id) : null };
+  return { items, nextCursor: more ? encodeCursor(rows[limit - 1].id) : null };
 }

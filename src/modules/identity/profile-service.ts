@@ -20,7 +20,11 @@ export async function getMe(ctx: Ctx): Promise<User> {
  * Changes the profile. A new password needs the current one and ends every other session.
  * @throws ValidationError, BadCredentialsError (wrong current password)
  */
-export async function updateMe(ctx: Ctx, deps: { hasher: PasswordHasher }, input: UpdateMeBody): Promise<User> {
+export async function updateMe(
+  ctx: Ctx,
+  deps: { hasher: PasswordHasher },
+  input: UpdateMeBody,
+): Promise<User> {
   const actor = actorRequired(ctx);
   const user = await repo.findUserById(ctx.db, actor.userId);
   if (!user) throw new NotFoundError('User');
@@ -32,9 +36,12 @@ export async function updateMe(ctx: Ctx, deps: { hasher: PasswordHasher }, input
   }
   if (input.password !== undefined) {
     if (!input.currentPassword) {
-      throw new ValidationError([{ path: '/body/currentPassword', message: 'is required to change the password' }]);
+      throw new ValidationError([
+        { path: '/body/currentPassword', message: 'is required to change the password' },
+      ]);
     }
-    if (!(await deps.hasher.verify(user.password_hash, input.currentPassword))) throw new BadCredentialsError();
+    if (!(await deps.hasher.verify(user.password_hash, input.currentPassword)))
+      throw new BadCredentialsError();
     const problems = passwordProblems(input.password, user.email);
     if (problems.length) throw new ValidationError(problems, 'The password is too weak');
     patch.password_hash = await deps.hasher.hash(input.password);
@@ -57,7 +64,8 @@ export async function addAddress(ctx: Ctx, input: AddressBody): Promise<Address>
   const userId = actorRequired(ctx).userId;
   return ctx.db.transaction().execute(async (trx) => {
     const count = await repo.countAddresses(trx, userId);
-    if (count >= MAX_ADDRESSES) throw new AppError('conflict', `An address book holds at most ${MAX_ADDRESSES} addresses`);
+    if (count >= MAX_ADDRESSES)
+      throw new AppError('conflict', `An address book holds at most ${MAX_ADDRESSES} addresses`);
     const isDefault = input.isDefault ?? count === 0;
     if (isDefault) await repo.clearDefaultAddress(trx, userId);
     const row = await repo.insertAddress(trx, userId, {

@@ -7,10 +7,30 @@ import type { AddressRow, IdentityTables, UserRow } from './tables.js';
 type Db = Kysely<IdentityTables>;
 const t = (db: AnyDb): Db => scoped<IdentityTables>(db);
 
-const USER_COLUMNS = ['id', 'email', 'password_hash', 'name', 'role', 'disabled_at', 'created_at', 'updated_at'] as const;
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'password_hash',
+  'name',
+  'role',
+  'disabled_at',
+  'created_at',
+  'updated_at',
+] as const;
 const ADDRESS_COLUMNS = [
-  'id', 'user_id', 'name', 'line1', 'line2', 'city', 'region', 'postal_code', 'country', 'phone', 'is_default',
-  'created_at', 'updated_at',
+  'id',
+  'user_id',
+  'name',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postal_code',
+  'country',
+  'phone',
+  'is_default',
+  'created_at',
+  'updated_at',
 ] as const;
 
 export async function insertUser(
@@ -19,14 +39,24 @@ export async function insertUser(
 ): Promise<UserRow | undefined> {
   return t(db)
     .insertInto('identity.users')
-    .values({ id: uuidv7(), email: user.email, password_hash: user.passwordHash, name: user.name, role: user.role })
+    .values({
+      id: uuidv7(),
+      email: user.email,
+      password_hash: user.passwordHash,
+      name: user.name,
+      role: user.role,
+    })
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(USER_COLUMNS)
     .executeTakeFirst();
 }
 
 export function findUserByEmail(db: AnyDb, email: string): Promise<UserRow | undefined> {
-  return t(db).selectFrom('identity.users').select(USER_COLUMNS).where('email', '=', email).executeTakeFirst();
+  return t(db)
+    .selectFrom('identity.users')
+    .select(USER_COLUMNS)
+    .where('email', '=', email)
+    .executeTakeFirst();
 }
 
 export function findUserById(db: AnyDb, id: string): Promise<UserRow | undefined> {
@@ -50,7 +80,11 @@ export function listUsers(
   db: AnyDb,
   q: { limit: number; afterId?: string; role?: Role; emailPrefix?: string },
 ): Promise<UserRow[]> {
-  let query = t(db).selectFrom('identity.users').select(USER_COLUMNS).orderBy('id', 'desc').limit(q.limit + 1);
+  let query = t(db)
+    .selectFrom('identity.users')
+    .select(USER_COLUMNS)
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1);
   if (q.afterId) query = query.where('id', '<', q.afterId);
   if (q.role) query = query.where('role', '=', q.role);
   if (q.emailPrefix) query = query.where('email', 'like', `${q.emailPrefix.replace(/[\\%_]/g, '\\$&')}%`);
@@ -61,7 +95,10 @@ export function listUsers(
 
 export async function insertSession(trx: Transaction<unknown>, userId: string): Promise<string> {
   const id = uuidv7();
-  await t(trx as AnyDb).insertInto('identity.sessions').values({ id, user_id: userId }).execute();
+  await t(trx as AnyDb)
+    .insertInto('identity.sessions')
+    .values({ id, user_id: userId })
+    .execute();
   return id;
 }
 
@@ -141,7 +178,12 @@ export type AddressValues = {
   is_default: boolean;
 };
 
-export function listAddresses(db: AnyDb, userId: string, limit: number, afterId?: string): Promise<AddressRow[]> {
+export function listAddresses(
+  db: AnyDb,
+  userId: string,
+  limit: number,
+  afterId?: string,
+): Promise<AddressRow[]> {
   let q = t(db)
     .selectFrom('identity.addresses')
     .select(ADDRESS_COLUMNS)
@@ -170,7 +212,11 @@ export async function clearDefaultAddress(trx: Transaction<unknown>, userId: str
     .execute();
 }
 
-export function insertAddress(trx: Transaction<unknown>, userId: string, values: AddressValues): Promise<AddressRow> {
+export function insertAddress(
+  trx: Transaction<unknown>,
+  userId: string,
+  values: AddressValues,
+): Promise<AddressRow> {
   return t(trx as AnyDb)
     .insertInto('identity.addresses')
     .values({ id: uuidv7(), user_id: userId, ...values })
@@ -194,10 +240,11 @@ export function updateAddress(
 }
 
 export async function deleteAddress(db: AnyDb, userId: string, id: string): Promise<boolean> {
-  const res = await t(db)
+  const deleted = await t(db)
     .deleteFrom('identity.addresses')
     .where('id', '=', id)
     .where('user_id', '=', userId)
+    .returning('id')
     .executeTakeFirst();
-  return Number(res.numDeletedRows) > 0;
+  return deleted !== undefined;
 }

@@ -9,8 +9,21 @@ import * as auth from './auth-service.js';
 import * as profile from './profile-service.js';
 import * as users from './users-service.js';
 import {
-  Address, AddressBody, AddressPatch, AdminUserPatch, AuthResult, IdParams, Jwks, ListQuery, LoginBody, LogoutBody,
-  RefreshBody, RegisterBody, UpdateMeBody, User, UserListQuery, page,
+  Address,
+  AddressBody,
+  AddressPatch,
+  AdminUserPatch,
+  AuthResult,
+  IdParams,
+  Jwks,
+  ListQuery,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  UpdateMeBody,
+  User,
+  UserListQuery,
+  page,
 } from './schemas.js';
 import type { TokenService } from './tokens.js';
 
@@ -32,80 +45,172 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
     const tags = ['identity'];
     const bearer = [{ bearer: [] }];
 
-    app.post('/v1/auth/register', {
-      config: tight,
-      schema: { tags, body: RegisterBody, response: { 201: AuthResult, ...problems(400, 409, 413, 429) } },
-    }, async (req, reply) => {
-      const result = await auth.register(ctxOf(req, db), deps.auth, { ...req.body, role: req.body.role ?? 'buyer' });
-      return reply.code(201).send(result);
-    });
+    app.post(
+      '/v1/auth/register',
+      {
+        config: tight,
+        schema: { tags, body: RegisterBody, response: { 201: AuthResult, ...problems(400, 409, 413, 429) } },
+      },
+      async (req, reply) => {
+        const result = await auth.register(ctxOf(req, db), deps.auth, {
+          ...req.body,
+          role: req.body.role ?? 'buyer',
+        });
+        return reply.code(201).send(result);
+      },
+    );
 
-    app.post('/v1/auth/login', {
-      config: tight,
-      schema: { tags, body: LoginBody, response: { 200: AuthResult, ...problems(400, 401, 403, 429) } },
-    }, async (req) => auth.login(ctxOf(req, db), deps.auth, req.body));
+    app.post(
+      '/v1/auth/login',
+      {
+        config: tight,
+        schema: { tags, body: LoginBody, response: { 200: AuthResult, ...problems(400, 401, 403, 429) } },
+      },
+      async (req) => auth.login(ctxOf(req, db), deps.auth, req.body),
+    );
 
-    app.post('/v1/auth/refresh', {
-      config: tight,
-      schema: { tags, body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401, 429) } },
-    }, async (req) => auth.refresh(ctxOf(req, db), deps.auth, req.body.refreshToken));
+    app.post(
+      '/v1/auth/refresh',
+      {
+        config: tight,
+        schema: { tags, body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401, 429) } },
+      },
+      async (req) => auth.refresh(ctxOf(req, db), deps.auth, req.body.refreshToken),
+    );
 
-    app.post('/v1/auth/logout', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, body: LogoutBody, response: { 204: Type.Null(), ...problems(401) } },
-    }, async (req, reply) => {
-      await auth.logout(ctxOf(req, db), actorOf(req).sessionId);
-      return reply.code(204).send(null);
-    });
+    app.post(
+      '/v1/auth/logout',
+      {
+        preHandler: guard.requireUser,
+        schema: { tags, security: bearer, response: { 204: Type.Null(), ...problems(401) } },
+      },
+      async (req, reply) => {
+        await auth.logout(ctxOf(req, db), actorOf(req).sessionId);
+        return reply.code(204).send(null);
+      },
+    );
 
-    app.get('/.well-known/jwks.json', {
-      schema: { tags, response: { 200: Jwks } },
-    }, async (_req, reply) => {
-      reply.header('cache-control', 'public, max-age=300');
-      return deps.tokens.jwks();
-    });
+    app.get(
+      '/.well-known/jwks.json',
+      {
+        schema: { tags, response: { 200: Jwks } },
+      },
+      async (_req, reply) => {
+        reply.header('cache-control', 'public, max-age=300');
+        return deps.tokens.jwks();
+      },
+    );
 
-    app.get('/v1/me', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, response: { 200: User, ...problems(401, 404) } },
-    }, async (req) => profile.getMe(ctxOf(req, db)));
+    app.get(
+      '/v1/me',
+      {
+        preHandler: guard.requireUser,
+        schema: { tags, security: bearer, response: { 200: User, ...problems(401, 404) } },
+      },
+      async (req) => profile.getMe(ctxOf(req, db)),
+    );
 
-    app.patch('/v1/me', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, body: UpdateMeBody, response: { 200: User, ...problems(400, 401) } },
-    }, async (req) => profile.updateMe(ctxOf(req, db), deps.auth, req.body));
+    app.patch(
+      '/v1/me',
+      {
+        preHandler: guard.requireUser,
+        schema: {
+          tags,
+          security: bearer,
+          body: UpdateMeBody,
+          response: { 200: User, ...problems(400, 401) },
+        },
+      },
+      async (req) => profile.updateMe(ctxOf(req, db), deps.auth, req.body),
+    );
 
-    app.get('/v1/me/addresses', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, querystring: ListQuery, response: { 200: page(Address), ...problems(400, 401) } },
-    }, async (req) => profile.listAddresses(ctxOf(req, db), req.query));
+    app.get(
+      '/v1/me/addresses',
+      {
+        preHandler: guard.requireUser,
+        schema: {
+          tags,
+          security: bearer,
+          querystring: ListQuery,
+          response: { 200: page(Address), ...problems(400, 401) },
+        },
+      },
+      async (req) => profile.listAddresses(ctxOf(req, db), req.query),
+    );
 
-    app.post('/v1/me/addresses', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, body: AddressBody, response: { 201: Address, ...problems(400, 401, 409) } },
-    }, async (req, reply) => reply.code(201).send(await profile.addAddress(ctxOf(req, db), req.body)));
+    app.post(
+      '/v1/me/addresses',
+      {
+        preHandler: guard.requireUser,
+        schema: {
+          tags,
+          security: bearer,
+          body: AddressBody,
+          response: { 201: Address, ...problems(400, 401, 409) },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await profile.addAddress(ctxOf(req, db), req.body)),
+    );
 
-    app.patch('/v1/me/addresses/:id', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, params: IdParams, body: AddressPatch, response: { 200: Address, ...problems(400, 401, 404) } },
-    }, async (req) => profile.changeAddress(ctxOf(req, db), req.params.id, req.body));
+    app.patch(
+      '/v1/me/addresses/:id',
+      {
+        preHandler: guard.requireUser,
+        schema: {
+          tags,
+          security: bearer,
+          params: IdParams,
+          body: AddressPatch,
+          response: { 200: Address, ...problems(400, 401, 404) },
+        },
+      },
+      async (req) => profile.changeAddress(ctxOf(req, db), req.params.id, req.body),
+    );
 
-    app.delete('/v1/me/addresses/:id', {
-      preHandler: guard.requireUser,
-      schema: { tags, security: bearer, params: IdParams, response: { 204: Type.Null(), ...problems(400, 401, 404) } },
-    }, async (req, reply) => {
-      await profile.removeAddress(ctxOf(req, db), req.params.id);
-      return reply.code(204).send(null);
-    });
+    app.delete(
+      '/v1/me/addresses/:id',
+      {
+        preHandler: guard.requireUser,
+        schema: {
+          tags,
+          security: bearer,
+          params: IdParams,
+          response: { 204: Type.Null(), ...problems(400, 401, 404) },
+        },
+      },
+      async (req, reply) => {
+        await profile.removeAddress(ctxOf(req, db), req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
 
-    app.get('/v1/admin/users', {
-      preHandler: guard.requireRole('admin'),
-      schema: { tags: ['admin'], security: bearer, querystring: UserListQuery, response: { 200: page(User), ...problems(400, 401, 403) } },
-    }, async (req) => users.listUsers(ctxOf(req, db), req.query));
+    app.get(
+      '/v1/admin/users',
+      {
+        preHandler: guard.requireRole('admin'),
+        schema: {
+          tags: ['admin'],
+          security: bearer,
+          querystring: UserListQuery,
+          response: { 200: page(User), ...problems(400, 401, 403) },
+        },
+      },
+      async (req) => users.listUsers(ctxOf(req, db), req.query),
+    );
 
-    app.patch('/v1/admin/users/:id', {
-      preHandler: guard.requireRole('admin'),
-      schema: { tags: ['admin'], security: bearer, params: IdParams, body: AdminUserPatch, response: { 200: User, ...problems(400, 401, 403, 404, 409) } },
-    }, async (req) => users.changeUser(ctxOf(req, db), req.params.id, req.body));
+    app.patch(
+      '/v1/admin/users/:id',
+      {
+        preHandler: guard.requireRole('admin'),
+        schema: {
+          tags: ['admin'],
+          security: bearer,
+          params: IdParams,
+          body: AdminUserPatch,
+          response: { 200: User, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => users.changeUser(ctxOf(req, db), req.params.id, req.body),
+    );
   };
 }

@@ -1,6 +1,10 @@
 import { Type, type Static } from 'typebox';
 
-const Email = Type.String({ format: 'email', maxLength: 254, description: 'Case-insensitive; stored lower-cased' });
+const Email = Type.String({
+  format: 'email',
+  maxLength: 254,
+  description: 'Case-insensitive; stored lower-cased',
+});
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Id = Type.String({ format: 'uuid' });
@@ -43,10 +47,6 @@ export type LoginBody = Static<typeof LoginBody>;
 export const RefreshBody = Type.Object(
   { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
   { additionalProperties: false },
-);
-
-export const LogoutBody = Type.Optional(
-  Type.Object({ refreshToken: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
 );
 
 export const UpdateMeBody = Type.Object(

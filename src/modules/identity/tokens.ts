@@ -61,10 +61,15 @@ export class TokenService implements TokenVerifier {
     let configured: { kid: string; privateKey: CryptoKey | Uint8Array; publicJwk: JWK } | undefined;
     if (options.configuredPrivateKeyPem) {
       const keyObject = createPrivateKey(options.configuredPrivateKeyPem);
-      if (keyObject.asymmetricKeyType !== 'ed25519') throw new Error('AGORA_JWT_PRIVATE_KEY must be an Ed25519 key');
+      if (keyObject.asymmetricKeyType !== 'ed25519')
+        throw new Error('AGORA_JWT_PRIVATE_KEY must be an Ed25519 key');
       const publicJwk = createPublicKey(keyObject).export({ format: 'jwk' }) as JWK;
       const kid = await calculateJwkThumbprint(publicJwk);
-      configured = { kid, privateKey: keyObject as unknown as CryptoKey, publicJwk: { ...publicJwk, kid, alg: ALG, use: 'sig' } };
+      configured = {
+        kid,
+        privateKey: keyObject as unknown as CryptoKey,
+        publicJwk: { ...publicJwk, kid, alg: ALG, use: 'sig' },
+      };
     }
     const service = new TokenService(db, options, configured);
     if (!configured) await ensureStoredKey(db);
@@ -130,7 +135,11 @@ export class TokenService implements TokenVerifier {
       .where((eb) =>
         eb.or([
           eb('retired_at', 'is', null),
-          eb('retired_at', '>', sql<Date>`now() - make_interval(secs => ${this.options.accessTtlSeconds + 60})`),
+          eb(
+            'retired_at',
+            '>',
+            sql<Date>`now() - make_interval(secs => ${this.options.accessTtlSeconds + 60})`,
+          ),
         ]),
       )
       .orderBy('created_at', 'desc')
@@ -161,7 +170,12 @@ async function newKeyRow() {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { crv: 'Ed25519', extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { kid, alg: ALG, public_jwk: JSON.stringify(publicJwk), private_jwk: JSON.stringify(await exportJWK(privateKey)) };
+  return {
+    kid,
+    alg: ALG,
+    public_jwk: JSON.stringify(publicJwk),
+    private_jwk: JSON.stringify(await exportJWK(privateKey)),
+  };
 }
 
 /** Creates the first signing key unless one exists; an advisory lock keeps two starting processes apart. */
@@ -169,8 +183,16 @@ async function ensureStoredKey(db: AnyDb): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('identity.signing_keys'))`.execute(trx);
     const t = scoped<IdentityTables>(trx);
-    const active = await t.selectFrom('identity.signing_keys').select('kid').where('retired_at', 'is', null).executeTakeFirst();
-    if (!active) await t.insertInto('identity.signing_keys').values(await newKeyRow()).execute();
+    const active = await t
+      .selectFrom('identity.signing_keys')
+      .select('kid')
+      .where('retired_at', 'is', null)
+      .executeTakeFirst();
+    if (!active)
+      await t
+        .insertInto('identity.signing_keys')
+        .values(await newKeyRow())
+        .execute();
   });
 }
 
@@ -183,7 +205,11 @@ export async function rotateSigningKey(db: AnyDb): Promise<string> {
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('identity.signing_keys'))`.execute(trx);
     const t = scoped<IdentityTables>(trx);
-    await t.updateTable('identity.signing_keys').set({ retired_at: sql<Date>`now()` }).where('retired_at', 'is', null).execute();
+    await t
+      .updateTable('identity.signing_keys')
+      .set({ retired_at: sql<Date>`now()` })
+      .where('retired_at', 'is', null)
+      .execute();
     await t.insertInto('identity.signing_keys').values(row).execute();
   });
   return row.kid;

@@ -22,7 +22,10 @@ export async function listUsers(ctx: Ctx, q: UserListQuery) {
  * @throws NotFoundError; AppError conflict when an admin would disable or demote themself
  */
 export async function changeUser(ctx: Ctx, id: string, patch: AdminUserPatch): Promise<User> {
-  if (id === actorRequired(ctx).userId && (patch.disabled === true || (patch.role && patch.role !== 'admin'))) {
+  if (
+    id === actorRequired(ctx).userId &&
+    (patch.disabled === true || (patch.role && patch.role !== 'admin'))
+  ) {
     throw new AppError('conflict', 'Admins cannot disable or demote themselves');
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -31,9 +34,14 @@ export async function changeUser(ctx: Ctx, id: string, patch: AdminUserPatch): P
       ...(patch.disabled !== undefined && { disabled_at: patch.disabled ? new Date() : null }),
     });
     if (!row) throw new NotFoundError('User');
-    if (patch.disabled || patch.role) await repo.revokeUserSessions(trx, id, patch.disabled ? 'disabled' : 'role_changed');
+    if (patch.disabled || patch.role)
+      await repo.revokeUserSessions(trx, id, patch.disabled ? 'disabled' : 'role_changed');
     await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
-      { type: 'user.updated', subject: id, data: { userId: id, role: row.role, disabled: row.disabled_at !== null } },
+      {
+        type: 'user.updated',
+        subject: id,
+        data: { userId: id, role: row.role, disabled: row.disabled_at !== null },
+      },
     ]);
     return presentUser(row);
   });

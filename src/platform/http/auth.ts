@@ -37,7 +37,8 @@ function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const [scheme, token] = header.split(' ');
-  if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedError('Use Authorization: Bearer <token>');
+  if (scheme?.toLowerCase() !== 'bearer' || !token)
+    throw new UnauthorizedError('Use Authorization: Bearer <token>');
   return token;
 }
 
@@ -56,7 +57,8 @@ export function createAuthGuard(verifier: TokenVerifier): AuthGuard {
       (...roles) =>
       async (request) => {
         const actor = await authenticate(request);
-        if (!roles.includes(actor.role)) throw new ForbiddenError(`This needs the role ${roles.join(' or ')}`);
+        if (!roles.includes(actor.role))
+          throw new ForbiddenError(`This needs the role ${roles.join(' or ')}`);
       },
     optionalUser: async (request) => {
       const token = bearer(request);

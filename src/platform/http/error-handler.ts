@@ -72,7 +72,10 @@ function toAppError(err: FastifyError & { validation?: AjvIssue[] }): AppError {
   const status = err.statusCode ?? 500;
   if (status === 404) return new AppError('not_found', 'Not found');
   if (status >= 400 && status < 500) return new AppError('validation_failed', err.message);
-  return new AppError('internal', 'Something went wrong on our side; the request id identifies it in our logs');
+  return new AppError(
+    'internal',
+    'Something went wrong on our side; the request id identifies it in our logs',
+  );
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
@@ -91,6 +94,10 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, request, appError);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(
+      reply,
+      request,
+      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+    ),
   );
 }

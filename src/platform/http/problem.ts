@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { AppError, type ErrorCode } from '../errors.js';
+import type { AppError } from '../errors.js';
+import { type ErrorCode } from '../errors.js';
 
 /** HTTP status of each API error code. The only place where domain codes meet HTTP. */
 export const STATUS_OF: Record<ErrorCode, number> = {

@@ -23,7 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       revoked_at timestamptz,
       revoke_reason text
     )`.execute(db);
-  await sql`create index sessions_user_idx on identity.sessions (user_id) where revoked_at is null`.execute(db);
+  await sql`create index sessions_user_idx on identity.sessions (user_id) where revoked_at is null`.execute(
+    db,
+  );
 
   await sql`
     create table identity.refresh_tokens (
@@ -54,7 +56,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null default now()
     )`.execute(db);
   await sql`create index addresses_user_idx on identity.addresses (user_id, id)`.execute(db);
-  await sql`create unique index addresses_one_default on identity.addresses (user_id) where is_default`.execute(db);
+  await sql`create unique index addresses_one_default on identity.addresses (user_id) where is_default`.execute(
+    db,
+  );
 
   await sql`
     create table identity.signing_keys (

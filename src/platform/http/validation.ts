@@ -1,0 +1,37 @@
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchemaCompiler } from 'fastify';
+
+// ajv-formats is CommonJS with a default export; under NodeNext its callable sits on `.default`.
+const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
+
+function makeAjv(coerce: boolean, externalSchemas: object[]): Ajv {
+  const options: Options = {
+    removeAdditional: false,
+    allErrors: true,
+    useDefaults: true,
+    coerceTypes: coerce ? 'array' : false,
+    strict: false,
+  };
+  const ajv = new Ajv(options);
+  addFormats.default(ajv);
+  for (const schema of externalSchemas) ajv.addSchema(schema);
+  return ajv;
+}
+
+/**
+ * Fastify's validator factory (`schemaController.compilersFactory.buildValidator`), so every
+ * encapsulated context gets it. Query strings, path parameters and headers are text, so their values
+ * are coerced to the schema's types (`?limit=5`). JSON bodies are not: `"password": 12345678901` is a
+ * wrong type, answered 400. Unknown properties are rejected, never silently dropped.
+ */
+export function buildValidator(externalSchemas: Record<string, unknown>): FastifySchemaCompiler<unknown> {
+  const shared = Object.values(externalSchemas) as object[];
+  const strict = makeAjv(false, shared);
+  const coercing = makeAjv(true, shared);
+  return ({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? strict : coercing;
+    const id = (schema as { $id?: string }).$id;
+    return ((id && ajv.getSchema(id)) || ajv.compile(schema as object)) as ValidateFunction;
+  };
+}

@@ -1,0 +1,92 @@
+import { inject } from 'vitest';
+import pg from 'pg';
+import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { createAgora, type Agora } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { adminUrl, withDatabase } from './services.js';
+
+export type Mode = 'postgres' | 'pglite';
+
+/** The database modes this run can test: PGlite always, PostgreSQL when it is reachable. */
+export function databaseModes(): Mode[] {
+  return inject('pgTemplate') ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestAgora extends Agora {
+  mode: Mode;
+  databaseUrl?: string;
+  request(opts: {
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    url: string;
+    body?: unknown;
+    token?: string;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse & { body: string; json<T = any>(): T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * A whole Agora on a database of its own: a clone of the migrated PostgreSQL template, or a
+ * PGlite instance loaded from the migrated dump. `env` overrides configuration.
+ */
+export async function startAgora(mode: Mode, env: Record<string, string> = {}): Promise<TestAgora> {
+  let databaseUrl: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let loadDataDir: Blob | undefined;
+  if (mode === 'postgres') {
+    const template = inject('pgTemplate');
+    if (!template) throw new Error('PostgreSQL is not available in this run');
+    const name = `agora_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${template}`);
+    await admin.end();
+    databaseUrl = withDatabase(name);
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: adminUrl() });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    loadDataDir = new Blob([await readFile(inject('pgliteDump'))]);
+  }
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
+      AGORA_SEED_DEMO: 'false',
+      DATABASE_POOL_MAX: '5',
+      // Load shedding reacts to the event loop stalls of test start-up; its own test turns it on.
+      AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
+    },
+    { dotenv: false },
+  );
+  const agora = await createAgora(config, { loadDataDir });
+  return {
+    ...agora,
+    mode,
+    databaseUrl,
+    async close() {
+      await agora.close();
+      await dropDatabase?.();
+    },
+    async request({ method, url, body, token, headers = {} }) {
+      const res = await agora.app.inject({
+        method,
+        url,
+        headers: {
+          ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return res;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Transaction } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { CloudEvent } from './outbox.js';
+
+/**
+ * The contract between modules that publish events (through `publishEvents` in their business
+ * transaction) and modules that consume them.
+ *
+ * A handler runs inside a transaction that also records the event id in the consumer's inbox, so
+ * its effect is applied once however often the event is delivered. It throws to ask for a retry;
+ * after `maxAttempts` the event goes to the dead-letter store.
+ */
+export interface EventContext {
+  trx: Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  log: FastifyBaseLogger;
+  /** 1 on first delivery. */
+  attempt: number;
+}
+
+export type EventHandler = (event: CloudEvent, ctx: EventContext) => Promise<void>;
+
+export interface Subscription {
+  /** Durable consumer name, e.g. `search.indexer`: its queue, its inbox key. */
+  consumer: string;
+  /** Event types it handles, e.g. `['product.created', 'product.updated']`. */
+  types: string[];
+  handle: EventHandler;
+  /** Attempts before dead-lettering (default 5). */
+  maxAttempts?: number;
+}
+
+export interface EventBus {
+  subscribe(subscription: Subscription): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

@@ -1,0 +1,147 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { databaseModes, startAgora } from './helpers/agora.js';
+import { PASSWORD, uniqueEmail } from './helpers/factories.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function agora(args: string[], env: Record<string, string>, opts: { onStdout?: (s: string) => void } = {}) {
+  // `node --import tsx` keeps one process, so signals reach the CLI itself.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      pathToFileURL(path.join(root, 'node_modules/tsx/dist/esm/index.mjs')).href,
+      path.join(root, 'src/cli/main.ts'),
+      ...args,
+    ],
+    {
+      cwd: os.tmpdir(), // no .env from the checkout
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'info', AGORA_ARGON2_MEMORY_KIB: '1024', ...env },
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    opts.onStdout?.(stdout);
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const dirs: string[] = [];
+async function tempDir() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'agora-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('agora CLI', () => {
+  it('stops with a message naming a wrong setting', async () => {
+    const { done } = agora(['migrate'], { PORT: 'eighty', AGORA_DATA_DIR: await tempDir() });
+    const run = await done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/PORT/);
+  });
+
+  it('rejects an unknown command with usage', async () => {
+    const run = await agora(['frobnicate'], { AGORA_DATA_DIR: await tempDir() }).done;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown command/);
+    expect(run.stderr).toMatch(/Usage: agora/);
+  });
+
+  it.runIf(databaseModes().includes('postgres'))(
+    'creates an admin on the same database the server uses',
+    async () => {
+      const server = await startAgora('postgres', { AGORA_ARGON2_MEMORY_KIB: '1024' });
+      try {
+        const email = uniqueEmail('admin');
+        const run = await agora(['admin', 'create', '--email', email, '--password', PASSWORD], {
+          DATABASE_URL: server.databaseUrl!,
+        }).done;
+        expect(run.stderr).toBe('');
+        expect(run.stdout).toMatch(/created admin/);
+        const login = await server.request({
+          method: 'POST',
+          url: '/v1/auth/login',
+          body: { email, password: PASSWORD },
+        });
+        expect(login.json().user.role).toBe('admin');
+        const weak = await agora(['admin', 'create', '--email', uniqueEmail(), '--password', 'short'], {
+          DATABASE_URL: server.databaseUrl!,
+        }).done;
+        expect(weak.code).toBe(2);
+        expect(weak.stderr).toMatch(/too weak/);
+      } finally {
+        await server.close();
+      }
+    },
+  );
+
+  it('says what to do when the embedded database is held by a running server, then serves and shuts down gracefully', async () => {
+    const dataDir = await tempDir();
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    let listening: () => void;
+    const ready = new Promise<void>((r) => (listening = r));
+    const server = agora(
+      ['start'],
+      {
+        AGORA_DATA_DIR: dataDir,
+        PORT: port,
+        HOST: '127.0.0.1',
+        AGORA_SEED_DEMO: 'false',
+        // A slow password hash keeps a sign-in in flight while the server is told to stop.
+        AGORA_ARGON2_MEMORY_KIB: '262144',
+        AGORA_ARGON2_TIME_COST: '6',
+      },
+      { onStdout: (out) => out.includes('Agora is serving') && listening() },
+    );
+    await ready;
+
+    const cli = await agora(['migrate'], { AGORA_DATA_DIR: dataDir }).done;
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(/in use by another Agora process \(pid \d+\)/);
+    expect(cli.stderr).toMatch(/Stop that process first/);
+
+    const base = `http://127.0.0.1:${port}`;
+    const reg = await fetch(`${base}/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: uniqueEmail(), password: PASSWORD, name: 'Slow' }),
+    });
+    expect(reg.status).toBe(201);
+    const { user } = (await reg.json()) as { user: { email: string } };
+    const inFlight = fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: PASSWORD }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    server.child.kill('SIGTERM');
+    const answered = await inFlight;
+    expect(answered.status).toBe(200);
+    const run = await server.done;
+    expect(run.code, run.stdout.slice(-600) + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/stopped/);
+
+    // With the server gone, the CLI can use the data directory.
+    const after = await agora(['migrate'], { AGORA_DATA_DIR: dataDir }).done;
+    expect(after.code, after.stderr).toBe(0);
+  });
+});

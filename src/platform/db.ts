@@ -1,8 +1,5 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { KyselyPGlite } from 'kysely-pglite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.js';
@@ -77,6 +74,13 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     dataDir = path.join(opts.dataDir, 'pg');
   }
   try {
+    // Loaded only in embedded mode: PGlite and kysely-pglite's entry point (which pulls in its
+    // code generator) cost about half a second and tens of MB at start-up.
+    const [{ PGlite }, { pg_trgm }, { KyselyPGlite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('kysely-pglite'),
+    ]);
     const client = await PGlite.create({
       dataDir,
       loadDataDir: opts.loadDataDir,

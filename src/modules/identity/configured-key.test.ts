@@ -11,7 +11,7 @@ describe('access tokens signed with a configured key', () => {
   let kid: string;
   beforeAll(async () => {
     agora = await startAgora('pglite', { AGORA_JWT_PRIVATE_KEY: pem, AGORA_ARGON2_MEMORY_KIB: '1024' });
-    kid = await calculateJwkThumbprint(publicKey.export({ format: 'jwk' }) as JWK);
+    kid = await calculateJwkThumbprint(publicKey.export({ format: 'jwk' }));
   });
   afterAll(() => agora.close());
 

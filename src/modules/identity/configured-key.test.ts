@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
-import { SignJWT, calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
+import { SignJWT, calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 

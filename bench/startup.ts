@@ -54,7 +54,7 @@ for (const [name, env] of modes) {
   times.sort((a, b) => a - b);
   const ms = (v: number) => Math.round(v);
   console.log(
-    `| ${name} | ${ms(times[0]!)} | ${ms(times[Math.floor(times.length / 2)]!)} | ${ms(times.at(-1)!)} | ${rss} |`,
+    `| ${name} | ${ms(times[0])} | ${ms(times[Math.floor(times.length / 2)])} | ${ms(times.at(-1)!)} | ${rss} |`,
   );
 }
 rmSync(dataDir, { recursive: true, force: true });

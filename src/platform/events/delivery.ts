@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import { scoped, type AnyDb } from '../db.js';
+import { scheduleJob, withTimeout } from '../jobs/runner.js';
+import type { Subscription } from './bus.js';
+import type { CloudEvent } from './outbox.js';
+import type { BusTables } from './tables.js';
+
+/** The job that runs one event through one consumer (in-process delivery and DLQ replays). */
+export const DELIVER_JOB = 'events.deliver';
+
+export interface DeliverJobPayload {
+  consumer: string;
+  event: CloudEvent;
+}
+
+export type DeliveryOutcome = 'applied' | 'duplicate';
+
+/**
+ * Runs `sub.handle` in a transaction that first records (consumer, event id) in the inbox. An
+ * event already in the inbox is skipped, so redelivery applies nothing twice; a handler that throws
+ * rolls its inbox row back with everything else, so the retry runs it again.
+ */
+export async function deliver(
+  db: AnyDb,
+  sub: Subscription,
+  event: CloudEvent,
+  attempt: number,
+  log: FastifyBaseLogger,
+  timeoutMs: number,
+): Promise<DeliveryOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const fresh = await scoped<BusTables>(trx)
+      .insertInto('platform.inbox')
+      .values({ consumer: sub.consumer, event_id: event.id })
+      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+      .returning('event_id')
+      .executeTakeFirst();
+    if (!fresh) return 'duplicate';
+    const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
+    await withTimeout(sub.handle(event, { trx, log: child, attempt }), timeoutMs, `handler ${sub.consumer}`);
+    return 'applied';
+  });
+}
+
+/** Keeps an event that exhausted its attempts (or could not be read) for inspection and replay. */
+export async function deadLetter(
+  db: AnyDb,
+  entry: { consumer: string; eventId: string | null; event: unknown; error: string; attempts: number },
+): Promise<void> {
+  await scoped<BusTables>(db)
+    .insertInto('platform.dead_letters')
+    .values({
+      consumer: entry.consumer,
+      event_id: entry.eventId,
+      event: JSON.stringify(entry.event),
+      error: entry.error.slice(0, 2_000),
+      attempts: entry.attempts,
+      replayed_at: null,
+    })
+    .execute();
+}
+
+export interface DeadLetter {
+  id: number;
+  consumer: string;
+  eventId: string | null;
+  type: string | null;
+  error: string;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Dead letters not yet replayed, oldest first. */
+export async function listDeadLetters(db: AnyDb, limit = 100): Promise<DeadLetter[]> {
+  const rows = await scoped<BusTables>(db)
+    .selectFrom('platform.dead_letters')
+    .select([
+      'id',
+      'consumer',
+      'event_id',
+      'error',
+      'attempts',
+      'created_at',
+      sql<string | null>`event->>'type'`.as('type'),
+    ])
+    .where('replayed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    consumer: r.consumer,
+    eventId: r.event_id,
+    type: r.type,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.created_at,
+  }));
+}
+
+/**
+ * Sends dead letters back to their consumer as fresh `events.deliver` jobs, run by whichever worker
+ * has that consumer; the inbox still guarantees a single effect. Letters without a readable event
+ * cannot be replayed and stay listed. Returns the ids replayed.
+ */
+export async function replayDeadLetters(db: AnyDb, which: { id?: number; all?: boolean }): Promise<number[]> {
+  return db.transaction().execute(async (trx) => {
+    let q = scoped<BusTables>(trx)
+      .selectFrom('platform.dead_letters')
+      .select(['id', 'consumer', 'event'])
+      .where('replayed_at', 'is', null)
+      .where('event_id', 'is not', null)
+      .orderBy('id')
+      .forUpdate()
+      .skipLocked();
+    if (!which.all) q = q.where('id', '=', which.id ?? -1);
+    const rows = await q.execute();
+    for (const row of rows) {
+      const event = (typeof row.event === 'string' ? JSON.parse(row.event) : row.event) as CloudEvent;
+      const payload: DeliverJobPayload = { consumer: row.consumer, event };
+      await scheduleJob(trx, DELIVER_JOB, payload, new Date(), { maxAttempts: 1_000 });
+    }
+    if (rows.length > 0)
+      await scoped<BusTables>(trx)
+        .updateTable('platform.dead_letters')
+        .set({ replayed_at: new Date() })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    return rows.map((r) => r.id);
+  });
+}

@@ -60,6 +60,14 @@ export class AmqpTransport implements Transport {
     return `${this.opts.prefix}.${consumer}`;
   }
 
+  /** Every queue this transport declares for its consumers (operations, test clean-up). */
+  queueNames(): string[] {
+    return this.subscriptions().flatMap((sub) => [
+      this.queueOf(sub.consumer),
+      ...Array.from({ length: (sub.maxAttempts ?? 5) - 1 }, (_, i) => this.retryQueueOf(sub.consumer, i + 1)),
+    ]);
+  }
+
   /** Connects (waiting at most `timeoutMs` for the first connection) and, with `consume`, starts consumers. */
   async start(consume: boolean): Promise<void> {
     this.stopping = false;

@@ -102,11 +102,12 @@ export class AmqpTransport implements Transport {
   async stop(): Promise<void> {
     this.stopping = true;
     // Stop taking new deliveries, let the ones running finish, then close.
-    await Promise.allSettled(this.consumers.map((c) => c.channel.cancel(c.tag)));
+    const t = this.opts.timeoutMs;
+    await Promise.allSettled(this.consumers.map((c) => withTimeout(c.channel.cancel(c.tag), t, 'cancel')));
     await withTimeout(Promise.allSettled([...this.inFlight]), this.opts.handlerTimeoutMs, 'draining').catch(
       () => undefined,
     );
-    await this.conn?.close().catch(() => undefined);
+    if (this.conn) await withTimeout(this.conn.close(), t, 'broker close').catch(() => undefined);
     this.conn = null;
     this.model = null;
     this.pub = null;
@@ -120,9 +121,10 @@ export class AmqpTransport implements Transport {
 
   /** Destroys the socket under the current connection, as a network failure would (failure tests). */
   severConnection(): void {
-    const stream = (this.model?.connection as unknown as { stream?: { destroy(): void } } | undefined)
-      ?.stream;
-    stream?.destroy();
+    const stream = (
+      this.model?.connection as unknown as { stream?: { destroy(err?: Error): void } } | undefined
+    )?.stream;
+    stream?.destroy(new Error('connection severed'));
   }
 
   async publish(events: CloudEvent[]): Promise<void> {

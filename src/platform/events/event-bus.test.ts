@@ -80,17 +80,17 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       select count(*)::int as n from ${sql.id('public', table)} where event_id in (${sql.join(ids)})`.execute(
       db(),
     );
-    return rows[0]!.n;
+    return rows[0].n;
   }
 
   it('applies an event published in a committed transaction exactly once, woken by NOTIFY', async () => {
     const started = Date.now();
     const [id] = await publish(happened(1, 'once'));
-    await waitFor(async () => (await appliedCount([id!])) === 1, 4_000, 'the event to be applied');
+    await waitFor(async () => (await appliedCount([id])) === 1, 4_000, 'the event to be applied');
     // Well under the 5 s poll: the insert trigger's NOTIFY woke the relay (and the job runner).
     expect(Date.now() - started).toBeLessThan(2_500);
     await new Promise((r) => setTimeout(r, 300));
-    expect(await appliedCount([id!])).toBe(1);
+    expect(await appliedCount([id])).toBe(1);
     const row = await sql<{ sent: boolean }>`
       select sent_at is not null as sent from platform.outbox where event_id = ${id}`.execute(db());
     expect(row.rows[0]?.sent).toBe(true);
@@ -111,7 +111,7 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
     expect(await appliedCount(doomed)).toBe(0);
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from platform.outbox where event_id = ${doomed[0]}`.execute(db());
-    expect(rows[0]!.n).toBe(0);
+    expect(rows[0].n).toBe(0);
   });
 
   it('loses and duplicates nothing when consumers stop mid-stream and start again', async () => {
@@ -141,7 +141,7 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       async () => {
         const { rows } = await sql<{ n: number }>`
           select count(*)::int as n from platform.outbox where sent_at is null`.execute(db());
-        return rows[0]!.n === 0;
+        return rows[0].n === 0;
       },
       10_000,
       'the redelivery to be relayed',
@@ -164,11 +164,11 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
     const letter = (await listDeadLetters(db())).find((d) => d.eventId === id)!;
     expect(letter).toMatchObject({ consumer: 'test.effects', type: 'test.poison', attempts: 3 });
     expect(letter.error).toContain('cannot digest');
-    expect(await appliedCount([id!])).toBe(0);
+    expect(await appliedCount([id])).toBe(0);
 
     poisonHealed = true;
     expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([letter.id]);
-    await waitFor(async () => (await appliedCount([id!])) === 1, 10_000, 'the replayed event');
+    await waitFor(async () => (await appliedCount([id])) === 1, 10_000, 'the replayed event');
     expect((await listDeadLetters(db())).some((d) => d.id === letter.id)).toBe(false);
     // A second replay of the same letter finds nothing to do.
     expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([]);

@@ -1,5 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
-import { scoped, type Database, type Transaction } from '../db.js';
+import { scoped, type AnyDb, type Database } from '../db.js';
 import type { Logger } from '../logger.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { AmqpTransport } from './amqp.js';
@@ -117,8 +117,7 @@ export class AgoraEventBus implements EventBus {
     if (this.amqp) await this.amqp.ping();
   }
 
-  private async enqueueDeliveries(events: CloudEvent[], trx: Transaction<any>): Promise<void> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any
+  private async enqueueDeliveries(events: CloudEvent[], trx: AnyDb): Promise<void> {
     const rows = [];
     for (const event of events) {
       for (const sub of this.subs.values()) {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AnyDb } from '../db.js';
 import type { JobRunner } from './runner.js';
 
@@ -11,17 +11,18 @@ export const RETENTION_JOB = 'platform.retention';
  */
 export async function pruneOld(db: AnyDb, days: number): Promise<Record<string, number>> {
   const cutoff = sql`now() - ${days} * interval '1 day'`;
-  const outbox =
-    await sql`delete from platform.outbox where sent_at is not null and sent_at < ${cutoff}`.execute(db);
-  const inbox = await sql`delete from platform.inbox where processed_at < ${cutoff}`.execute(db);
-  const jobs =
-    await sql`delete from platform.jobs where status <> 'pending' and finished_at < ${cutoff}`.execute(db);
-  const dead = await sql`delete from platform.dead_letters where replayed_at < ${cutoff}`.execute(db);
+  // Counted through a CTE: PGlite does not report affected rows for raw statements.
+  const count = async (deleting: RawBuilder<unknown>) => {
+    const { rows } = await sql<{
+      n: number;
+    }>`with d as (${deleting} returning 1) select count(*)::int as n from d`.execute(db);
+    return rows[0]?.n ?? 0;
+  };
   return {
-    outbox: Number(outbox.numAffectedRows ?? 0),
-    inbox: Number(inbox.numAffectedRows ?? 0),
-    jobs: Number(jobs.numAffectedRows ?? 0),
-    deadLetters: Number(dead.numAffectedRows ?? 0),
+    outbox: await count(sql`delete from platform.outbox where sent_at is not null and sent_at < ${cutoff}`),
+    inbox: await count(sql`delete from platform.inbox where processed_at < ${cutoff}`),
+    jobs: await count(sql`delete from platform.jobs where status <> 'pending' and finished_at < ${cutoff}`),
+    deadLetters: await count(sql`delete from platform.dead_letters where replayed_at < ${cutoff}`),
   };
 }
 

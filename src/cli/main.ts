@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
       return dlqListCommand(config);
     case 'events dlq replay': {
       const id = values.id === undefined ? undefined : Number(values.id);
-      if (values.all === (id !== undefined) || (id !== undefined && !Number.isSafeInteger(id)))
+      if (Boolean(values.all) === (id !== undefined) || (id !== undefined && !Number.isSafeInteger(id)))
         throw new UsageError('events dlq replay needs either --id <number> or --all');
       return dlqReplayCommand(config, { id, all: values.all });
     }

@@ -81,9 +81,9 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
     await r.start();
     await waitFor(async () => (await statusOf('test.flaky'))[0]?.status === 'failed', 10_000, 'failure');
     expect(at).toHaveLength(4);
-    const gaps = at.slice(1).map((t, i) => t - at[i]!);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
     expect(gaps[0]).toBeGreaterThanOrEqual(70);
-    expect(gaps[2]).toBeGreaterThan(gaps[0]!);
+    expect(gaps[2]).toBeGreaterThan(gaps[0]);
     expect((await statusOf('test.flaky'))[0]).toMatchObject({ attempts: 4, last_error: 'still broken' });
   });
 
@@ -111,7 +111,7 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
     await waitFor(async () => runs >= 3, 5_000, 'three ticks');
     const rows = await statusOf('test.tick');
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.status).toBe('pending');
+    expect(rows[0].status).toBe('pending');
   });
 
   it('prunes delivery bookkeeping older than the retention window', async () => {
@@ -131,6 +131,6 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
       select count(*)::int as n from platform.outbox where type = 'test.old' and sent_at is null`.execute(
       db(),
     );
-    expect(rows[0]!.n).toBe(1);
+    expect(rows[0].n).toBe(1);
   });
 });

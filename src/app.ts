@@ -17,9 +17,14 @@ import {
   identityMigrations,
   createPasswordHasher,
 } from './modules/identity/index.js';
+import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 
 /** Every schema's migrations, in dependency order. */
-export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations];
+export const ALL_MIGRATIONS: SchemaMigrations[] = [
+  platformMigrations,
+  identityMigrations,
+  notificationsMigrations,
+];
 
 export interface Agora {
   rt: Runtime;
@@ -65,6 +70,7 @@ export async function createAgora(
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs } = createBackground(rt);
     const identity = await createIdentityModule(rt);
+    const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -83,7 +89,10 @@ export async function createAgora(
       };
     }
     if (bus.broker) readiness.broker = () => bus.ping();
-    const app = await buildHttp(rt, { routes: [identity.routes(guard)], readiness });
+    const app = await buildHttp(rt, {
+      routes: [identity.routes(guard), notifications.routes(guard)],
+      readiness,
+    });
     let background = false;
     return {
       rt,
@@ -101,6 +110,7 @@ export async function createAgora(
           await bus.stop();
           await jobs.stop();
         }
+        notifications.close();
         await rt.close();
       },
     };

@@ -1,0 +1,97 @@
+import type { EventContext } from '../../platform/events/bus.js';
+import type { CloudEvent } from '../../platform/events/outbox.js';
+import type { JobContext, JobRunner } from '../../platform/jobs/runner.js';
+import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
+import type { Mailer } from './mailer.js';
+import * as repo from './repository.js';
+import { render } from './templates.js';
+import { WEBHOOK_JOB, type WebhookJobPayload } from './webhook-delivery.js';
+
+export const EMAIL_JOB = 'notifications.email';
+
+export interface EmailJobPayload {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Turns an event into an in-app notification and an email job, in the consumer's transaction: the
+ * email leaves (with retries) only if the notification was recorded, and a redelivered event is
+ * stopped by the inbox before it gets here.
+ */
+export async function notifyOnEvent(
+  event: CloudEvent,
+  ctx: EventContext,
+  deps: { jobs: JobRunner; publicUrl: string; emailMaxAttempts: number },
+): Promise<void> {
+  if (event.type === 'user.registered') {
+    const d = event.data as ConsumedEvents['user.registered'];
+    await repo.upsertRecipient(ctx.trx, d);
+  }
+  const message = render(event, deps.publicUrl);
+  if (message.inApp)
+    await repo.insertNotification(ctx.trx, {
+      userId: message.userId,
+      type: event.type,
+      title: message.title,
+      body: message.summary,
+      data: event.data,
+      eventId: event.id,
+    });
+  const to =
+    event.type === 'user.password_reset_requested'
+      ? (event.data as ConsumedEvents['user.password_reset_requested']).email
+      : (await repo.findRecipient(ctx.trx, message.userId))?.email;
+  if (!to) {
+    ctx.log.warn({ userId: message.userId, type: event.type }, 'no email address known for the recipient');
+    return;
+  }
+  if (
+    message.category === 'marketing' &&
+    !(await repo.getPreferences(ctx.trx, message.userId)).marketingEmails
+  )
+    return;
+  const payload: EmailJobPayload = { to, subject: message.title, text: message.text, html: message.html };
+  await deps.jobs.schedule(ctx.trx, EMAIL_JOB, payload, new Date(), {
+    key: `${event.id}:${message.userId}`,
+    maxAttempts: deps.emailMaxAttempts,
+  });
+}
+
+/** Whether an endpoint's owner may see the event: admins see all, a seller what names it. */
+function concerns(hook: { owner_role: string; owner_id: string }, event: CloudEvent): boolean {
+  if (hook.owner_role === 'admin') return true;
+  const d = (event.data ?? {}) as { sellerId?: unknown; sellerIds?: unknown };
+  return d.sellerId === hook.owner_id || (Array.isArray(d.sellerIds) && d.sellerIds.includes(hook.owner_id));
+}
+
+/** Queues one signed delivery per interested endpoint (deduped per endpoint and event). */
+export async function fanOutToWebhooks(
+  event: CloudEvent,
+  ctx: EventContext,
+  deps: { jobs: JobRunner; maxAttempts: number },
+): Promise<void> {
+  const hooks = await repo.webhooksFor(ctx.trx, event.type);
+  const body = JSON.stringify(event);
+  for (const hook of hooks) {
+    if (!concerns(hook, event)) continue;
+    const deliveryId = await repo.insertDelivery(ctx.trx, {
+      webhookId: hook.id,
+      eventId: event.id,
+      eventType: event.type,
+      payload: body,
+    });
+    if (!deliveryId) continue;
+    const payload: WebhookJobPayload = { deliveryId };
+    await deps.jobs.schedule(ctx.trx, WEBHOOK_JOB, payload, new Date(), { maxAttempts: deps.maxAttempts });
+  }
+}
+
+export async function sendEmail(mailer: Mailer, payload: EmailJobPayload, ctx: JobContext): Promise<void> {
+  const { messageId } = await mailer.send(payload);
+  ctx.log.info({ to: payload.to, subject: payload.subject, messageId }, 'email sent');
+}
+
+export const CONSUMED = { notify: NOTIFY_TYPES as string[], webhooks: [...WEBHOOK_EVENT_TYPES] as string[] };

@@ -1,0 +1,351 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import { registerUser } from '../../../test/helpers/factories.js';
+import { waitFor } from '../../../test/helpers/events.js';
+import { publishEvents, type NewEvent } from '../../platform/events/outbox.js';
+
+const FAST = {
+  AGORA_ARGON2_MEMORY_KIB: '1024',
+  AGORA_ARGON2_TIME_COST: '1',
+  AGORA_RATE_LIMIT_AUTH_MAX: '1000',
+  AGORA_EVENTS_RETRY_BASE_MS: '50',
+  AGORA_WEBHOOK_RETRY_BASE_MS: '50',
+  AGORA_WEBHOOK_MAX_ATTEMPTS: '4',
+};
+
+/** A real SMTP server on a free local port; every message is parsed with mailparser. */
+async function startSmtp() {
+  const mails: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          mails.push(mail);
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    mails,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+interface Received {
+  body: string;
+  signature: string;
+  valid: boolean;
+}
+
+/** A webhook endpoint that answers 500 to the first `failFirst` calls, and checks signatures. */
+async function startReceiver() {
+  const state = { secret: '', failFirst: 0, calls: 0, received: [] as Received[], alwaysFail: false };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      state.calls++;
+      const signature = String(req.headers['x-agora-signature'] ?? '');
+      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
+      const expected = m ? createHmac('sha256', state.secret).update(`${m[1]}.${body}`).digest('hex') : '';
+      state.received.push({ body, signature, valid: Boolean(m) && expected === m![2] });
+      const fail = state.alwaysFail || state.calls <= state.failFirst;
+      res.writeHead(fail ? 500 : 200).end(fail ? 'nope' : 'ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    state,
+    url: `http://127.0.0.1:${port}/hooks`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function publish(agora: TestAgora, events: NewEvent[]) {
+  return agora.rt.database.db
+    .transaction()
+    .execute((trx) => publishEvents(trx, { source: '/agora/test', correlationId: 'req-n' }, events));
+}
+
+describe.each(databaseModes())('notifications (%s)', (mode) => {
+  let agora: TestAgora;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    receiver = await startReceiver();
+    agora = await startAgora(mode, { ...FAST, SMTP_URL: smtp.url, AGORA_WEBHOOKS_ALLOW_PRIVATE: 'true' });
+    await agora.startBackground();
+  });
+  afterAll(async () => {
+    await agora.close();
+    await smtp.close();
+    await receiver.close();
+  });
+
+  const mailTo = (email: string) => smtp.mails.filter((m) => m.to && JSON.stringify(m.to).includes(email));
+
+  it('welcomes a new user by email (over SMTP) and in the app', async () => {
+    const user = await registerUser(agora);
+    await waitFor(async () => mailTo(user.user.email).length === 1, 10_000, 'the welcome email');
+    const mail = mailTo(user.user.email)[0]!;
+    expect(mail.subject).toBe('Welcome to Agora');
+    expect(mail.text).toContain('your account is ready');
+    expect(mail.html).toContain('<h1>Welcome to Agora</h1>');
+    const res = await agora.request({ method: 'GET', url: '/v1/me/notifications', token: user.accessToken });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      unreadCount: 1,
+      nextCursor: null,
+      items: [{ type: 'user.registered', read: false }],
+    });
+  });
+
+  it('tells a buyer their order is confirmed and shipped; read marks, read-all and paging work', async () => {
+    const buyer = await registerUser(agora);
+    const userId = buyer.user.id;
+    await publish(agora, [
+      {
+        type: 'order.confirmed',
+        subject: 'o-1',
+        data: { orderId: 'o-1', userId, total: { amount: 2599, currency: 'EUR' } },
+      },
+      {
+        type: 'order.shipped',
+        subject: 'o-1',
+        data: { orderId: 'o-1', userId, carrier: 'DHL', trackingNumber: 'T123' },
+      },
+    ]);
+    await waitFor(async () => mailTo(buyer.user.email).length === 3, 10_000, 'three emails');
+    const subjects = mailTo(buyer.user.email)
+      .map((m) => m.subject)
+      .sort();
+    expect(subjects).toEqual(['Order o-1 confirmed', 'Order o-1 shipped', 'Welcome to Agora']);
+    expect(mailTo(buyer.user.email).find((m) => m.subject === 'Order o-1 confirmed')!.text).toContain(
+      '25.99 EUR',
+    );
+
+    const first = await agora.request({
+      method: 'GET',
+      url: '/v1/me/notifications?limit=2',
+      token: buyer.accessToken,
+    });
+    const page1 = first.json();
+    expect(page1.items.map((n: { type: string }) => n.type)).toEqual(['order.shipped', 'order.confirmed']);
+    expect(page1.unreadCount).toBe(3);
+    const second = await agora.request({
+      method: 'GET',
+      url: `/v1/me/notifications?limit=2&cursor=${page1.nextCursor}`,
+      token: buyer.accessToken,
+    });
+    expect(second.json()).toMatchObject({ items: [{ type: 'user.registered' }], nextCursor: null });
+
+    const read = await agora.request({
+      method: 'POST',
+      url: `/v1/me/notifications/${page1.items[0].id}/read`,
+      token: buyer.accessToken,
+    });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toMatchObject({ read: true });
+    const other = await registerUser(agora);
+    const stolen = await agora.request({
+      method: 'POST',
+      url: `/v1/me/notifications/${page1.items[1].id}/read`,
+      token: other.accessToken,
+    });
+    expect(stolen.statusCode).toBe(404);
+    const all = await agora.request({
+      method: 'POST',
+      url: '/v1/me/notifications/read-all',
+      token: buyer.accessToken,
+    });
+    expect(all.json()).toEqual({ updated: 2 });
+    const unread = await agora.request({
+      method: 'GET',
+      url: '/v1/me/notifications?unread=true',
+      token: buyer.accessToken,
+    });
+    expect(unread.json()).toMatchObject({ items: [], unreadCount: 0 });
+  });
+
+  it('answers bad input with problem+json', async () => {
+    const user = await registerUser(agora);
+    const badId = await agora.request({
+      method: 'POST',
+      url: '/v1/me/notifications/nope/read',
+      token: user.accessToken,
+    });
+    expect(badId.statusCode).toBe(400);
+    expect(badId.headers['content-type']).toContain('application/problem+json');
+    const badCursor = await agora.request({
+      method: 'GET',
+      url: '/v1/me/notifications?cursor=zzz',
+      token: user.accessToken,
+    });
+    expect(badCursor.json()).toMatchObject({ code: 'validation_failed' });
+    const anon = await agora.request({ method: 'GET', url: '/v1/me/notifications' });
+    expect(anon.statusCode).toBe(401);
+    const badPrefs = await agora.request({
+      method: 'PUT',
+      url: '/v1/me/notification-preferences',
+      token: user.accessToken,
+      body: { marketingEmails: 'yes' },
+    });
+    expect(badPrefs.statusCode).toBe(400);
+  });
+
+  it('keeps marketing emails off by default and lets the user change it', async () => {
+    const user = await registerUser(agora);
+    const url = '/v1/me/notification-preferences';
+    expect((await agora.request({ method: 'GET', url, token: user.accessToken })).json()).toEqual({
+      marketingEmails: false,
+    });
+    const put = await agora.request({
+      method: 'PUT',
+      url,
+      token: user.accessToken,
+      body: { marketingEmails: true },
+    });
+    expect(put.json()).toEqual({ marketingEmails: true });
+    expect((await agora.request({ method: 'GET', url, token: user.accessToken })).json()).toEqual({
+      marketingEmails: true,
+    });
+  });
+
+  it('delivers signed webhooks to the seller they concern, retrying failures, every attempt visible', async () => {
+    const seller = await registerUser(agora, { role: 'seller' });
+    const otherSeller = await registerUser(agora, { role: 'seller' });
+    const buyer = await registerUser(agora);
+    const forbidden = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: buyer.accessToken,
+      body: { url: receiver.url, events: ['inventory.low_stock'] },
+    });
+    expect(forbidden.statusCode).toBe(403);
+    const created = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: seller.accessToken,
+      body: { url: receiver.url, events: ['inventory.low_stock'] },
+    });
+    expect(created.statusCode).toBe(201);
+    const hook = created.json();
+    expect(hook.secret).toMatch(/^whsec_[0-9a-f]{64}$/);
+    receiver.state.secret = hook.secret;
+    receiver.state.failFirst = 2;
+    const list = await agora.request({ method: 'GET', url: '/v1/webhooks', token: seller.accessToken });
+    expect(list.json().items).toEqual([expect.objectContaining({ id: hook.id })]);
+    expect(list.json().items[0]).not.toHaveProperty('secret');
+
+    const [eventId] = await publish(agora, [
+      {
+        type: 'inventory.low_stock',
+        data: { sku: 'SKU-1', sellerId: seller.user.id, available: 2, threshold: 5 },
+      },
+      {
+        type: 'inventory.low_stock',
+        data: { sku: 'SKU-2', sellerId: otherSeller.user.id, available: 1, threshold: 5 },
+      },
+    ]);
+    const deliveries = async () =>
+      (
+        await agora.request({
+          method: 'GET',
+          url: `/v1/webhooks/${hook.id}/deliveries`,
+          token: seller.accessToken,
+        })
+      ).json();
+    await waitFor(async () => (await deliveries()).items[0]?.status === 'succeeded', 15_000, 'the delivery');
+    const [delivery] = (await deliveries()).items;
+    expect(delivery).toMatchObject({ eventId, eventType: 'inventory.low_stock', status: 'succeeded' });
+    expect(delivery.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);
+    expect((await deliveries()).items).toHaveLength(1);
+    expect(receiver.state.received).toHaveLength(3);
+    expect(receiver.state.received.every((r) => r.valid)).toBe(true);
+    expect(JSON.parse(receiver.state.received[2]!.body)).toMatchObject({
+      specversion: '1.0',
+      id: eventId,
+      type: 'inventory.low_stock',
+      correlationid: 'req-n',
+      data: { sku: 'SKU-1' },
+    });
+
+    const peek = await agora.request({
+      method: 'GET',
+      url: `/v1/webhooks/${hook.id}/deliveries`,
+      token: otherSeller.accessToken,
+    });
+    expect(peek.statusCode).toBe(404);
+    const del = await agora.request({
+      method: 'DELETE',
+      url: `/v1/webhooks/${hook.id}`,
+      token: seller.accessToken,
+    });
+    expect(del.statusCode).toBe(204);
+    expect(
+      (await agora.request({ method: 'GET', url: '/v1/webhooks', token: seller.accessToken })).json().items,
+    ).toEqual([]);
+  });
+
+  it('marks a delivery failed after the last attempt', async () => {
+    const admin = await registerUser(agora, { role: 'seller' });
+    receiver.state.alwaysFail = true;
+    const hook = (
+      await agora.request({
+        method: 'POST',
+        url: '/v1/webhooks',
+        token: admin.accessToken,
+        body: { url: receiver.url, events: ['order.cancelled'] },
+      })
+    ).json();
+    await publish(agora, [
+      {
+        type: 'order.cancelled',
+        data: { orderId: 'o-9', userId: admin.user.id, sellerIds: [admin.user.id] },
+      },
+    ]);
+    const deliveries = async () =>
+      (
+        await agora.request({
+          method: 'GET',
+          url: `/v1/webhooks/${hook.id}/deliveries`,
+          token: admin.accessToken,
+        })
+      ).json();
+    await waitFor(
+      async () => (await deliveries()).items[0]?.status === 'failed',
+      15_000,
+      'the failed delivery',
+    );
+    expect((await deliveries()).items[0].attempts).toHaveLength(4);
+    receiver.state.alwaysFail = false;
+  });
+
+  it('refuses link-local webhook targets even when private ones are allowed', async () => {
+    const seller = await registerUser(agora, { role: 'seller' });
+    const res = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: seller.accessToken,
+      body: { url: 'http://169.254.169.254/latest/meta-data', events: ['order.confirmed'] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/url' }] });
+  });
+});

@@ -103,7 +103,7 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
   it('welcomes a new user by email (over SMTP) and in the app', async () => {
     const user = await registerUser(agora);
     await waitFor(async () => mailTo(user.user.email).length === 1, 10_000, 'the welcome email');
-    const mail = mailTo(user.user.email)[0]!;
+    const mail = mailTo(user.user.email)[0];
     expect(mail.subject).toBe('Welcome to Agora');
     expect(mail.text).toContain('your account is ready');
     expect(mail.html).toContain('<h1>Welcome to Agora</h1>');
@@ -278,7 +278,7 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     expect((await deliveries()).items).toHaveLength(1);
     expect(receiver.state.received).toHaveLength(3);
     expect(receiver.state.received.every((r) => r.valid)).toBe(true);
-    expect(JSON.parse(receiver.state.received[2]!.body)).toMatchObject({
+    expect(JSON.parse(receiver.state.received[2].body)).toMatchObject({
       specversion: '1.0',
       id: eventId,
       type: 'inventory.low_stock',

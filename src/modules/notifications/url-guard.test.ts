@@ -78,7 +78,7 @@ describe('notifications without SMTP or private webhooks (pglite)', () => {
     await waitFor(async () => (await readdir(dir).catch(() => [])).length === 1, 10_000, 'the .eml file');
     const [file] = await readdir(dir);
     expect(file).toMatch(/\.eml$/);
-    const eml = await readFile(path.join(dir, file!), 'utf8');
+    const eml = await readFile(path.join(dir, file), 'utf8');
     expect(eml).toContain(`To: ${user.user.email}`);
     expect(eml).toContain('Subject: Welcome to Agora');
   });

@@ -10,7 +10,7 @@ import type { AnyDb } from '../db.js';
 import type { Logger } from '../logger.js';
 import { withTimeout } from '../jobs/runner.js';
 import type { Subscription } from './bus.js';
-import { deadLetter, deliver } from './delivery.js';
+import { deadLetter, deliverBatch } from './delivery.js';
 import type { CloudEvent } from './outbox.js';
 import type { Transport } from './relay.js';
 
@@ -26,6 +26,23 @@ export interface AmqpOptions {
 }
 
 const ATTEMPT_HEADER = 'x-agora-attempt';
+/** Most deliveries applied in one transaction. */
+const MAX_BATCH = 50;
+
+interface Pending {
+  msg: ConsumeMessage;
+  event: CloudEvent;
+  attempt: number;
+}
+
+/** Messages of one consumer channel that arrived together, delivered in one transaction. */
+interface Buffer_ {
+  items: Pending[];
+  /** Transactions in progress for this consumer. */
+  active: number;
+}
+/** Concurrent delivery transactions per consumer (each takes a pooled connection). */
+const MAX_ACTIVE = 4;
 
 /**
  * RabbitMQ transport: a durable topic exchange, one durable queue per consumer bound to its event
@@ -180,9 +197,10 @@ export class AmqpTransport implements Transport {
             deadLetterRoutingKey: queue,
           });
         }
+        const buffer: Buffer_ = { items: [], active: 0 };
         const { consumerTag } = await ch.consume(queue, (msg) => {
           if (!msg) return;
-          const p = this.onMessage(ch, pub, sub, msg).finally(() => this.inFlight.delete(p));
+          const p = this.onMessage(ch, pub, sub, msg, buffer).finally(() => this.inFlight.delete(p));
           this.inFlight.add(p);
         });
         consumers.push({ channel: ch, tag: consumerTag });
@@ -198,9 +216,9 @@ export class AmqpTransport implements Transport {
     pub: ConfirmChannel,
     sub: Subscription,
     msg: ConsumeMessage,
+    buffer: Buffer_,
   ): Promise<void> {
     const attempt = Number((msg.properties.headers ?? {})[ATTEMPT_HEADER] ?? 1) || 1;
-    const maxAttempts = sub.maxAttempts ?? 5;
     let event: CloudEvent;
     try {
       event = JSON.parse(msg.content.toString('utf8')) as CloudEvent;
@@ -218,41 +236,74 @@ export class AmqpTransport implements Transport {
       });
       return;
     }
+    buffer.items.push({ msg, event, attempt });
+    if (buffer.active >= MAX_ACTIVE) return;
+    buffer.active++;
     try {
-      const outcome = await deliver(this.db, sub, event, attempt, this.log, this.opts.handlerTimeoutMs);
-      this.consumed.inc({ consumer: sub.consumer, outcome });
-      safeAck(ch, msg);
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      await this.settle(ch, msg, async () => {
-        if (attempt < maxAttempts) {
-          this.log.warn(
-            { err: error, consumer: sub.consumer, eventId: event.id, attempt },
-            'handler failed; retrying later',
-          );
-          pub.sendToQueue(this.retryQueueOf(sub.consumer, attempt), msg.content, {
-            ...msg.properties,
-            persistent: true,
-            headers: { ...(msg.properties.headers ?? {}), [ATTEMPT_HEADER]: attempt + 1 },
-          });
-          await withTimeout(pub.waitForConfirms(), this.opts.timeoutMs, 'publisher confirms');
-          this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
-        } else {
-          this.log.error(
-            { err: error, consumer: sub.consumer, eventId: event.id, attempt },
-            'handler failed for good; dead-lettered',
-          );
-          await deadLetter(this.db, {
-            consumer: sub.consumer,
-            eventId: event.id,
-            event,
-            error,
-            attempts: attempt,
-          });
-          this.consumed.inc({ consumer: sub.consumer, outcome: 'dead_lettered' });
-        }
-      });
+      // Whatever arrives in the same turn of the event loop joins the batch: no added wait.
+      await new Promise((r) => setImmediate(r));
+      while (buffer.items.length > 0) await this.deliverAll(ch, pub, sub, buffer.items.splice(0, MAX_BATCH));
+    } finally {
+      buffer.active--;
     }
+  }
+
+  private async deliverAll(
+    ch: Channel,
+    pub: ConfirmChannel,
+    sub: Subscription,
+    batch: Pending[],
+  ): Promise<void> {
+    const results = await deliverBatch(this.db, sub, batch, this.log, this.opts.handlerTimeoutMs);
+    await Promise.all(
+      batch.map(async (item, i) => {
+        const result = results[i]!;
+        if (!(result instanceof Error)) {
+          this.consumed.inc({ consumer: sub.consumer, outcome: result });
+          safeAck(ch, item.msg);
+          return;
+        }
+        await this.retryOrDeadLetter(ch, pub, sub, item, result.message);
+      }),
+    );
+  }
+
+  private async retryOrDeadLetter(
+    ch: Channel,
+    pub: ConfirmChannel,
+    sub: Subscription,
+    { msg, event, attempt }: Pending,
+    error: string,
+  ): Promise<void> {
+    const maxAttempts = sub.maxAttempts ?? 5;
+    await this.settle(ch, msg, async () => {
+      if (attempt < maxAttempts) {
+        this.log.warn(
+          { err: error, consumer: sub.consumer, eventId: event.id, attempt },
+          'handler failed; retrying later',
+        );
+        pub.sendToQueue(this.retryQueueOf(sub.consumer, attempt), msg.content, {
+          ...msg.properties,
+          persistent: true,
+          headers: { ...(msg.properties.headers ?? {}), [ATTEMPT_HEADER]: attempt + 1 },
+        });
+        await withTimeout(pub.waitForConfirms(), this.opts.timeoutMs, 'publisher confirms');
+        this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
+      } else {
+        this.log.error(
+          { err: error, consumer: sub.consumer, eventId: event.id, attempt },
+          'handler failed for good; dead-lettered',
+        );
+        await deadLetter(this.db, {
+          consumer: sub.consumer,
+          eventId: event.id,
+          event,
+          error,
+          attempts: attempt,
+        });
+        this.consumed.inc({ consumer: sub.consumer, outcome: 'dead_lettered' });
+      }
+    });
   }
 
   /**

@@ -134,3 +134,69 @@ export async function replayDeadLetters(db: AnyDb, which: { id?: number; all?: b
     return rows.map((r) => r.id);
   });
 }
+
+export interface BatchItem {
+  event: CloudEvent;
+  attempt: number;
+}
+
+/**
+ * Delivers several events to one consumer in one transaction, each under its own savepoint: one
+ * commit (one WAL flush) for the batch instead of one per event, while a failing event rolls back
+ * only its own inbox row and effects. Returns, per item, its outcome or the error it raised; if the
+ * commit itself fails, every item carries that error and is retried.
+ */
+export async function deliverBatch(
+  db: AnyDb,
+  sub: Subscription,
+  items: BatchItem[],
+  log: FastifyBaseLogger,
+  timeoutMs: number,
+): Promise<(DeliveryOutcome | Error)[]> {
+  if (items.length === 1) {
+    const [item] = items;
+    try {
+      return [await deliver(db, sub, item!.event, item!.attempt, log, timeoutMs)];
+    } catch (err) {
+      return [err instanceof Error ? err : new Error(String(err))];
+    }
+  }
+  const trx = await db.startTransaction().execute();
+  const results: (DeliveryOutcome | Error)[] = [];
+  try {
+    for (const [i, { event, attempt }] of items.entries()) {
+      const name = `d${i}`;
+      const sp = await trx.savepoint(name).execute();
+      try {
+        const fresh = await scoped<BusTables>(sp)
+          .insertInto('platform.inbox')
+          .values({ consumer: sub.consumer, event_id: event.id })
+          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+          .returning('event_id')
+          .executeTakeFirst();
+        if (fresh) {
+          const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
+          await withTimeout(
+            sub.handle(event, { trx: sp, log: child, attempt }),
+            timeoutMs,
+            `handler ${sub.consumer}`,
+          );
+        }
+        await sp.releaseSavepoint(name).execute();
+        results.push(fresh ? 'applied' : 'duplicate');
+      } catch (err) {
+        await sp.rollbackToSavepoint(name).execute();
+        results.push(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    await trx.commit().execute();
+    return results;
+  } catch (err) {
+    await trx
+      .rollback()
+      .execute()
+      .catch(() => undefined);
+    const error = err instanceof Error ? err : new Error(String(err));
+    return items.map(() => error);
+  }
+}

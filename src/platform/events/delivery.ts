@@ -161,6 +161,12 @@ export async function deliverBatch(
       return [err instanceof Error ? err : new Error(String(err))];
     }
   }
+  // Fast path for first deliveries: one inbox statement, the handlers, one commit. If any handler
+  // throws, the whole batch is rolled back and redone below with a savepoint per event.
+  if (items.every((i) => i.attempt === 1)) {
+    const fast = await deliverTogether(db, sub, items, log, timeoutMs).catch(() => null);
+    if (fast) return fast;
+  }
   const trx = await db.startTransaction().execute();
   const results: (DeliveryOutcome | Error)[] = [];
   try {
@@ -199,4 +205,38 @@ export async function deliverBatch(
     const error = err instanceof Error ? err : new Error(String(err));
     return items.map(() => error);
   }
+}
+
+async function deliverTogether(
+  db: AnyDb,
+  sub: Subscription,
+  items: BatchItem[],
+  log: FastifyBaseLogger,
+  timeoutMs: number,
+): Promise<DeliveryOutcome[]> {
+  return db.transaction().execute(async (trx) => {
+    const inserted = await scoped<BusTables>(trx)
+      .insertInto('platform.inbox')
+      .values(items.map((i) => ({ consumer: sub.consumer, event_id: i.event.id })))
+      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+      .returning('event_id')
+      .execute();
+    const fresh = new Set(inserted.map((r) => r.event_id));
+    const outcomes: DeliveryOutcome[] = [];
+    for (const { event, attempt } of items) {
+      // The same event twice in one batch (a redelivery) is applied for its first copy only.
+      if (!fresh.delete(event.id)) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
+      await withTimeout(
+        sub.handle(event, { trx, log: child, attempt }),
+        timeoutMs,
+        `handler ${sub.consumer}`,
+      );
+      outcomes.push('applied');
+    }
+    return outcomes;
+  });
 }

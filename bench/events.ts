@@ -15,7 +15,7 @@ import pg from 'pg';
 import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { createAgora, type Agora } from '../src/app.js';
 import { loadConfig } from '../src/platform/config.js';
 import { publishEvents } from '../src/platform/events/outbox.js';
@@ -119,7 +119,11 @@ async function main() {
     while (applied < N) await sleep(5);
     const e2eSeconds = (lastAppliedAt - e2eStart) / 1000;
 
-    // 3. Latency at a steady rate: every 10 ms, RATE/100 single-event transactions.
+    // 3. Latency at a steady rate: every 10 ms, RATE/100 single-event transactions. The writers
+    // have their own pool, as API processes would: the relay and consumer keep theirs.
+    const writers = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url.toString(), max: 20 }) }),
+    });
     applied = 0;
     latencies.length = 0;
     const perTick = Math.max(1, Math.round(RATE / 100));
@@ -146,6 +150,7 @@ async function main() {
       }
     }
     await Promise.all(inFlight);
+    await writers.destroy();
     const offeredSeconds = (performance.now() - started) / 1000;
     while (applied < sent) await sleep(10);
     latencies.sort((a, b) => a - b);

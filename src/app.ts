@@ -48,6 +48,7 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     amqpUrl: config.AMQP_URL,
     amqpPrefix: config.AMQP_PREFIX,
     prefetch: config.AGORA_EVENTS_PREFETCH,
+    consumerConcurrency: config.AGORA_EVENTS_CONSUMER_CONCURRENCY,
     batchSize: config.AGORA_EVENTS_BATCH,
     pollMs: config.AGORA_EVENTS_POLL_MS,
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,

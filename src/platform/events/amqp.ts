@@ -19,6 +19,8 @@ export interface AmqpOptions {
   /** Names the exchange (`<prefix>.events`) and every queue (`<prefix>.<consumer>`). */
   prefix: string;
   prefetch: number;
+  /** Delivery transactions in progress at once per consumer (each holds a pooled connection). */
+  concurrency: number;
   retryBaseMs: number;
   handlerTimeoutMs: number;
   /** Ceiling for connecting, confirms and other broker round trips. */
@@ -41,8 +43,6 @@ interface Buffer_ {
   /** Transactions in progress for this consumer. */
   active: number;
 }
-/** Concurrent delivery transactions per consumer (each takes a pooled connection). */
-const MAX_ACTIVE = 4;
 
 /**
  * RabbitMQ transport: a durable topic exchange, one durable queue per consumer bound to its event
@@ -237,7 +237,7 @@ export class AmqpTransport implements Transport {
       return;
     }
     buffer.items.push({ msg, event, attempt });
-    if (buffer.active >= MAX_ACTIVE) return;
+    if (buffer.active >= this.opts.concurrency) return;
     buffer.active++;
     try {
       // Whatever arrives in the same turn of the event loop joins the batch: no added wait.

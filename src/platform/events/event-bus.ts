@@ -14,6 +14,7 @@ export interface EventBusOptions {
   amqpUrl?: string;
   amqpPrefix: string;
   prefetch: number;
+  consumerConcurrency: number;
   batchSize: number;
   pollMs: number;
   retryBaseMs: number;
@@ -55,6 +56,7 @@ export class AgoraEventBus implements EventBus {
           url: opts.amqpUrl,
           prefix: opts.amqpPrefix,
           prefetch: opts.prefetch,
+          concurrency: opts.consumerConcurrency,
           retryBaseMs: opts.retryBaseMs,
           handlerTimeoutMs: opts.handlerTimeoutMs,
           timeoutMs: opts.brokerTimeoutMs,

@@ -101,7 +101,7 @@ async function main() {
         await sql<{
           n: number;
         }>`select count(*)::int as n from platform.outbox where sent_at is null`.execute(db)
-      ).rows[0]!.n;
+      ).rows[0].n;
 
     // 1. Relay only: the consumer is declared (so messages are routed) but the relay drains a backlog.
     await insert(N, 500);
@@ -144,7 +144,7 @@ async function main() {
               publishEvents(trx, { source: '/agora/bench' }, [{ type: 'bench.tick', data: { k } }]),
             )
             .then(([id]) => {
-              committedAt.set(id!, performance.now());
+              committedAt.set(id, performance.now());
             }),
         );
       }

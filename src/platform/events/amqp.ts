@@ -257,7 +257,7 @@ export class AmqpTransport implements Transport {
     const results = await deliverBatch(this.db, sub, batch, this.log, this.opts.handlerTimeoutMs);
     await Promise.all(
       batch.map(async (item, i) => {
-        const result = results[i]!;
+        const result = results[i];
         if (!(result instanceof Error)) {
           this.consumed.inc({ consumer: sub.consumer, outcome: result });
           safeAck(ch, item.msg);

@@ -156,7 +156,7 @@ export async function deliverBatch(
   if (items.length === 1) {
     const [item] = items;
     try {
-      return [await deliver(db, sub, item!.event, item!.attempt, log, timeoutMs)];
+      return [await deliver(db, sub, item.event, item.attempt, log, timeoutMs)];
     } catch (err) {
       return [err instanceof Error ? err : new Error(String(err))];
     }

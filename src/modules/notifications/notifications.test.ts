@@ -337,6 +337,73 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     receiver.state.alwaysFail = false;
   });
 
+  it('emails a password reset link whose token sets a new password once and signs out old sessions', async () => {
+    const user = await registerUser(agora);
+    const unknown = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/password-reset',
+      body: { email: 'nobody-here@example.test' },
+    });
+    expect(unknown.statusCode).toBe(202);
+    const res = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/password-reset',
+      body: { email: user.user.email },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ status: 'accepted' });
+    await waitFor(
+      async () => mailTo(user.user.email).some((m) => m.subject === 'Reset your password'),
+      10_000,
+      'reset email',
+    );
+    expect(smtp.mails.some((m) => JSON.stringify(m.to).includes('nobody-here'))).toBe(false);
+    const text = mailTo(user.user.email).find((m) => m.subject === 'Reset your password')!.text ?? '';
+    const token = decodeURIComponent(/token=([^\s]+)/.exec(text)![1]!);
+
+    const weak = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/password-reset/confirm',
+      body: { token, password: 'short' },
+    });
+    expect(weak.statusCode).toBe(400);
+    const newPassword = 'a brand new passphrase 42';
+    // The weak attempt rolled back, so the token still works once.
+    const ok = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/password-reset/confirm',
+      body: { token, password: newPassword },
+    });
+    expect(ok.statusCode).toBe(204);
+    const again = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/password-reset/confirm',
+      body: { token, password: newPassword },
+    });
+    expect(again.statusCode).toBe(400);
+    expect(again.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/token' }] });
+    const oldRefresh = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      body: { refreshToken: user.refreshToken },
+    });
+    expect(oldRefresh.statusCode).toBe(401);
+    const login = await agora.request({
+      method: 'POST',
+      url: '/v1/auth/login',
+      body: { email: user.user.email, password: newPassword },
+    });
+    expect(login.statusCode).toBe(200);
+    const notes = await agora.request({
+      method: 'GET',
+      url: '/v1/me/notifications',
+      token: user.accessToken,
+    });
+    expect(notes.json().items.map((n: { type: string }) => n.type)).not.toContain(
+      'user.password_reset_requested',
+    );
+  });
+
   it('refuses link-local webhook targets even when private ones are allowed', async () => {
     const seller = await registerUser(agora, { role: 'seller' });
     const res = await agora.request({

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createHmac } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import { waitFor } from '../../../test/helpers/events.js';
+import { startReceiver, startSmtp } from '../../../test/helpers/outbound.js';
 import { publishEvents, type NewEvent } from '../../platform/events/outbox.js';
 
 const FAST = {
@@ -17,63 +13,6 @@ const FAST = {
   AGORA_WEBHOOK_RETRY_BASE_MS: '50',
   AGORA_WEBHOOK_MAX_ATTEMPTS: '4',
 };
-
-/** A real SMTP server on a free local port; every message is parsed with mailparser. */
-async function startSmtp() {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    mails,
-    url: `smtp://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-interface Received {
-  body: string;
-  signature: string;
-  valid: boolean;
-}
-
-/** A webhook endpoint that answers 500 to the first `failFirst` calls, and checks signatures. */
-async function startReceiver() {
-  const state = { secret: '', failFirst: 0, calls: 0, received: [] as Received[], alwaysFail: false };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      state.calls++;
-      const signature = String(req.headers['x-agora-signature'] ?? '');
-      const m = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(signature);
-      const expected = m ? createHmac('sha256', state.secret).update(`${m[1]}.${body}`).digest('hex') : '';
-      state.received.push({ body, signature, valid: Boolean(m) && expected === m![2] });
-      const fail = state.alwaysFail || state.calls <= state.failFirst;
-      res.writeHead(fail ? 500 : 200).end(fail ? 'nope' : 'ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    state,
-    url: `http://127.0.0.1:${port}/hooks`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 async function publish(agora: TestAgora, events: NewEvent[]) {
   return agora.rt.database.db
@@ -334,6 +273,49 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       'the failed delivery',
     );
     expect((await deliveries()).items[0].attempts).toHaveLength(4);
+    receiver.state.alwaysFail = false;
+  });
+
+  it('opens the circuit for an endpoint that keeps failing, recording the attempts it skipped', async () => {
+    const seller = await registerUser(agora, { role: 'seller' });
+    receiver.state.alwaysFail = true;
+    const before = receiver.state.calls;
+    const hook = (
+      await agora.request({
+        method: 'POST',
+        url: '/v1/webhooks',
+        token: seller.accessToken,
+        body: { url: `${receiver.url}?breaker`, events: ['order.refunded'] },
+      })
+    ).json();
+    const refund = (orderId: string) => ({
+      type: 'order.refunded',
+      data: {
+        orderId,
+        userId: seller.user.id,
+        amount: { amount: 100, currency: 'USD' },
+        sellerIds: [seller.user.id],
+      },
+    });
+    await publish(agora, [refund('r-1'), refund('r-2'), refund('r-3')]);
+    const deliveries = async () =>
+      (
+        await agora.request({
+          method: 'GET',
+          url: `/v1/webhooks/${hook.id}/deliveries`,
+          token: seller.accessToken,
+        })
+      ).json().items as { status: string; attempts: { statusCode: number | null; error: string | null }[] }[];
+    await waitFor(
+      async () => (await deliveries()).filter((d) => d.status === 'failed').length === 3,
+      20_000,
+      'three failed deliveries',
+    );
+    const attempts = (await deliveries()).flatMap((d) => d.attempts);
+    expect(attempts).toHaveLength(12);
+    const skipped = attempts.filter((a) => a.statusCode === null && /open/i.test(a.error ?? ''));
+    expect(skipped.length).toBeGreaterThan(0);
+    expect(receiver.state.calls - before).toBe(12 - skipped.length);
     receiver.state.alwaysFail = false;
   });
 

@@ -202,5 +202,18 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       const counts = await effectCounts(db(), table);
       expect(counts.total).toBe(counts.distinct);
     });
+
+    it('reports the broker as not ready while it is not connected', async () => {
+      await agora.bus.stop();
+      const res = await agora.request({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().checks.broker).toMatch(/unreachable/);
+      await agora.bus.start();
+      await waitFor(
+        async () => (await agora.request({ method: 'GET', url: '/readyz' })).statusCode === 200,
+        5_000,
+        'readiness',
+      );
+    });
   }
 });

@@ -69,7 +69,7 @@ async function main() {
   try {
     agora = await createAgora(config);
     const db = agora.rt.database.db;
-    let trackApplied: ((id: string) => void) | undefined;
+    const appliedAt = new Map<string, number>();
     const latencies: number[] = [];
     let applied = 0;
     let lastAppliedAt = 0;
@@ -79,7 +79,7 @@ async function main() {
       handle: async (event) => {
         applied++;
         lastAppliedAt = performance.now();
-        trackApplied?.(event.id);
+        appliedAt.set(event.id, performance.timeOrigin + performance.now());
       },
     });
 
@@ -124,8 +124,6 @@ async function main() {
     // 3. Latency at a steady rate: a writer process (as an API process would be) commits RATE
     // single-event transactions per second; latency runs from its commit to the handler here.
     applied = 0;
-    const appliedAt = new Map<string, number>();
-    trackApplied = (id) => appliedAt.set(id, performance.timeOrigin + performance.now());
     const writer = spawn(
       process.execPath,
       [

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { sql } from 'kysely';
+import amqp from 'amqplib';
 import { startAgora, type Mode, type TestAgora } from '../../../test/helpers/agora.js';
 import {
   createEffectsTable,
@@ -201,6 +202,29 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       expect(ready.json()).toMatchObject({ status: 'ready', checks: { broker: 'ok' } });
       const counts = await effectCounts(db(), table);
       expect(counts.total).toBe(counts.distinct);
+    });
+
+    it('dead-letters a message that is not a CloudEvent instead of retrying it', async () => {
+      const broker = agora.bus.broker!;
+      const conn = await amqp.connect(amqpUrl!, { timeout: 2_000 });
+      try {
+        const ch = await conn.createConfirmChannel();
+        ch.sendToQueue(broker.queueOf('test.effects'), Buffer.from('{not json'), { persistent: true });
+        await ch.waitForConfirms();
+      } finally {
+        await conn.close();
+      }
+      await waitFor(
+        async () =>
+          (await listDeadLetters(db())).some(
+            (d) => d.eventId === null && d.error.startsWith('unreadable message'),
+          ),
+        10_000,
+        'the unreadable message in the dead letters',
+      );
+      const letter = (await listDeadLetters(db())).find((d) => d.eventId === null)!;
+      // Nothing to deliver: it stays listed for a person to look at.
+      expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([]);
     });
 
     it('reports the broker as not ready while it is not connected', async () => {

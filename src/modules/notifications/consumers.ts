@@ -10,7 +10,9 @@ import { WEBHOOK_JOB, type WebhookJobPayload } from './webhook-delivery.js';
 export const EMAIL_JOB = 'notifications.email';
 
 export interface EmailJobPayload {
-  to: string;
+  /** The address, or the user whose recorded address to use. */
+  to?: string;
+  userId?: string;
   subject: string;
   text: string;
   html: string;
@@ -40,25 +42,28 @@ export async function notifyOnEvent(
       data: event.data,
       eventId: event.id,
     });
-  const to =
-    event.type === 'user.password_reset_requested'
-      ? (event.data as ConsumedEvents['user.password_reset_requested']).email
-      : (await repo.findRecipient(ctx.trx, message.userId))?.email;
-  if (!to) {
-    ctx.log.warn({ userId: message.userId, type: event.type }, 'no email address known for the recipient');
-    return;
-  }
   if (
     message.category === 'marketing' &&
     !(await repo.getPreferences(ctx.trx, message.userId)).marketingEmails
   )
     return;
-  const payload: EmailJobPayload = { to, subject: message.title, text: message.text, html: message.html };
+  // The address is looked up when the email is sent: events are not ordered, so this one may be
+  // handled before the `user.registered` that records the recipient; the job retries until it is.
+  const payload: EmailJobPayload =
+    event.type === 'user.password_reset_requested'
+      ? { to: (event.data as ConsumedEvents['user.password_reset_requested']).email, ...content(message) }
+      : { userId: message.userId, ...content(message) };
   await deps.jobs.schedule(ctx.trx, EMAIL_JOB, payload, new Date(), {
     key: `${event.id}:${message.userId}`,
     maxAttempts: deps.emailMaxAttempts,
   });
 }
+
+const content = (m: { title: string; text: string; html: string }) => ({
+  subject: m.title,
+  text: m.text,
+  html: m.html,
+});
 
 /** Whether an endpoint's owner may see the event: admins see all, a seller what names it. */
 function concerns(hook: { owner_role: string; owner_id: string }, event: CloudEvent): boolean {
@@ -89,9 +94,18 @@ export async function fanOutToWebhooks(
   }
 }
 
+/** @throws Error while the recipient's address is not known yet (the job retries) */
 export async function sendEmail(mailer: Mailer, payload: EmailJobPayload, ctx: JobContext): Promise<void> {
-  const { messageId } = await mailer.send(payload);
-  ctx.log.info({ to: payload.to, subject: payload.subject, messageId }, 'email sent');
+  const to =
+    payload.to ?? (payload.userId ? (await repo.findRecipient(ctx.db, payload.userId))?.email : undefined);
+  if (!to) throw new Error(`no email address known yet for user ${payload.userId ?? '?'}`);
+  const { messageId } = await mailer.send({
+    to,
+    subject: payload.subject,
+    text: payload.text,
+    html: payload.html,
+  });
+  ctx.log.info({ to, subject: payload.subject, messageId }, 'email sent');
 }
 
 export const CONSUMED = { notify: NOTIFY_TYPES as string[], webhooks: [...WEBHOOK_EVENT_TYPES] as string[] };

@@ -55,7 +55,7 @@ export function createNotificationsModule(
       fanOutToWebhooks(event, ctx, { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS }),
   });
   deps.jobs.register<EmailJobPayload>(EMAIL_JOB, (payload, ctx) => sendEmail(mailer, payload, ctx), {
-    backoffMs: exponentialBackoff(5_000),
+    backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
   });
   deps.jobs.register<WebhookJobPayload>(WEBHOOK_JOB, (payload, ctx) => sender.run(payload, ctx), {
     backoffMs: exponentialBackoff(config.AGORA_WEBHOOK_RETRY_BASE_MS),

@@ -8,20 +8,54 @@ import { migrateAll, type SchemaMigrations } from './platform/migrations.js';
 import { platformMigrations } from './platform/migrations/index.js';
 import { buildHttp, type App } from './platform/http/build.js';
 import { createAuthGuard } from './platform/http/auth.js';
+import { AgoraEventBus } from './platform/events/event-bus.js';
+import { JobRunner } from './platform/jobs/runner.js';
+import { registerRetention } from './platform/jobs/retention.js';
 import {
   createIdentityModule,
   ensureAdmin,
   identityMigrations,
   createPasswordHasher,
 } from './modules/identity/index.js';
+import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 
 /** Every schema's migrations, in dependency order. */
-export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations];
+export const ALL_MIGRATIONS: SchemaMigrations[] = [
+  platformMigrations,
+  identityMigrations,
+  notificationsMigrations,
+];
 
 export interface Agora {
   rt: Runtime;
   app: App;
+  bus: AgoraEventBus;
+  jobs: JobRunner;
+  /** Starts the outbox relay, the event consumers and the job runner (after listen, or in a worker). */
+  startBackground(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The event bus and job runner of a runtime; modules subscribe and register before they start. */
+export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+  const { config } = rt;
+  const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
+    pollMs: config.AGORA_JOBS_POLL_MS,
+    concurrency: config.AGORA_JOBS_CONCURRENCY,
+  });
+  registerRetention(jobs, config.AGORA_RETENTION_DAYS);
+  const bus = new AgoraEventBus(rt.database, jobs, rt.log, rt.metrics, {
+    amqpUrl: config.AMQP_URL,
+    amqpPrefix: config.AMQP_PREFIX,
+    prefetch: config.AGORA_EVENTS_PREFETCH,
+    consumerConcurrency: config.AGORA_EVENTS_CONSUMER_CONCURRENCY,
+    batchSize: config.AGORA_EVENTS_BATCH,
+    pollMs: config.AGORA_EVENTS_POLL_MS,
+    retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
+    handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
+    brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
+  });
+  return { bus, jobs };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -35,7 +69,9 @@ export async function createAgora(
   const rt = await createRuntime(config, overrides);
   try {
     if (overrides.migrate !== false) await migrate(rt);
+    const { bus, jobs } = createBackground(rt);
     const identity = await createIdentityModule(rt);
+    const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -53,12 +89,29 @@ export async function createAgora(
         await redis.ping();
       };
     }
-    const app = await buildHttp(rt, { routes: [identity.routes(guard)], readiness });
+    if (bus.broker) readiness.broker = () => bus.ping();
+    const app = await buildHttp(rt, {
+      routes: [identity.routes(guard), notifications.routes(guard)],
+      readiness,
+    });
+    let background = false;
     return {
       rt,
       app,
+      bus,
+      jobs,
+      async startBackground() {
+        background = true;
+        await jobs.start();
+        await bus.start();
+      },
       async close() {
         await app.close();
+        if (background) {
+          await bus.stop();
+          await jobs.stop();
+        }
+        notifications.close();
         await rt.close();
       },
     };

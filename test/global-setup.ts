@@ -7,6 +7,7 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import amqp from 'amqplib';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,12 +17,13 @@ import { Kysely } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import { migrateAll } from '../src/platform/migrations.js';
 import { ALL_MIGRATIONS } from '../src/app.js';
-import { adminUrl, TEST_REDIS_URL, withDatabase } from './helpers/services.js';
+import { adminUrl, TEST_AMQP_URL, TEST_REDIS_URL, withDatabase } from './helpers/services.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgTemplate: string | null;
     redisUrl: string | null;
+    amqpUrl: string | null;
     pgliteDump: string;
   }
 }
@@ -69,6 +71,14 @@ export default async function setup(project: TestProject) {
     redis.disconnect();
   }
 
+  let amqpUrl: string | null = TEST_AMQP_URL;
+  try {
+    const conn = await amqp.connect(TEST_AMQP_URL, { timeout: 2_000 });
+    await conn.close();
+  } catch (err) {
+    amqpUrl = unavailable('RabbitMQ', err);
+  }
+
   const dir = await mkdtemp(path.join(os.tmpdir(), 'agora-test-'));
   const lite = await PGlite.create({ extensions: { pg_trgm } });
   const liteDb = new Kysely<unknown>({ dialect: new KyselyPGlite(lite).dialect });
@@ -80,6 +90,7 @@ export default async function setup(project: TestProject) {
 
   project.provide('pgTemplate', pgTemplate);
   project.provide('redisUrl', redisUrl);
+  project.provide('amqpUrl', amqpUrl);
   project.provide('pgliteDump', pgliteDump);
 
   return async () => {

@@ -8,15 +8,21 @@ import { loadConfig } from '../platform/config.js';
 import { DataDirBusyError } from '../platform/data-dir-lock.js';
 import { startCommand } from './start.js';
 import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate.js';
+import { workerCommand } from './worker.js';
+import { dlqListCommand, dlqReplayCommand } from './events.js';
 
 const HELP = `Usage: agora <command> [options]
 
 Commands:
-  start                         serve the API (all modules in one process)
+  start                         serve the API (all modules in one process), with consumers and jobs
+  worker                        run event consumers, the outbox relay and jobs, without HTTP
   migrate                       apply pending database migrations and exit
   admin create --email E --password P [--name N]
                                 create an admin account (or promote and re-key an existing one)
   keys rotate                   make a new access-token signing key active; old tokens stay valid
+  events dlq list               events that exhausted their delivery attempts
+  events dlq replay --id X | --all
+                                deliver dead letters to their consumer again (a worker runs them)
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -30,18 +36,30 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       password: { type: 'string' },
       name: { type: 'string' },
+      id: { type: 'string' },
+      all: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, sub] = positionals;
+  const [command, sub, action] = positionals;
   if (values.help || !command) {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 1;
   }
   const config = loadConfig();
-  switch (`${command}${sub ? ` ${sub}` : ''}`) {
+  switch ([command, sub, action].filter(Boolean).join(' ')) {
     case 'start':
       return startCommand(config);
+    case 'worker':
+      return workerCommand(config);
+    case 'events dlq list':
+      return dlqListCommand(config);
+    case 'events dlq replay': {
+      const id = values.id === undefined ? undefined : Number(values.id);
+      if (Boolean(values.all) === (id !== undefined) || (id !== undefined && !Number.isSafeInteger(id)))
+        throw new UsageError('events dlq replay needs either --id <number> or --all');
+      return dlqReplayCommand(config, { id, all: values.all });
+    }
     case 'migrate':
       return migrateCommand(config);
     case 'admin create':

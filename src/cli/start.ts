@@ -1,7 +1,7 @@
-import { createAgora } from '../app.js';
+import { createAgora, type Agora } from '../app.js';
 import { describeBackends, type Config } from '../platform/config.js';
 
-/** Serves until SIGINT/SIGTERM, then finishes in-flight requests and closes connections. Returns -1: keep running. */
+/** Serves (and runs consumers and jobs) until SIGINT/SIGTERM, then finishes in-flight requests and closes connections. Returns -1: keep running. */
 export async function startCommand(config: Config): Promise<number> {
   const startedAt = performance.now();
   const agora = await createAgora(config);
@@ -11,6 +11,14 @@ export async function startCommand(config: Config): Promise<number> {
     { address, backends: describeBackends(config), startupMs: Math.round(performance.now() - startedAt) },
     `Agora is serving on http://localhost:${config.PORT}`,
   );
+  await agora.startBackground();
+  stopOnSignals(agora, config);
+  return -1;
+}
+
+/** On SIGINT/SIGTERM: finish in-flight work, close connections, exit (forced after the timeout). */
+export function stopOnSignals(agora: Agora, config: Config): void {
+  const { rt } = agora;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -34,5 +42,4 @@ export async function startCommand(config: Config): Promise<number> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
-  return -1;
 }

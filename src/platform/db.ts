@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { listenPostgres } from './listen.js';
 
 /**
  * The database handle every module shares. Modules narrow it to their own schema's tables with
@@ -17,6 +18,11 @@ export interface Database {
   readonly db: AnyDb;
   /** A cheap round trip, used by /readyz. */
   ping(): Promise<void>;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (and once after a lost listener reconnects, since
+   * notifications sent meanwhile are gone). Resolves to a function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ function openPostgres(url: string, poolMax: number, log?: Logger): Database {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, log),
     close: () => db.destroy(),
   };
 }
@@ -97,6 +104,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
       ping: async () => {
         await sql`select 1`.execute(db);
       },
+      listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
       close: async () => {
         await db.destroy();
         if (!client.closed) await client.close();

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, UnauthorizedError } from '../../platform/errors.js';
+import { AppError, ConflictError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
 
 export class EmailTakenError extends ConflictError {
   constructor() {
@@ -32,5 +32,14 @@ export class InvalidRefreshTokenError extends UnauthorizedError {
 export class LoginThrottledError extends AppError {
   constructor(retryAfter: number) {
     super('rate_limited', `Too many failed sign-in attempts; retry in ${retryAfter} s`, { retryAfter });
+  }
+}
+
+export class InvalidResetTokenError extends ValidationError {
+  constructor() {
+    super(
+      [{ path: '/body/token', message: 'is not valid, was already used or has expired' }],
+      'The reset link is not valid',
+    );
   }
 }

@@ -248,3 +248,26 @@ export async function deleteAddress(db: AnyDb, userId: string, id: string): Prom
     .executeTakeFirst();
   return deleted !== undefined;
 }
+
+export async function insertPasswordReset(
+  db: AnyDb,
+  r: { tokenHash: string; userId: string; expiresAt: Date },
+): Promise<void> {
+  await t(db)
+    .insertInto('identity.password_resets')
+    .values({ token_hash: r.tokenHash, user_id: r.userId, expires_at: r.expiresAt, used_at: null })
+    .execute();
+}
+
+/** Marks a live reset token used and returns its user, or undefined when unknown, used or expired. */
+export async function spendPasswordReset(db: AnyDb, tokenHash: string): Promise<string | undefined> {
+  const row = await t(db)
+    .updateTable('identity.password_resets')
+    .set({ used_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('user_id')
+    .executeTakeFirst();
+  return row?.user_id;
+}

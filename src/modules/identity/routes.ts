@@ -8,10 +8,14 @@ import { problems } from '../../platform/http/problem.js';
 import * as auth from './auth-service.js';
 import * as profile from './profile-service.js';
 import * as users from './users-service.js';
+import * as reset from './password-reset-service.js';
 import {
   Address,
   AddressBody,
   AddressPatch,
+  Accepted,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
   AdminUserPatch,
   AuthResult,
   IdParams,
@@ -76,6 +80,34 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
         schema: { tags, body: RefreshBody, response: { 200: AuthResult, ...problems(400, 401, 429) } },
       },
       async (req) => auth.refresh(ctxOf(req, db), deps.auth, req.body.refreshToken),
+    );
+
+    app.post(
+      '/v1/auth/password-reset',
+      {
+        config: tight,
+        schema: { tags, body: PasswordResetBody, response: { 202: Accepted, ...problems(400, 429) } },
+      },
+      async (req, reply) => {
+        await reset.requestPasswordReset(ctxOf(req, db), req.body);
+        return reply.code(202).send({ status: 'accepted' as const });
+      },
+    );
+
+    app.post(
+      '/v1/auth/password-reset/confirm',
+      {
+        config: tight,
+        schema: {
+          tags,
+          body: PasswordResetConfirmBody,
+          response: { 204: Type.Null(), ...problems(400, 429) },
+        },
+      },
+      async (req, reply) => {
+        await reset.confirmPasswordReset(ctxOf(req, db), deps.auth, req.body);
+        return reply.code(204).send(null);
+      },
     );
 
     app.post(

@@ -128,3 +128,12 @@ export const Jwks = Type.Object({ keys: Type.Array(Type.Record(Type.String(), Ty
 
 export const page = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const PasswordResetBody = Type.Object({ email: Email }, { additionalProperties: false });
+
+export const PasswordResetConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: Password },
+  { additionalProperties: false },
+);
+
+export const Accepted = Type.Object({ status: Type.Literal('accepted') });

@@ -42,6 +42,13 @@ export interface IdentityTables {
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
+  'identity.password_resets': {
+    token_hash: string;
+    user_id: string;
+    created_at: Generated<Date>;
+    expires_at: Date;
+    used_at: Date | null;
+  };
   'identity.signing_keys': {
     kid: string;
     alg: string;

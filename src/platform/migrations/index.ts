@@ -1,7 +1,8 @@
 import type { SchemaMigrations } from '../migrations.js';
 import * as outbox from './20261122_0001_outbox.js';
+import * as busAndJobs from './20261122_0002_bus_and_jobs.js';
 
 export const platformMigrations: SchemaMigrations = {
   schema: 'platform',
-  migrations: { '20261122_0001_outbox': outbox },
+  migrations: { '20261122_0001_outbox': outbox, '20261122_0002_bus_and_jobs': busAndJobs },
 };

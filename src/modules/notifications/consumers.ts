@@ -1,0 +1,111 @@
+import type { EventContext } from '../../platform/events/bus.js';
+import type { CloudEvent } from '../../platform/events/outbox.js';
+import type { JobContext, JobRunner } from '../../platform/jobs/runner.js';
+import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
+import type { Mailer } from './mailer.js';
+import * as repo from './repository.js';
+import { render } from './templates.js';
+import { WEBHOOK_JOB, type WebhookJobPayload } from './webhook-delivery.js';
+
+export const EMAIL_JOB = 'notifications.email';
+
+export interface EmailJobPayload {
+  /** The address, or the user whose recorded address to use. */
+  to?: string;
+  userId?: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Turns an event into an in-app notification and an email job, in the consumer's transaction: the
+ * email leaves (with retries) only if the notification was recorded, and a redelivered event is
+ * stopped by the inbox before it gets here.
+ */
+export async function notifyOnEvent(
+  event: CloudEvent,
+  ctx: EventContext,
+  deps: { jobs: JobRunner; publicUrl: string; emailMaxAttempts: number },
+): Promise<void> {
+  if (event.type === 'user.registered') {
+    const d = event.data as ConsumedEvents['user.registered'];
+    await repo.upsertRecipient(ctx.trx, d);
+  }
+  const message = render(event, deps.publicUrl);
+  if (message.inApp)
+    await repo.insertNotification(ctx.trx, {
+      userId: message.userId,
+      type: event.type,
+      title: message.title,
+      body: message.summary,
+      data: event.data,
+      eventId: event.id,
+    });
+  if (
+    message.category === 'marketing' &&
+    !(await repo.getPreferences(ctx.trx, message.userId)).marketingEmails
+  )
+    return;
+  // The address is looked up when the email is sent: events are not ordered, so this one may be
+  // handled before the `user.registered` that records the recipient; the job retries until it is.
+  const payload: EmailJobPayload =
+    event.type === 'user.password_reset_requested'
+      ? { to: (event.data as ConsumedEvents['user.password_reset_requested']).email, ...content(message) }
+      : { userId: message.userId, ...content(message) };
+  await deps.jobs.schedule(ctx.trx, EMAIL_JOB, payload, new Date(), {
+    key: `${event.id}:${message.userId}`,
+    maxAttempts: deps.emailMaxAttempts,
+  });
+}
+
+const content = (m: { title: string; text: string; html: string }) => ({
+  subject: m.title,
+  text: m.text,
+  html: m.html,
+});
+
+/** Whether an endpoint's owner may see the event: admins see all, a seller what names it. */
+function concerns(hook: { owner_role: string; owner_id: string }, event: CloudEvent): boolean {
+  if (hook.owner_role === 'admin') return true;
+  const d = (event.data ?? {}) as { sellerId?: unknown; sellerIds?: unknown };
+  return d.sellerId === hook.owner_id || (Array.isArray(d.sellerIds) && d.sellerIds.includes(hook.owner_id));
+}
+
+/** Queues one signed delivery per interested endpoint (deduped per endpoint and event). */
+export async function fanOutToWebhooks(
+  event: CloudEvent,
+  ctx: EventContext,
+  deps: { jobs: JobRunner; maxAttempts: number },
+): Promise<void> {
+  const hooks = await repo.webhooksFor(ctx.trx, event.type);
+  const body = JSON.stringify(event);
+  for (const hook of hooks) {
+    if (!concerns(hook, event)) continue;
+    const deliveryId = await repo.insertDelivery(ctx.trx, {
+      webhookId: hook.id,
+      eventId: event.id,
+      eventType: event.type,
+      payload: body,
+    });
+    if (!deliveryId) continue;
+    const payload: WebhookJobPayload = { deliveryId };
+    await deps.jobs.schedule(ctx.trx, WEBHOOK_JOB, payload, new Date(), { maxAttempts: deps.maxAttempts });
+  }
+}
+
+/** @throws Error while the recipient's address is not known yet (the job retries) */
+export async function sendEmail(mailer: Mailer, payload: EmailJobPayload, ctx: JobContext): Promise<void> {
+  const to =
+    payload.to ?? (payload.userId ? (await repo.findRecipient(ctx.db, payload.userId))?.email : undefined);
+  if (!to) throw new Error(`no email address known yet for user ${payload.userId ?? '?'}`);
+  const { messageId } = await mailer.send({
+    to,
+    subject: payload.subject,
+    text: payload.text,
+    html: payload.html,
+  });
+  ctx.log.info({ to, subject: payload.subject, messageId }, 'email sent');
+}
+
+export const CONSUMED = { notify: NOTIFY_TYPES as string[], webhooks: [...WEBHOOK_EVENT_TYPES] as string[] };

@@ -1,0 +1,61 @@
+import type { CloudEvent } from '../../platform/events/outbox.js';
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+
+/**
+ * The events this module consumes and the payload fields it reads (documented in README.md).
+ * Producers other than identity are built later; they publish these names with at least these fields.
+ */
+export interface ConsumedEvents {
+  'user.registered': { userId: string; email: string; name: string; role: string };
+  'user.password_reset_requested': { userId: string; email: string; token: string; expiresAt: string };
+  'order.confirmed': { orderId: string; userId: string; total: Money; sellerIds?: string[] };
+  'order.shipped': {
+    orderId: string;
+    userId: string;
+    carrier: string;
+    trackingNumber: string;
+    sellerId?: string;
+  };
+  'order.cancelled': { orderId: string; userId: string; reason?: string; sellerIds?: string[] };
+  'order.refunded': { orderId: string; userId: string; amount: Money; sellerIds?: string[] };
+  'inventory.low_stock': { sku: string; sellerId: string; available: number; threshold: number };
+}
+
+export type ConsumedType = keyof ConsumedEvents;
+export type EventOf<T extends ConsumedType> = CloudEvent<ConsumedEvents[T]>;
+
+export const NOTIFY_TYPES: ConsumedType[] = [
+  'user.registered',
+  'user.password_reset_requested',
+  'order.confirmed',
+  'order.shipped',
+  'order.cancelled',
+  'order.refunded',
+  'inventory.low_stock',
+];
+
+/** Event types a webhook may subscribe to: the public events of API.md. */
+export const WEBHOOK_EVENT_TYPES = [
+  'user.registered',
+  'product.created',
+  'product.updated',
+  'inventory.adjusted',
+  'inventory.low_stock',
+  'order.placed',
+  'order.confirmed',
+  'order.cancelled',
+  'order.shipped',
+  'order.refunded',
+  'payment.authorized',
+  'payment.captured',
+  'payment.failed',
+  'flash_sale.started',
+  'flash_sale.sold_out',
+  'flash_sale.ended',
+] as const;
+
+export const NOTIFICATIONS_SOURCE = '/agora/notifications';

@@ -1,0 +1,292 @@
+import { sql, type Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { AttemptRow, DeliveryRow, NotificationRow, NotificationsTables, WebhookRow } from './tables.js';
+
+type Db = Kysely<NotificationsTables>;
+const t = (db: AnyDb): Db => scoped<NotificationsTables>(db);
+
+const NOTIFICATION_COLUMNS = [
+  'id',
+  'user_id',
+  'type',
+  'title',
+  'body',
+  'data',
+  'event_id',
+  'read_at',
+  'created_at',
+] as const;
+const WEBHOOK_COLUMNS = [
+  'id',
+  'owner_id',
+  'owner_role',
+  'url',
+  'events',
+  'secret',
+  'created_at',
+  'deleted_at',
+] as const;
+const DELIVERY_COLUMNS = [
+  'id',
+  'webhook_id',
+  'event_id',
+  'event_type',
+  'payload',
+  'status',
+  'attempts',
+  'created_at',
+  'updated_at',
+] as const;
+
+export async function upsertRecipient(
+  db: AnyDb,
+  r: { userId: string; email: string; name: string; role: string },
+) {
+  await t(db)
+    .insertInto('notifications.recipients')
+    .values({ user_id: r.userId, email: r.email, name: r.name, role: r.role })
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet({ email: r.email, name: r.name, role: r.role, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+export function findRecipient(db: AnyDb, userId: string) {
+  return t(db)
+    .selectFrom('notifications.recipients')
+    .select(['user_id', 'email', 'name'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function getPreferences(db: AnyDb, userId: string): Promise<{ marketingEmails: boolean }> {
+  const row = await t(db)
+    .selectFrom('notifications.preferences')
+    .select(['marketing_emails'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return { marketingEmails: row?.marketing_emails ?? false };
+}
+
+export async function setPreferences(db: AnyDb, userId: string, p: { marketingEmails: boolean }) {
+  await t(db)
+    .insertInto('notifications.preferences')
+    .values({ user_id: userId, marketing_emails: p.marketingEmails })
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({ marketing_emails: p.marketingEmails, updated_at: new Date() }),
+    )
+    .execute();
+}
+
+export async function insertNotification(
+  db: AnyDb,
+  n: { userId: string; type: string; title: string; body: string; data: unknown; eventId: string },
+) {
+  await t(db)
+    .insertInto('notifications.notifications')
+    .values({
+      id: uuidv7(),
+      user_id: n.userId,
+      type: n.type,
+      title: n.title,
+      body: n.body,
+      data: JSON.stringify(n.data ?? {}),
+      event_id: n.eventId,
+      read_at: null,
+    })
+    .execute();
+}
+
+export function listNotifications(
+  db: AnyDb,
+  userId: string,
+  q: { limit: number; beforeId?: string; unread?: boolean },
+): Promise<NotificationRow[]> {
+  let query = t(db)
+    .selectFrom('notifications.notifications')
+    .select(NOTIFICATION_COLUMNS)
+    .where('user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1);
+  if (q.beforeId) query = query.where('id', '<', q.beforeId);
+  if (q.unread) query = query.where('read_at', 'is', null);
+  return query.execute();
+}
+
+export async function countUnread(db: AnyDb, userId: string): Promise<number> {
+  const row = await t(db)
+    .selectFrom('notifications.notifications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function markRead(db: AnyDb, userId: string, id: string): Promise<NotificationRow | undefined> {
+  return t(db)
+    .updateTable('notifications.notifications')
+    .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .returning(NOTIFICATION_COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function markAllRead(db: AnyDb, userId: string): Promise<number> {
+  const rows = await t(db)
+    .updateTable('notifications.notifications')
+    .set({ read_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+export async function insertWebhook(
+  db: AnyDb,
+  w: { ownerId: string; ownerRole: string; url: string; events: string[]; secret: string },
+): Promise<WebhookRow> {
+  return t(db)
+    .insertInto('notifications.webhooks')
+    .values({
+      id: uuidv7(),
+      owner_id: w.ownerId,
+      owner_role: w.ownerRole,
+      url: w.url,
+      events: w.events,
+      secret: w.secret,
+      deleted_at: null,
+    })
+    .returning(WEBHOOK_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export function listWebhooks(db: AnyDb, ownerId: string | null): Promise<WebhookRow[]> {
+  let q = t(db)
+    .selectFrom('notifications.webhooks')
+    .select(WEBHOOK_COLUMNS)
+    .where('deleted_at', 'is', null)
+    .orderBy('id');
+  if (ownerId) q = q.where('owner_id', '=', ownerId);
+  return q.limit(500).execute();
+}
+
+export function findWebhook(db: AnyDb, id: string): Promise<WebhookRow | undefined> {
+  return t(db)
+    .selectFrom('notifications.webhooks')
+    .select(WEBHOOK_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function deleteWebhook(db: AnyDb, id: string): Promise<void> {
+  await t(db)
+    .updateTable('notifications.webhooks')
+    .set({ deleted_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+  await t(db)
+    .updateTable('notifications.webhook_deliveries')
+    .set({ status: 'cancelled', updated_at: new Date() })
+    .where('webhook_id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export function webhooksFor(db: AnyDb, type: string): Promise<WebhookRow[]> {
+  return t(db)
+    .selectFrom('notifications.webhooks')
+    .select(WEBHOOK_COLUMNS)
+    .where('deleted_at', 'is', null)
+    .where(sql<boolean>`${type} = any(events)`)
+    .execute();
+}
+
+/** Returns the new delivery's id, or undefined when this event was already queued for the hook. */
+export async function insertDelivery(
+  db: AnyDb,
+  d: { webhookId: string; eventId: string; eventType: string; payload: string },
+): Promise<string | undefined> {
+  const row = await t(db)
+    .insertInto('notifications.webhook_deliveries')
+    .values({
+      id: uuidv7(),
+      webhook_id: d.webhookId,
+      event_id: d.eventId,
+      event_type: d.eventType,
+      payload: d.payload,
+    })
+    .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export function findDelivery(db: AnyDb, id: string): Promise<DeliveryRow | undefined> {
+  return t(db)
+    .selectFrom('notifications.webhook_deliveries')
+    .select(DELIVERY_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function recordAttempt(
+  db: AnyDb,
+  a: {
+    deliveryId: string;
+    attempt: number;
+    statusCode: number | null;
+    error: string | null;
+    durationMs: number;
+  },
+  status: 'pending' | 'succeeded' | 'failed',
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await t(trx)
+      .insertInto('notifications.webhook_attempts')
+      .values({
+        delivery_id: a.deliveryId,
+        attempt: a.attempt,
+        status_code: a.statusCode,
+        error: a.error?.slice(0, 1_000) ?? null,
+        duration_ms: a.durationMs,
+      })
+      .execute();
+    await t(trx)
+      .updateTable('notifications.webhook_deliveries')
+      .set({ status, attempts: a.attempt, updated_at: new Date() })
+      .where('id', '=', a.deliveryId)
+      .execute();
+  });
+}
+
+export function listDeliveries(
+  db: AnyDb,
+  webhookId: string,
+  limit: number,
+  beforeId?: string,
+): Promise<DeliveryRow[]> {
+  let q = t(db)
+    .selectFrom('notifications.webhook_deliveries')
+    .select(DELIVERY_COLUMNS)
+    .where('webhook_id', '=', webhookId)
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (beforeId) q = q.where('id', '<', beforeId);
+  return q.execute();
+}
+
+export function attemptsOf(db: AnyDb, deliveryIds: string[]): Promise<AttemptRow[]> {
+  if (deliveryIds.length === 0) return Promise.resolve([]);
+  return t(db)
+    .selectFrom('notifications.webhook_attempts')
+    .select(['id', 'delivery_id', 'attempt', 'status_code', 'error', 'duration_ms', 'at'])
+    .where('delivery_id', 'in', deliveryIds)
+    .orderBy('id')
+    .execute();
+}

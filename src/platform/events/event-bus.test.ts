@@ -1,0 +1,243 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { sql } from 'kysely';
+import amqp from 'amqplib';
+import { startAgora, type Mode, type TestAgora } from '../../../test/helpers/agora.js';
+import {
+  createEffectsTable,
+  deleteBrokerTopology,
+  effectCounts,
+  uniqueAmqpPrefix,
+  waitFor,
+} from '../../../test/helpers/events.js';
+import { databaseModes } from '../../../test/helpers/agora.js';
+import { publishEvents, type NewEvent } from './outbox.js';
+import { listDeadLetters, replayDeadLetters } from './delivery.js';
+
+type Transport = 'in-process' | 'rabbitmq';
+const cases: [Mode, Transport][] = databaseModes().map((m) => [m, 'in-process'] as [Mode, Transport]);
+const amqpUrl = inject('amqpUrl');
+if (amqpUrl && databaseModes().includes('postgres')) cases.push(['postgres', 'rabbitmq']);
+
+describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
+  let agora: TestAgora;
+  let table: string;
+  let poisonHealed = false;
+  let poisonCalls = 0;
+  let slowMs = 0;
+
+  beforeAll(async () => {
+    agora = await startAgora(mode, {
+      ...(transport === 'rabbitmq' ? { AMQP_URL: amqpUrl!, AMQP_PREFIX: uniqueAmqpPrefix() } : {}),
+      // The safety-net poll is slow on purpose: the tests see NOTIFY wake the relay.
+      AGORA_EVENTS_POLL_MS: '5000',
+      AGORA_EVENTS_RETRY_BASE_MS: '50',
+      AGORA_JOBS_POLL_MS: '5000',
+      AGORA_EVENTS_BATCH: '50',
+    });
+    const db = agora.rt.database.db;
+    table = await createEffectsTable(db);
+    agora.bus.subscribe({
+      consumer: 'test.effects',
+      types: ['test.happened', 'test.poison'],
+      maxAttempts: 3,
+      handle: async (event, ctx) => {
+        if (event.type === 'test.poison') {
+          poisonCalls++;
+          if (!poisonHealed) throw new Error('cannot digest this one');
+        }
+        if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
+        await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.effects', ${event.id})`.execute(
+          ctx.trx,
+        );
+      },
+    });
+    await agora.startBackground();
+  });
+  afterAll(async () => {
+    await agora.bus.stop();
+    await deleteBrokerTopology(agora.bus).catch(() => undefined);
+    await agora.close();
+  });
+
+  const db = () => agora.rt.database.db;
+
+  async function publish(events: NewEvent[], correlationId = 'req-test'): Promise<string[]> {
+    return db()
+      .transaction()
+      .execute((trx) => publishEvents(trx, { source: '/agora/test', correlationId }, events));
+  }
+
+  const happened = (n: number, tag = 'x') =>
+    Array.from({ length: n }, (_, i) => ({
+      type: 'test.happened',
+      subject: `${tag}-${i}`,
+      data: { i, tag },
+    }));
+
+  async function appliedCount(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from ${sql.id('public', table)} where event_id in (${sql.join(ids)})`.execute(
+      db(),
+    );
+    return rows[0].n;
+  }
+
+  it('applies an event published in a committed transaction exactly once, woken by NOTIFY', async () => {
+    const started = Date.now();
+    const [id] = await publish(happened(1, 'once'));
+    await waitFor(async () => (await appliedCount([id])) === 1, 4_000, 'the event to be applied');
+    // Well under the 5 s poll: the insert trigger's NOTIFY woke the relay (and the job runner).
+    expect(Date.now() - started).toBeLessThan(2_500);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await appliedCount([id])).toBe(1);
+    const row = await sql<{ sent: boolean }>`
+      select sent_at is not null as sent from platform.outbox where event_id = ${id}`.execute(db());
+    expect(row.rows[0]?.sent).toBe(true);
+  });
+
+  it('never publishes an event from a rolled-back transaction', async () => {
+    let doomed: string[] = [];
+    await expect(
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          doomed = await publishEvents(trx, { source: '/agora/test' }, happened(1, 'doomed'));
+          throw new Error('business rule failed');
+        }),
+    ).rejects.toThrow('business rule failed');
+    const marker = await publish(happened(1, 'marker'));
+    await waitFor(async () => (await appliedCount(marker)) === 1, 5_000, 'the marker event');
+    expect(await appliedCount(doomed)).toBe(0);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from platform.outbox where event_id = ${doomed[0]}`.execute(db());
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('loses and duplicates nothing when consumers stop mid-stream and start again', async () => {
+    slowMs = 5;
+    const ids = [...(await publish(happened(60, 'a'))), ...(await publish(happened(60, 'b')))];
+    await waitFor(async () => (await appliedCount(ids)) >= 10, 10_000, 'some events to be applied');
+    await agora.bus.stop();
+    await agora.jobs.stop();
+    const midway = await appliedCount(ids);
+    expect(midway).toBeLessThan(ids.length);
+    const more = await publish(happened(30, 'c'));
+    slowMs = 0;
+    await agora.jobs.start();
+    await agora.bus.start();
+    const all = [...ids, ...more];
+    await waitFor(async () => (await appliedCount(all)) === all.length, 20_000, 'every event to be applied');
+    expect(await appliedCount(all)).toBe(all.length);
+  });
+
+  it('applies nothing twice when every event is delivered again', async () => {
+    const ids = await publish(happened(20, 'again'));
+    await waitFor(async () => (await appliedCount(ids)) === ids.length, 10_000, 'first delivery');
+    // Force a second delivery of the same events, as a relay crash before marking them sent would.
+    await sql`update platform.outbox set sent_at = null where event_id in (${sql.join(ids)})`.execute(db());
+    await publish(happened(1, 'nudge'));
+    await waitFor(
+      async () => {
+        const { rows } = await sql<{ n: number }>`
+          select count(*)::int as n from platform.outbox where sent_at is null`.execute(db());
+        return rows[0].n === 0;
+      },
+      10_000,
+      'the redelivery to be relayed',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await appliedCount(ids)).toBe(ids.length);
+    const counts = await effectCounts(db(), table);
+    expect(counts.total).toBe(counts.distinct);
+  });
+
+  it('dead-letters a poison event after maxAttempts and replays it on demand', async () => {
+    poisonCalls = 0;
+    const [id] = await publish([{ type: 'test.poison', data: { bad: true } }]);
+    await waitFor(
+      async () => (await listDeadLetters(db())).some((d) => d.eventId === id),
+      15_000,
+      'the dead letter',
+    );
+    expect(poisonCalls).toBe(3);
+    const letter = (await listDeadLetters(db())).find((d) => d.eventId === id)!;
+    expect(letter).toMatchObject({ consumer: 'test.effects', type: 'test.poison', attempts: 3 });
+    expect(letter.error).toContain('cannot digest');
+    expect(await appliedCount([id])).toBe(0);
+
+    poisonHealed = true;
+    expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([letter.id]);
+    await waitFor(async () => (await appliedCount([id])) === 1, 10_000, 'the replayed event');
+    expect((await listDeadLetters(db())).some((d) => d.id === letter.id)).toBe(false);
+    // A second replay of the same letter finds nothing to do.
+    expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([]);
+  });
+
+  it('counts relayed events and reports outbox lag in /metrics', async () => {
+    const res = await agora.request({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    const relayed = /agora_events_relayed_total (\d+)/.exec(res.body);
+    expect(Number(relayed?.[1])).toBeGreaterThan(100);
+    expect(res.body).toMatch(/agora_outbox_lag_seconds \d/);
+    expect(res.body).toMatch(/agora_events_consumed_total\{consumer="test.effects",outcome="applied"\}/);
+  });
+
+  if (transport === 'rabbitmq') {
+    it('loses and duplicates nothing when the broker connection drops mid-stream', async () => {
+      slowMs = 3;
+      const first = await publish(happened(80, 'd'));
+      await waitFor(async () => (await appliedCount(first)) >= 5, 10_000, 'some events to be applied');
+      agora.bus.broker!.severConnection();
+      const second = await publish(happened(80, 'e'));
+      slowMs = 0;
+      const all = [...first, ...second];
+      await waitFor(
+        async () => (await appliedCount(all)) === all.length,
+        25_000,
+        'every event after reconnect',
+      );
+      const ready = await agora.request({ method: 'GET', url: '/readyz' });
+      expect(ready.json()).toMatchObject({ status: 'ready', checks: { broker: 'ok' } });
+      const counts = await effectCounts(db(), table);
+      expect(counts.total).toBe(counts.distinct);
+    });
+
+    it('dead-letters a message that is not a CloudEvent instead of retrying it', async () => {
+      const broker = agora.bus.broker!;
+      const conn = await amqp.connect(amqpUrl!, { timeout: 2_000 });
+      try {
+        const ch = await conn.createConfirmChannel();
+        ch.sendToQueue(broker.queueOf('test.effects'), Buffer.from('{not json'), { persistent: true });
+        await ch.waitForConfirms();
+      } finally {
+        await conn.close();
+      }
+      await waitFor(
+        async () =>
+          (await listDeadLetters(db())).some(
+            (d) => d.eventId === null && d.error.startsWith('unreadable message'),
+          ),
+        10_000,
+        'the unreadable message in the dead letters',
+      );
+      const letter = (await listDeadLetters(db())).find((d) => d.eventId === null)!;
+      // Nothing to deliver: it stays listed for a person to look at.
+      expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([]);
+    });
+
+    it('reports the broker as not ready while it is not connected', async () => {
+      await agora.bus.stop();
+      const res = await agora.request({ method: 'GET', url: '/readyz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().checks.broker).toMatch(/unreachable/);
+      await agora.bus.start();
+      await waitFor(
+        async () => (await agora.request({ method: 'GET', url: '/readyz' })).statusCode === 200,
+        5_000,
+        'readiness',
+      );
+    });
+  }
+});

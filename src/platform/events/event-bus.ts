@@ -1,0 +1,179 @@
+import { Counter, type Registry } from 'prom-client';
+import { scoped, type AnyDb, type Database } from '../db.js';
+import type { Logger } from '../logger.js';
+import type { JobRunner } from '../jobs/runner.js';
+import { AmqpTransport } from './amqp.js';
+import type { EventBus, Subscription } from './bus.js';
+import { DELIVER_JOB, deadLetter, deliver, type DeliverJobPayload } from './delivery.js';
+import type { CloudEvent } from './outbox.js';
+import { OutboxRelay, type Transport } from './relay.js';
+import type { BusTables } from './tables.js';
+
+export interface EventBusOptions {
+  /** RabbitMQ; without it events are dispatched in process. */
+  amqpUrl?: string;
+  amqpPrefix: string;
+  prefetch: number;
+  consumerConcurrency: number;
+  batchSize: number;
+  pollMs: number;
+  retryBaseMs: number;
+  handlerTimeoutMs: number;
+  brokerTimeoutMs: number;
+}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
+
+/**
+ * The event bus: the outbox relay plus the consumers. With RabbitMQ, the relay publishes to the
+ * broker and each consumer reads its own queue; without it, the relay turns each event into one
+ * `events.deliver` job per interested consumer, in the same transaction that marks it sent, and
+ * the job runner delivers them (with its own retry and backoff). Dead-letter replays always travel
+ * as jobs, so the CLI needs only the database.
+ */
+export class AgoraEventBus implements EventBus {
+  private readonly subs = new Map<string, Subscription>();
+  private readonly relay: OutboxRelay;
+  private readonly amqp: AmqpTransport | null;
+  private readonly consumed: Counter<'consumer' | 'outcome'>;
+  private started = false;
+
+  constructor(
+    private readonly database: Database,
+    private readonly jobs: JobRunner,
+    private readonly log: Logger,
+    metrics: Registry,
+    private readonly opts: EventBusOptions,
+  ) {
+    this.consumed = new Counter({
+      name: 'agora_events_consumed_total',
+      help: 'Event deliveries by consumer and outcome (applied, duplicate, retry, dead_lettered)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [metrics],
+    });
+    this.amqp = opts.amqpUrl
+      ? new AmqpTransport(database.db, () => [...this.subs.values()], log, this.consumed, {
+          url: opts.amqpUrl,
+          prefix: opts.amqpPrefix,
+          prefetch: opts.prefetch,
+          concurrency: opts.consumerConcurrency,
+          retryBaseMs: opts.retryBaseMs,
+          handlerTimeoutMs: opts.handlerTimeoutMs,
+          timeoutMs: opts.brokerTimeoutMs,
+        })
+      : null;
+    const transport: Transport = this.amqp ?? {
+      publish: (events, trx) => this.enqueueDeliveries(events, trx),
+    };
+    this.relay = new OutboxRelay(database, transport, log, metrics, {
+      batchSize: opts.batchSize,
+      pollMs: opts.pollMs,
+    });
+    jobs.register<DeliverJobPayload>(
+      DELIVER_JOB,
+      (payload, ctx) => this.runDeliverJob(payload, ctx.attempt),
+      {
+        backoffMs: (attempt) => Math.min(3_600_000, opts.retryBaseMs * 2 ** (attempt - 1)),
+      },
+    );
+  }
+
+  get mode(): 'rabbitmq' | 'in-process' {
+    return this.amqp ? 'rabbitmq' : 'in-process';
+  }
+
+  /** The RabbitMQ transport, when in use (readiness, failure tests). */
+  get broker(): AmqpTransport | null {
+    return this.amqp;
+  }
+
+  subscribe(subscription: Subscription): void {
+    if (this.started) throw new Error('subscribe before the bus starts');
+    if (this.subs.has(subscription.consumer))
+      throw new Error(`consumer "${subscription.consumer}" is already subscribed`);
+    if (!/^[a-z0-9][a-z0-9._-]{0,100}$/.test(subscription.consumer))
+      throw new Error(`consumer name "${subscription.consumer}" must be lower-case letters, digits, . _ -`);
+    this.subs.set(subscription.consumer, subscription);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.amqp?.start(true);
+    await this.relay.start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.relay.stop();
+    await this.amqp?.stop();
+  }
+
+  /** Relays one batch now (tests, benchmarks). */
+  relayOnce(): Promise<number> {
+    return this.relay.relayOnce();
+  }
+
+  async ping(): Promise<void> {
+    if (this.amqp) await this.amqp.ping();
+  }
+
+  private async enqueueDeliveries(events: CloudEvent[], trx: AnyDb): Promise<void> {
+    const rows = [];
+    for (const event of events) {
+      for (const sub of this.subs.values()) {
+        if (!sub.types.includes(event.type)) continue;
+        const payload: DeliverJobPayload = { consumer: sub.consumer, event };
+        rows.push({
+          name: DELIVER_JOB,
+          key: null,
+          payload: JSON.stringify(payload),
+          run_at: new Date(),
+          // The handler decides when to give up (its maxAttempts); this is only a ceiling.
+          max_attempts: 1_000,
+          locked_until: null,
+          locked_by: null,
+          last_error: null,
+          finished_at: null,
+        });
+      }
+    }
+    if (rows.length > 0) await scoped<BusTables>(trx).insertInto('platform.jobs').values(rows).execute();
+  }
+
+  private async runDeliverJob(payload: DeliverJobPayload, attempt: number): Promise<void> {
+    const sub = this.subs.get(payload.consumer);
+    if (!sub) throw new Error(`no consumer "${payload.consumer}" is subscribed in this process`);
+    const maxAttempts = sub.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    try {
+      const outcome = await deliver(
+        this.database.db,
+        sub,
+        payload.event,
+        attempt,
+        this.log,
+        this.opts.handlerTimeoutMs,
+      );
+      this.consumed.inc({ consumer: sub.consumer, outcome });
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      if (attempt < maxAttempts) {
+        this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
+        throw err;
+      }
+      this.log.error(
+        { err: error, consumer: sub.consumer, eventId: payload.event.id, attempt },
+        'handler failed for good; dead-lettered',
+      );
+      await deadLetter(this.database.db, {
+        consumer: sub.consumer,
+        eventId: payload.event.id,
+        event: payload.event,
+        error,
+        attempts: attempt,
+      });
+      this.consumed.inc({ consumer: sub.consumer, outcome: 'dead_lettered' });
+    }
+  }
+}

@@ -1,0 +1,173 @@
+import { sql } from 'kysely';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { scoped, type AnyDb, type Database, type Transaction } from '../db.js';
+import type { Logger } from '../logger.js';
+import type { CloudEvent } from './outbox.js';
+import type { BusTables } from './tables.js';
+
+/** Where relayed events go: RabbitMQ, or this process's consumers (through the job table). */
+export interface Transport {
+  /**
+   * Hands the events on durably. It runs inside the relay's transaction, which marks them sent
+   * only after this resolves, so a failure or crash here means they are relayed again.
+   */
+  publish(events: CloudEvent[], trx: Transaction<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+interface OutboxRow {
+  id: number;
+  event_id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  data: unknown;
+  correlation_id: string | null;
+  created_at: Date | string;
+}
+
+/** The CloudEvents 1.0 envelope of an outbox row. */
+export function toCloudEvent(row: OutboxRow): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: row.event_id,
+    source: row.source,
+    type: row.type,
+    time: new Date(row.created_at).toISOString(),
+    ...(row.subject !== null ? { subject: row.subject } : {}),
+    datacontenttype: 'application/json',
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as unknown) : row.data,
+    ...(row.correlation_id !== null ? { correlationid: row.correlation_id } : {}),
+  };
+}
+
+export interface RelayOptions {
+  batchSize: number;
+  /** Safety-net poll; NOTIFY on insert wakes the relay at once. */
+  pollMs: number;
+}
+
+/**
+ * Moves committed outbox rows to the transport, oldest first, in batches. Rows are claimed with
+ * FOR UPDATE SKIP LOCKED, so several relays (processes) share the work without sending a row twice
+ * in the normal case; after a crash a row may be sent again, which consumers' inboxes absorb.
+ */
+export class OutboxRelay {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private unlisten: (() => Promise<void>) | null = null;
+  private readonly relayed: Counter;
+
+  constructor(
+    private readonly database: Database,
+    private readonly transport: Transport,
+    private readonly log: Logger,
+    metrics: Registry,
+    private readonly opts: RelayOptions,
+  ) {
+    this.relayed = new Counter({
+      name: 'agora_events_relayed_total',
+      help: 'Events moved from the outbox to the broker or in-process consumers',
+      registers: [metrics],
+    });
+    const db = database.db;
+    new Gauge({
+      name: 'agora_outbox_lag_seconds',
+      help: 'Age of the oldest event not yet relayed (0 when the outbox is drained)',
+      registers: [metrics],
+      async collect() {
+        this.set(await outboxLagSeconds(db));
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.unlisten = await this.database.listen('agora_outbox', () => this.wake());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.unlisten?.();
+    await this.loop;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Relays one batch; returns how many events left. */
+  async relayOnce(): Promise<number> {
+    const count = await this.database.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<OutboxRow>`
+        select id, event_id, type, source, subject, data, correlation_id, created_at
+          from platform.outbox
+         where sent_at is null
+         order by id
+         limit ${this.opts.batchSize}
+         for update skip locked`.execute(trx);
+      if (rows.length === 0) return 0;
+      await this.transport.publish(rows.map(toCloudEvent), trx);
+      await scoped<BusTables>(trx)
+        .updateTable('platform.outbox')
+        .set({ sent_at: new Date() })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      return rows.length;
+    });
+    this.relayed.inc(count);
+    return count;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      this.woken = false;
+      try {
+        const n = await this.relayOnce();
+        failures = 0;
+        // A full batch means more is probably waiting: go again without sleeping.
+        if (n === this.opts.batchSize || this.woken) continue;
+        await this.sleep(this.opts.pollMs);
+      } catch (err) {
+        failures++;
+        const delay = Math.min(this.opts.pollMs * 4, 100 * 2 ** failures);
+        this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'outbox relay failed; retrying');
+        this.woken = false;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+export async function outboxLagSeconds(db: AnyDb): Promise<number> {
+  const { rows } = await sql<{ lag: number | null }>`
+    select extract(epoch from now() - min(created_at))::float8 as lag
+      from platform.outbox where sent_at is null`.execute(db);
+  return Math.max(0, rows[0]?.lag ?? 0);
+}

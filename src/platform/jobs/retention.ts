@@ -1,0 +1,35 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { AnyDb } from '../db.js';
+import type { JobRunner } from './runner.js';
+
+export const RETENTION_JOB = 'platform.retention';
+
+/**
+ * Deletes delivery bookkeeping older than `days`: relayed outbox rows, inbox rows, finished jobs and
+ * replayed dead letters. An inbox row older than the broker's longest possible redelivery delay
+ * protects nothing any more, so the window only has to exceed the retry schedule.
+ */
+export async function pruneOld(db: AnyDb, days: number): Promise<Record<string, number>> {
+  const cutoff = sql`now() - ${days} * interval '1 day'`;
+  // Counted through a CTE: PGlite does not report affected rows for raw statements.
+  const count = async (deleting: RawBuilder<unknown>) => {
+    const { rows } = await sql<{
+      n: number;
+    }>`with d as (${deleting} returning 1) select count(*)::int as n from d`.execute(db);
+    return rows[0]?.n ?? 0;
+  };
+  return {
+    outbox: await count(sql`delete from platform.outbox where sent_at is not null and sent_at < ${cutoff}`),
+    inbox: await count(sql`delete from platform.inbox where processed_at < ${cutoff}`),
+    jobs: await count(sql`delete from platform.jobs where status <> 'pending' and finished_at < ${cutoff}`),
+    deadLetters: await count(sql`delete from platform.dead_letters where replayed_at < ${cutoff}`),
+  };
+}
+
+/** Runs `pruneOld` hourly on one of the workers. */
+export function registerRetention(jobs: JobRunner, days: number): void {
+  jobs.every(RETENTION_JOB, 3_600_000, async (_payload, ctx) => {
+    const removed = await pruneOld(ctx.db, days);
+    ctx.log.info({ removed, days }, 'retention: pruned delivery bookkeeping');
+  });
+}

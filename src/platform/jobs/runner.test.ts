@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { Registry } from 'prom-client';
+import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import { waitFor } from '../../../test/helpers/events.js';
+import { JobRunner, scheduleJob } from './runner.js';
+import { pruneOld } from './retention.js';
+
+describe.each(databaseModes())('job runner (%s)', (mode) => {
+  let agora: TestAgora;
+  const runners: JobRunner[] = [];
+  beforeAll(async () => {
+    agora = await startAgora(mode);
+  });
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    await agora.close();
+  });
+
+  const db = () => agora.rt.database.db;
+  function runner(concurrency = 4) {
+    const r = new JobRunner(agora.rt.database, agora.rt.log, new Registry(), { pollMs: 5_000, concurrency });
+    runners.push(r);
+    return r;
+  }
+  async function statusOf(name: string) {
+    const { rows } = await sql<{ status: string; attempts: number; last_error: string | null }>`
+      select status, attempts, last_error from platform.jobs where name = ${name} order by id`.execute(db());
+    return rows;
+  }
+
+  it('runs each job once when several workers share the table', async () => {
+    const seen: number[] = [];
+    const a = runner(3);
+    const b = runner(3);
+    for (const r of [a, b])
+      r.register<{ n: number }>('test.share', async ({ n }) => {
+        await new Promise((res) => setTimeout(res, 2));
+        seen.push(n);
+      });
+    for (let n = 0; n < 40; n++) await scheduleJob(db(), 'test.share', { n });
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(async () => seen.length >= 40, 10_000, 'all jobs');
+    await new Promise((res) => setTimeout(res, 200));
+    expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect((await statusOf('test.share')).every((j) => j.status === 'done')).toBe(true);
+  });
+
+  it('dedupes a pending job by key, and accepts the key again once it ran', async () => {
+    const r = runner();
+    let runs = 0;
+    r.register('test.dedupe', async () => {
+      runs++;
+    });
+    const later = new Date(Date.now() + 60_000);
+    expect(await scheduleJob(db(), 'test.dedupe', {}, later, { key: 'k1' })).toBe(true);
+    expect(await scheduleJob(db(), 'test.dedupe', {}, later, { key: 'k1' })).toBe(false);
+    expect(await scheduleJob(db(), 'test.dedupe', {}, later, { key: 'k2' })).toBe(true);
+    await sql`update platform.jobs set run_at = now() where name = 'test.dedupe'`.execute(db());
+    expect(await r.runDue()).toBe(2);
+    expect(runs).toBe(2);
+    expect(await scheduleJob(db(), 'test.dedupe', {}, later, { key: 'k1' })).toBe(true);
+  });
+
+  it('retries a failing job with growing delays and marks it failed after maxAttempts', async () => {
+    const r = new JobRunner(agora.rt.database, agora.rt.log, new Registry(), {
+      pollMs: 5_000,
+      concurrency: 1,
+    });
+    runners.push(r);
+    const at: number[] = [];
+    r.register(
+      'test.flaky',
+      async () => {
+        at.push(Date.now());
+        throw new Error('still broken');
+      },
+      { backoffMs: (attempt) => 40 * 2 ** attempt },
+    );
+    await scheduleJob(db(), 'test.flaky', {}, new Date(), { maxAttempts: 4 });
+    await r.start();
+    await waitFor(async () => (await statusOf('test.flaky'))[0]?.status === 'failed', 10_000, 'failure');
+    expect(at).toHaveLength(4);
+    const gaps = at.slice(1).map((t, i) => t - at[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(70);
+    expect(gaps[2]).toBeGreaterThan(gaps[0]);
+    expect((await statusOf('test.flaky'))[0]).toMatchObject({ attempts: 4, last_error: 'still broken' });
+  });
+
+  it('runs a job again when the worker that claimed it died (lease expired)', async () => {
+    await scheduleJob(db(), 'test.orphan', { x: 1 });
+    // A worker claimed it and vanished: attempts counted, lease already lapsed.
+    await sql`update platform.jobs set attempts = 1, locked_by = 'dead-worker', locked_until = now() - interval '1 second'
+               where name = 'test.orphan'`.execute(db());
+    const r = runner();
+    const got: unknown[] = [];
+    r.register('test.orphan', async (payload, ctx) => {
+      got.push({ payload, attempt: ctx.attempt });
+    });
+    expect(await r.runDue()).toBe(1);
+    expect(got).toEqual([{ payload: { x: 1 }, attempt: 2 }]);
+  });
+
+  it('runs a recurring job repeatedly from one row', async () => {
+    const r = runner();
+    let runs = 0;
+    r.every('test.tick', 60, async () => {
+      runs++;
+    });
+    await r.start();
+    await waitFor(async () => runs >= 3, 5_000, 'three ticks');
+    const rows = await statusOf('test.tick');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].status).toBe('pending');
+  });
+
+  it('prunes delivery bookkeeping older than the retention window', async () => {
+    await sql`insert into platform.outbox (event_id, type, source, data, sent_at, created_at)
+              values (gen_random_uuid(), 'test.old', '/t', '{}', now() - interval '9 days', now() - interval '9 days'),
+                     (gen_random_uuid(), 'test.old', '/t', '{}', null, now() - interval '9 days')`.execute(
+      db(),
+    );
+    await sql`insert into platform.inbox (consumer, event_id, processed_at)
+              values ('test.old', gen_random_uuid(), now() - interval '9 days'), ('test.old', gen_random_uuid(), now())`.execute(
+      db(),
+    );
+    const removed = await pruneOld(db(), 7);
+    expect(removed.outbox).toBe(1);
+    expect(removed.inbox).toBe(1);
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from platform.outbox where type = 'test.old' and sent_at is null`.execute(
+      db(),
+    );
+    expect(rows[0].n).toBe(1);
+  });
+});

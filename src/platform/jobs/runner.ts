@@ -1,0 +1,339 @@
+import { sql, type Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
+import { scoped, type AnyDb, type Database } from '../db.js';
+import type { Logger } from '../logger.js';
+import type { BusTables } from '../events/tables.js';
+
+export interface JobContext {
+  db: AnyDb;
+  log: Logger;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+  jobId: number;
+}
+
+export type JobHandler<P = unknown> = (payload: P, ctx: JobContext) => Promise<void>;
+
+export interface ScheduleOptions {
+  /** A pending job with the same name and key makes this call a no-op (dedupe). */
+  key?: string;
+  /** Runs before the job is marked failed (default 10). */
+  maxAttempts?: number;
+}
+
+export interface RegisterOptions {
+  /** Delay before retry number `attempt` (1 = after the first failure). */
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface JobRunnerOptions {
+  /** Safety-net poll when nothing is due and no NOTIFY arrived. */
+  pollMs: number;
+  /** Jobs run at once by this worker. */
+  concurrency: number;
+  /** How long a claim holds a job; a crashed worker's jobs are claimable again after it. */
+  leaseMs?: number;
+}
+
+interface Registered {
+  handler: JobHandler;
+  backoffMs: (attempt: number) => number;
+  /** Recurring jobs are one row that is moved forward after each run. */
+  everyMs?: number;
+}
+
+interface ClaimedJob {
+  id: number;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+const RECURRING_KEY = '@every';
+
+/** Exponential backoff from `baseMs`, capped at an hour, with ±20 % jitter so retries spread out. */
+export function exponentialBackoff(baseMs: number, capMs = 3_600_000) {
+  return (attempt: number) => {
+    const raw = Math.min(capMs, baseMs * 2 ** (attempt - 1));
+    return Math.round(raw * (0.8 + Math.random() * 0.4));
+  };
+}
+
+/**
+ * Records a job in `db`, which may be the caller's transaction: the job exists if and only if the
+ * caller's change commits. Returns false when a pending job with the same name and key exists.
+ */
+export async function scheduleJob(
+  db: AnyDb,
+  name: string,
+  payload: unknown,
+  runAt: Date = new Date(),
+  opts: ScheduleOptions = {},
+): Promise<boolean> {
+  const inserted = await scoped<BusTables>(db)
+    .insertInto('platform.jobs')
+    .values({
+      name,
+      key: opts.key ?? null,
+      payload: JSON.stringify(payload ?? {}),
+      run_at: runAt,
+      max_attempts: opts.maxAttempts ?? 10,
+      locked_until: null,
+      locked_by: null,
+      last_error: null,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.columns(['name', 'key']).where('status', '=', 'pending').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Runs jobs from `platform.jobs`: claimed with FOR UPDATE SKIP LOCKED under a lease, so several
+ * workers share the table safely and a crashed worker's jobs run again (at least once). Woken by
+ * NOTIFY on insert, and by a slow poll as a safety net.
+ */
+export class JobRunner {
+  private readonly handlers = new Map<string, Registered>();
+  private readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly leaseMs: number;
+  private readonly completed: Counter<'name' | 'outcome'>;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private woken = false;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+    metrics: Registry,
+    private readonly opts: JobRunnerOptions,
+  ) {
+    this.leaseMs = opts.leaseMs ?? 300_000;
+    this.completed = new Counter({
+      name: 'agora_jobs_completed_total',
+      help: 'Job runs by name and outcome (done, retry, failed)',
+      labelNames: ['name', 'outcome'],
+      registers: [metrics],
+    });
+  }
+
+  register<P>(name: string, handler: JobHandler<P>, opts: RegisterOptions = {}): void {
+    if (this.handlers.has(name)) throw new Error(`job "${name}" is already registered`);
+    this.handlers.set(name, {
+      handler: handler as JobHandler,
+      backoffMs: opts.backoffMs ?? exponentialBackoff(1_000),
+    });
+  }
+
+  /** A job that runs every `intervalMs` on one of the workers (not on each). */
+  every(name: string, intervalMs: number, handler: JobHandler<Record<string, never>>): void {
+    this.register(name, handler);
+    this.handlers.get(name)!.everyMs = intervalMs;
+  }
+
+  /** See `scheduleJob`. Wakes this runner when the job is due now and `db` is not a transaction. */
+  async schedule(
+    db: AnyDb,
+    name: string,
+    payload: unknown,
+    runAt: Date = new Date(),
+    opts: ScheduleOptions = {},
+  ): Promise<boolean> {
+    const created = await scheduleJob(db, name, payload, runAt, opts);
+    if (created && !db.isTransaction && runAt.getTime() <= Date.now()) this.wake();
+    return created;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    for (const [name, r] of this.handlers) {
+      if (r.everyMs !== undefined)
+        await scheduleJob(this.database.db, name, {}, new Date(), { key: RECURRING_KEY });
+    }
+    this.unlisten = await this.database.listen('agora_jobs', () => this.wake());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.unlisten?.();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Claims and runs what is due now, up to the concurrency limit; resolves when those finished. */
+  async runDue(): Promise<number> {
+    const jobs = await this.claim(this.opts.concurrency);
+    await Promise.all(jobs.map((job) => this.execute(job)));
+    return jobs.length;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let claimed = 0;
+      try {
+        const free = this.opts.concurrency - this.inFlight.size;
+        if (free > 0) {
+          const jobs = await this.claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) {
+            const p = this.execute(job).finally(() => {
+              this.inFlight.delete(p);
+              this.wake();
+            });
+            this.inFlight.add(p);
+          }
+        }
+        if (claimed > 0 || this.woken) continue;
+        await this.sleep(
+          this.inFlight.size >= this.opts.concurrency ? this.opts.pollMs : await this.untilNextDue(),
+        );
+      } catch (err) {
+        this.log.error({ err }, 'job runner: claiming failed; retrying');
+        await this.sleep(this.opts.pollMs);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  private get names(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  private async claim(limit: number): Promise<ClaimedJob[]> {
+    if (this.handlers.size === 0 || limit <= 0) return [];
+    const { rows } = await sql<ClaimedJob>`
+      update platform.jobs as j
+         set attempts = j.attempts + 1,
+             locked_until = now() + ${this.leaseMs} * interval '1 millisecond',
+             locked_by = ${this.workerId}
+       where j.id in (
+         select id from platform.jobs
+          where status = 'pending' and run_at <= now()
+            and (locked_until is null or locked_until < now())
+            and name in (${sql.join(this.names)})
+          order by run_at, id
+          limit ${limit}
+          for update skip locked)
+      returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
+    return rows;
+  }
+
+  /** Milliseconds until the next job of ours is due (or its lease lapses), capped by the poll. */
+  private async untilNextDue(): Promise<number> {
+    const { rows } = await sql<{ wait_ms: number | null }>`
+      select (extract(epoch from min(greatest(run_at, coalesce(locked_until, run_at))) - now()) * 1000)::float8 as wait_ms
+        from platform.jobs
+       where status = 'pending' and name in (${sql.join(this.names)})`.execute(this.database.db);
+    const wait = rows[0]?.wait_ms;
+    return wait === null || wait === undefined
+      ? this.opts.pollMs
+      : Math.max(5, Math.min(this.opts.pollMs, wait));
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    const registered = this.handlers.get(job.name);
+    if (!registered) return;
+    const db = scoped<BusTables>(this.database.db);
+    const log = this.log.child({ job: job.name, jobId: job.id, attempt: job.attempts });
+    try {
+      await withTimeout(
+        registered.handler(job.payload, {
+          db: this.database.db,
+          log,
+          attempt: job.attempts,
+          maxAttempts: job.max_attempts,
+          jobId: job.id,
+        }),
+        this.leaseMs / 2,
+      );
+      if (registered.everyMs !== undefined) await this.reschedule(db, job.id, registered.everyMs, null);
+      else
+        await db
+          .updateTable('platform.jobs')
+          .set({ status: 'done', finished_at: new Date(), locked_until: null, last_error: null })
+          .where('id', '=', job.id)
+          .execute();
+      this.completed.inc({ name: job.name, outcome: 'done' });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (registered.everyMs !== undefined) {
+        log.error({ err }, 'recurring job failed; it runs again at its next interval');
+        await this.reschedule(db, job.id, registered.everyMs, message);
+        this.completed.inc({ name: job.name, outcome: 'retry' });
+      } else if (job.attempts >= job.max_attempts) {
+        log.error({ err }, 'job failed for good');
+        await db
+          .updateTable('platform.jobs')
+          .set({ status: 'failed', finished_at: new Date(), locked_until: null, last_error: message })
+          .where('id', '=', job.id)
+          .execute();
+        this.completed.inc({ name: job.name, outcome: 'failed' });
+      } else {
+        const delay = registered.backoffMs(job.attempts);
+        log.warn({ err: message, retryInMs: delay }, 'job failed; will retry');
+        await db
+          .updateTable('platform.jobs')
+          .set({ run_at: new Date(Date.now() + delay), locked_until: null, last_error: message })
+          .where('id', '=', job.id)
+          .execute();
+        this.completed.inc({ name: job.name, outcome: 'retry' });
+      }
+    }
+  }
+
+  private async reschedule(db: Kysely<BusTables>, id: number, everyMs: number, error: string | null) {
+    await db
+      .updateTable('platform.jobs')
+      .set({ run_at: new Date(Date.now() + everyMs), attempts: 0, locked_until: null, last_error: error })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+/** Rejects when `p` has not settled within `ms`; the work itself is not cancelled. */
+export function withTimeout<T>(p: Promise<T>, ms: number, what = 'operation'): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

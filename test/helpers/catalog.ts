@@ -3,6 +3,13 @@ import { createPasswordHasher, ensureAdmin } from '../../src/modules/identity/in
 import type { TestAgora } from './agora.js';
 import { PASSWORD, uniqueEmail } from './factories.js';
 
+/** Cheap password hashing and no auth rate limit, for suites that register many users. */
+export const FAST_ENV = {
+  AGORA_ARGON2_MEMORY_KIB: '1024',
+  AGORA_ARGON2_TIME_COST: '1',
+  AGORA_RATE_LIMIT_AUTH_MAX: '1000',
+};
+
 /** An admin account made the way operators make one, signed in. */
 export async function signInAdmin(agora: TestAgora): Promise<{ accessToken: string; userId: string }> {
   const email = uniqueEmail('admin');

@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import {
+  FAST_ENV,
   buildCategory,
   buildProduct,
   productBody,
   signInAdmin,
   uniqueSku,
 } from '../../../test/helpers/catalog.js';
-
-export const FAST_ENV = {
-  AGORA_ARGON2_MEMORY_KIB: '1024',
-  AGORA_ARGON2_TIME_COST: '1',
-  AGORA_RATE_LIMIT_AUTH_MAX: '1000',
-};
 
 describe.each(databaseModes())('catalog (%s)', (mode) => {
   let agora: TestAgora;

@@ -112,7 +112,7 @@ export function decodeCursor(cursor: string | undefined): { value: string | numb
       typeof parsed[1] === 'string' &&
       /^[0-9a-f-]{36}$/.test(parsed[1])
     ) {
-      return { value: parsed[0] as string | number, id: parsed[1] };
+      return { value: parsed[0], id: parsed[1] };
     }
   } catch {
     // fall through: a malformed cursor is a validation error

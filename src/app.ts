@@ -13,10 +13,12 @@ import {
   ensureAdmin,
   identityMigrations,
   createPasswordHasher,
+  findUserName,
 } from './modules/identity/index.js';
+import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
 
 /** Every schema's migrations, in dependency order. */
-export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations];
+export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations, catalogMigrations];
 
 export interface Agora {
   rt: Runtime;
@@ -37,6 +39,7 @@ export async function createAgora(
     if (overrides.migrate !== false) await migrate(rt);
     const identity = await createIdentityModule(rt);
     const guard = createAuthGuard(identity.tokens);
+    const catalog = createCatalogModule(rt, { sellerName: findUserName });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -53,7 +56,7 @@ export async function createAgora(
         await redis.ping();
       };
     }
-    const app = await buildHttp(rt, { routes: [identity.routes(guard)], readiness });
+    const app = await buildHttp(rt, { routes: [identity.routes(guard), catalog.routes(guard)], readiness });
     return {
       rt,
       app,

@@ -32,7 +32,7 @@ export async function migrate(rt: Runtime): Promise<void> {
 
 export async function createAgora(
   config: Config,
-  overrides: RuntimeOverrides & { migrate?: boolean } = {},
+  overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
   try {
@@ -56,7 +56,9 @@ export async function createAgora(
         await redis.ping();
       };
     }
-    const app = await buildHttp(rt, { routes: [identity.routes(guard), catalog.routes(guard)], readiness });
+    const app = await buildHttp(rt, { routes: [identity.routes(guard), catalog.routes(guard)], readiness,
+      webRoot: overrides.webRoot,
+    });
     return {
       rt,
       app,

@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createAgora } from '../app.js';
 import { describeBackends, type Config } from '../platform/config.js';
 
 /** Serves until SIGINT/SIGTERM, then finishes in-flight requests and closes connections. Returns -1: keep running. */
 export async function startCommand(config: Config): Promise<number> {
   const startedAt = performance.now();
-  const agora = await createAgora(config);
+  // The built web app sits at <package>/web/dist, two levels above this file (src/cli or dist/cli).
+  const webRoot = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+  const agora = await createAgora(config, existsSync(webRoot) ? { webRoot } : {});
   const { app, rt } = agora;
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   rt.log.info(

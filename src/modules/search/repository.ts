@@ -180,7 +180,7 @@ export async function searchPage(
       q = q.orderBy('h.created_at', 'desc').orderBy('h.product_id', 'desc');
       break;
   }
-  return (await q.limit(limit + 1).execute());
+  return await q.limit(limit + 1).execute();
 }
 
 export interface FacetRow {

@@ -16,13 +16,21 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 
 /** Every schema's migrations, in dependency order. */
-export const ALL_MIGRATIONS: SchemaMigrations[] = [platformMigrations, identityMigrations, catalogMigrations];
+export const ALL_MIGRATIONS: SchemaMigrations[] = [
+  platformMigrations,
+  identityMigrations,
+  catalogMigrations,
+  searchMigrations,
+];
 
 export interface Agora {
   rt: Runtime;
   app: App;
+  /** The search module, whose event subscriptions the event bus registers. */
+  search: SearchModule;
   close(): Promise<void>;
 }
 
@@ -40,6 +48,7 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const guard = createAuthGuard(identity.tokens);
     const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -56,12 +65,15 @@ export async function createAgora(
         await redis.ping();
       };
     }
-    const app = await buildHttp(rt, { routes: [identity.routes(guard), catalog.routes(guard)], readiness,
+    const app = await buildHttp(rt, {
+      routes: [identity.routes(guard), catalog.routes(guard), search.routes()],
+      readiness,
       webRoot: overrides.webRoot,
     });
     return {
       rt,
       app,
+      search,
       async close() {
         await app.close();
         await rt.close();

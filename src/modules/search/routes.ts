@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { AnyDb } from '../../platform/db.js';
+import { problems } from '../../platform/http/problem.js';
+import { SearchQuery, SearchResult, SuggestQuery, Suggestions } from './schemas.js';
+import * as service from './service.js';
+
+export function searchRoutes(deps: { db: AnyDb }): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<TypeBoxTypeProvider>();
+    const tags = ['search'];
+    const { db } = deps;
+
+    app.get(
+      '/v1/search',
+      { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, ...problems(400) } } },
+      async (req) => service.search({ db }, req.query),
+    );
+
+    app.get(
+      '/v1/search/suggest',
+      { schema: { tags, querystring: SuggestQuery, response: { 200: Suggestions, ...problems(400) } } },
+      async (req, reply) => {
+        reply.header('cache-control', 'public, max-age=60');
+        return { items: await service.suggest({ db }, req.query.q) };
+      },
+    );
+  };
+}

@@ -139,3 +139,39 @@ export interface Problem {
   requestId?: string;
   errors?: { path: string; message: string }[];
 }
+
+export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
+
+export interface SearchHit {
+  id: string;
+  title: string;
+  slug: string;
+  brand: string;
+  description: string;
+  sellerId: string;
+  categoryId: string;
+  price: Money;
+  inStock: boolean;
+  attributes: Record<string, string>;
+  image: string | null;
+  createdAt: string;
+  score: number;
+}
+
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+export interface PriceBucket {
+  from?: number;
+  to?: number;
+  count: number;
+}
+
+export interface SearchResult {
+  items: SearchHit[];
+  total: number;
+  facets: { brand: ValueCount[]; categoryId: ValueCount[]; price: PriceBucket[] };
+  nextCursor: string | null;
+}

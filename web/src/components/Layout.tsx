@@ -1,0 +1,64 @@
+import { Suspense } from 'react';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { useSession, useSignOut } from '@/api/identity';
+import { SearchBox } from './SearchBox';
+import { Loading } from './Status';
+
+function AccountNav() {
+  const { current, restoring } = useSession();
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  if (restoring) return <span className="nav-note">Signing in…</span>;
+  if (!current)
+    return (
+      <>
+        <NavLink to="/sign-in">Sign in</NavLink>
+        <NavLink to="/sign-up">Sign up</NavLink>
+      </>
+    );
+  const { role, name } = current.user;
+  return (
+    <>
+      {(role === 'seller' || role === 'admin') && <NavLink to="/seller/products">Sell</NavLink>}
+      {role === 'admin' && <NavLink to="/admin/users">Admin</NavLink>}
+      <NavLink to="/account" aria-label={`Account of ${name}`}>
+        Account
+      </NavLink>
+      <button
+        type="button"
+        className="link"
+        disabled={signOut.isPending}
+        onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/') })}
+      >
+        Sign out
+      </button>
+    </>
+  );
+}
+
+export function Layout() {
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to="/" className="logo">
+          Agora
+        </Link>
+        <SearchBox />
+        <nav aria-label="Account" className="account-nav">
+          <AccountNav />
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <footer className="site-footer">
+        <p>Agora — an open-source marketplace</p>
+      </footer>
+    </>
+  );
+}

@@ -13,7 +13,8 @@ const screenshots = path.resolve(import.meta.dirname, '../../test-results/screen
 export function browserAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   const message = `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  if (process.env.AGORA_REQUIRE_SERVICES === '1') throw new Error(`${message}; AGORA_REQUIRE_SERVICES=1 requires it`);
+  if (process.env.AGORA_REQUIRE_SERVICES === '1')
+    throw new Error(`${message}; AGORA_REQUIRE_SERVICES=1 requires it`);
   console.warn(`[agora tests] ${message}: the browser tests are skipped`);
   return false;
 }
@@ -40,6 +41,8 @@ export const DESKTOP = { width: 1280, height: 800 };
 export async function snap(page: Page, name: string): Promise<void> {
   await mkdir(screenshots, { recursive: true });
   const before = page.viewportSize();
+  // A sticky header would be drawn mid-page in a full-page shot taken while scrolled.
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const [label, size] of [
     ['phone', PHONE],
     ['desktop', DESKTOP],

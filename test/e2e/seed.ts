@@ -13,7 +13,13 @@ const money = (amount: number) => ({ amount, currency: 'USD' });
 export async function seedCatalog(server: WebServer): Promise<Seeded> {
   const { accessToken: admin } = await server.api('POST', '/v1/auth/login', ADMIN);
   const root = await server.api('POST', '/v1/categories', { name: 'Electronics' }, admin, 201);
-  const category = await server.api('POST', '/v1/categories', { name: 'Phones', parentId: root.id }, admin, 201);
+  const category = await server.api(
+    'POST',
+    '/v1/categories',
+    { name: 'Phones', parentId: root.id },
+    admin,
+    201,
+  );
   await server.api('POST', '/v1/categories', { name: 'Garden' }, admin, 201);
   const { accessToken: seller } = await server.api(
     'POST',
@@ -29,8 +35,20 @@ export async function seedCatalog(server: WebServer): Promise<Seeded> {
       description: 'A bright phone with a long-lasting battery.',
       attributes: { color: 'blue' },
       variants: [
-        { sku: 'AUR-128', title: '128 GB', price: money(49_900), attributes: { memory: '128GB' }, initialStock: 12 },
-        { sku: 'AUR-256', title: '256 GB', price: money(59_900), attributes: { memory: '256GB' }, initialStock: 0 },
+        {
+          sku: 'AUR-128',
+          title: '128 GB',
+          price: money(49_900),
+          attributes: { memory: '128GB' },
+          initialStock: 12,
+        },
+        {
+          sku: 'AUR-256',
+          title: '256 GB',
+          price: money(59_900),
+          attributes: { memory: '256GB' },
+          initialStock: 0,
+        },
       ],
     },
     {

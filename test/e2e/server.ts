@@ -105,7 +105,10 @@ export async function startWebServer(): Promise<WebServer> {
 }
 
 /** Waits until `check` returns a truthy value (the search index follows the catalog by events). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await check();

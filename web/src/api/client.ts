@@ -24,7 +24,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 /** `/v1/products` + `{brand: 'Acme', cursor: undefined}` → `/v1/products?brand=Acme`. */
 export function withQuery(path: string, query: Query): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s ? `${path}?${s}` : path;
 }
@@ -42,7 +43,11 @@ async function send(path: string, opts: RequestOptions, token: string | undefine
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError({ status: 0, title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+    throw new ApiError({
+      status: 0,
+      title: 'Network error',
+      detail: 'Could not reach the server. Check your connection and try again.',
+    });
   }
 }
 

@@ -4,7 +4,16 @@ import { keys } from './keys';
 import type { SearchResult } from './types';
 
 /** The search parameters the page keeps in its URL, passed to GET /v1/search as they are. */
-export const SEARCH_PARAMS = ['q', 'categoryId', 'brand', 'minPrice', 'maxPrice', 'inStock', 'sort', 'cursor'];
+export const SEARCH_PARAMS = [
+  'q',
+  'categoryId',
+  'brand',
+  'minPrice',
+  'maxPrice',
+  'inStock',
+  'sort',
+  'cursor',
+];
 
 export function useSearch(query: Record<string, string>) {
   return useQuery({

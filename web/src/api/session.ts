@@ -28,37 +28,37 @@ function readRefreshToken(): string | null {
 }
 
 export const session = {
-  subscribe(listener: () => void): () => void {
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
-  get(): Session | null {
+  get: (): Session | null => {
     return current;
   },
   /** True while a stored refresh token is being exchanged on start-up. */
-  isRestoring(): boolean {
+  isRestoring: (): boolean => {
     return restoring;
   },
   refreshToken: readRefreshToken,
-  signIn(result: AuthResult) {
+  signIn: (result: AuthResult) => {
     localStorage.setItem(REFRESH_KEY, result.refreshToken);
     current = { user: result.user, accessToken: result.accessToken };
     restoring = false;
     emit();
   },
-  setUser(user: User) {
+  setUser: (user: User) => {
     if (current) {
       current = { ...current, user };
       emit();
     }
   },
-  clear() {
+  clear: () => {
     localStorage.removeItem(REFRESH_KEY);
     current = null;
     restoring = false;
     emit();
   },
-  restored() {
+  restored: () => {
     restoring = false;
     emit();
   },

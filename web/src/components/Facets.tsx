@@ -21,7 +21,10 @@ function priceLabel(b: PriceBucket, currency: string): string {
 
 /** Buckets are [from, to): the API's maxPrice is inclusive, so it is one minor unit below `to`. */
 function priceRange(b: PriceBucket) {
-  return { minPrice: b.from !== undefined ? String(b.from) : null, maxPrice: b.to !== undefined ? String(b.to - 1) : null };
+  return {
+    minPrice: b.from !== undefined ? String(b.from) : null,
+    maxPrice: b.to !== undefined ? String(b.to - 1) : null,
+  };
 }
 
 function FacetGroup({ title, children }: { title: string; children: React.ReactNode }) {

@@ -95,7 +95,11 @@ export function Listing({ title, fixed = {} }: { title: string; fixed?: Record<s
             <nav className="pager" aria-label="Pages">
               {params.get('cursor') && <Link to={`?${withoutCursor(params)}`}>First page</Link>}
               {data.nextCursor && (
-                <button type="button" className="secondary" onClick={() => change({ cursor: data.nextCursor })}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => change({ cursor: data.nextCursor })}
+                >
                   Next page
                 </button>
               )}

@@ -18,7 +18,14 @@ function ProfileForm({ name, email }: { name: string; email: string }) {
       <p>
         Signed in as <strong>{email}</strong>
       </p>
-      <Field label="Name" autoComplete="name" required maxLength={100} value={value} onChange={(e) => setValue(e.target.value)} />
+      <Field
+        label="Name"
+        autoComplete="name"
+        required
+        maxLength={100}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+      />
       <ErrorNotice error={update.error} />
       {update.isSuccess && (
         <p className="success" role="status">

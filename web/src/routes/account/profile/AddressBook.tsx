@@ -31,7 +31,12 @@ function AddressCard({ address, onEdit }: { address: Address; onEdit: () => void
         )}
       </address>
       <div className="actions">
-        <button type="button" className="secondary" onClick={onEdit} aria-label={`Edit address ${a.name}, ${a.line1}`}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={onEdit}
+          aria-label={`Edit address ${a.name}, ${a.line1}`}
+        >
           Edit
         </button>
         <button
@@ -58,7 +63,9 @@ export function AddressBook() {
       <h2 id="addresses-heading">Addresses</h2>
       {addresses.isPending && <Loading label="Loading addresses…" />}
       <ErrorNotice error={addresses.error} onRetry={() => void addresses.refetch()} />
-      {addresses.data && addresses.data.items.length === 0 && !editing && <p className="empty">No addresses yet.</p>}
+      {addresses.data && addresses.data.items.length === 0 && !editing && (
+        <p className="empty">No addresses yet.</p>
+      )}
       {addresses.data && addresses.data.items.length > 0 && (
         <ul className="addresses">
           {addresses.data.items.map((a) => (

@@ -5,7 +5,16 @@ import type { Address, AddressInput } from '@/api/types';
 import { Field } from '@/components/Field';
 import { ErrorNotice } from '@/components/Status';
 
-const EMPTY = { name: '', line1: '', line2: '', city: '', region: '', postalCode: '', country: '', phone: '' };
+const EMPTY = {
+  name: '',
+  line1: '',
+  line2: '',
+  city: '',
+  region: '',
+  postalCode: '',
+  country: '',
+  phone: '',
+};
 type Text = typeof EMPTY;
 
 const FIELDS: { key: keyof Text; label: string; required?: boolean; autoComplete: string }[] = [
@@ -23,12 +32,14 @@ export function AddressForm({ address, onDone }: { address?: Address; onDone: ()
   const save = useSaveAddress();
   const [text, setText] = useState<Text>(() =>
     address
-      ? Object.fromEntries(Object.keys(EMPTY).map((k) => [k, address[k as keyof Text] ?? ''])) as Text
+      ? (Object.fromEntries(Object.keys(EMPTY).map((k) => [k, address[k as keyof Text] ?? ''])) as Text)
       : EMPTY,
   );
   const [isDefault, setDefault] = useState(address?.isDefault ?? false);
   const fieldError = (key: string) =>
-    save.error instanceof ApiError ? save.error.problem.errors?.find((e) => e.path.endsWith(`/${key}`))?.message : undefined;
+    save.error instanceof ApiError
+      ? save.error.problem.errors?.find((e) => e.path.endsWith(`/${key}`))?.message
+      : undefined;
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();

@@ -25,7 +25,14 @@ export function SignInPage() {
     <section className="narrow">
       <h1>Sign in</h1>
       <form onSubmit={onSubmit} className="form">
-        <Field label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
         <Field
           label="Password"
           type="password"

@@ -54,8 +54,12 @@ export function SignUpPage() {
           onChange={(e) => setForm({ ...form, password: e.target.value })}
         />
         <label className="check">
-          <input type="checkbox" checked={form.seller} onChange={(e) => setForm({ ...form, seller: e.target.checked })} />I
-          want to sell on Agora
+          <input
+            type="checkbox"
+            checked={form.seller}
+            onChange={(e) => setForm({ ...form, seller: e.target.checked })}
+          />
+          I want to sell on Agora
         </label>
         <ErrorNotice error={signUp.error} />
         <button type="submit" disabled={signUp.isPending}>

@@ -10,7 +10,17 @@ interface Props {
   isNew: boolean;
 }
 
-function TextArea({ label, value, onChange, hint }: { label: string; value: string; onChange: (v: string) => void; hint?: string }) {
+function TextArea({
+  label,
+  value,
+  onChange,
+  hint,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  hint?: string;
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -20,7 +30,13 @@ function TextArea({ label, value, onChange, hint }: { label: string; value: stri
           {hint}
         </span>
       )}
-      <textarea id={id} rows={3} value={value} aria-describedby={hint ? `${id}-h` : undefined} onChange={(e) => onChange(e.target.value)} />
+      <textarea
+        id={id}
+        rows={3}
+        value={value}
+        aria-describedby={hint ? `${id}-h` : undefined}
+        onChange={(e) => onChange(e.target.value)}
+      />
     </div>
   );
 }
@@ -34,11 +50,28 @@ export function ProductFields({ form, setForm, isNew }: Props) {
 
   return (
     <>
-      <Field label="Title" required maxLength={200} value={form.title} onChange={(e) => set({ title: e.target.value })} />
-      <Field label="Brand" required maxLength={100} value={form.brand} onChange={(e) => set({ brand: e.target.value })} />
+      <Field
+        label="Title"
+        required
+        maxLength={200}
+        value={form.title}
+        onChange={(e) => set({ title: e.target.value })}
+      />
+      <Field
+        label="Brand"
+        required
+        maxLength={100}
+        value={form.brand}
+        onChange={(e) => set({ brand: e.target.value })}
+      />
       <div className="field">
         <label htmlFor={categoryId}>Category</label>
-        <select id={categoryId} required value={form.categoryId} onChange={(e) => set({ categoryId: e.target.value })}>
+        <select
+          id={categoryId}
+          required
+          value={form.categoryId}
+          onChange={(e) => set({ categoryId: e.target.value })}
+        >
           <option value="">Choose a category</option>
           {flattenCategories(categories.data ?? []).map((c) => (
             <option key={c.id} value={c.id}>
@@ -49,7 +82,11 @@ export function ProductFields({ form, setForm, isNew }: Props) {
         </select>
         <ErrorNotice error={categories.error} />
       </div>
-      <TextArea label="Description" value={form.description} onChange={(description) => set({ description })} />
+      <TextArea
+        label="Description"
+        value={form.description}
+        onChange={(description) => set({ description })}
+      />
       <TextArea
         label="Image URLs"
         hint="One https:// address per line"
@@ -74,8 +111,17 @@ export function ProductFields({ form, setForm, isNew }: Props) {
         <legend>Variants</legend>
         {form.variants.map((v, i) => (
           <div key={i} className="variant-row" role="group" aria-label={`Variant ${i + 1}`}>
-            <Field label={`SKU (variant ${i + 1})`} required value={v.sku} onChange={(e) => setVariant(i, { sku: e.target.value })} />
-            <Field label={`Name (variant ${i + 1})`} value={v.title} onChange={(e) => setVariant(i, { title: e.target.value })} />
+            <Field
+              label={`SKU (variant ${i + 1})`}
+              required
+              value={v.sku}
+              onChange={(e) => setVariant(i, { sku: e.target.value })}
+            />
+            <Field
+              label={`Name (variant ${i + 1})`}
+              value={v.title}
+              onChange={(e) => setVariant(i, { title: e.target.value })}
+            />
             <Field
               label={`Price (variant ${i + 1})`}
               required
@@ -110,7 +156,11 @@ export function ProductFields({ form, setForm, isNew }: Props) {
             )}
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => set({ variants: [...form.variants, emptyVariant()] })}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => set({ variants: [...form.variants, emptyVariant()] })}
+        >
           Add a variant
         </button>
       </fieldset>

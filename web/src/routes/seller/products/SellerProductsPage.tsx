@@ -50,10 +50,14 @@ export default function SellerProductsPage() {
           New product
         </Link>
       </div>
-      <p className="hint">Published products are listed here; a draft stays open in its editor until you publish it.</p>
+      <p className="hint">
+        Published products are listed here; a draft stays open in its editor until you publish it.
+      </p>
       {products.isPending && <Loading label="Loading your products…" />}
       <ErrorNotice error={products.error} onRetry={() => void products.refetch()} />
-      {products.data && products.data.items.length === 0 && <p className="empty">No published products yet.</p>}
+      {products.data && products.data.items.length === 0 && (
+        <p className="empty">No published products yet.</p>
+      )}
       {products.data && products.data.items.length > 0 && (
         <div className="table-scroll">
           <table>

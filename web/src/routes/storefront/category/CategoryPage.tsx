@@ -18,7 +18,8 @@ export function CategoryPage() {
   }, [category]);
   useDocumentTitle(category?.name);
   if (categories.isPending) return <Loading />;
-  if (categories.error) return <ErrorNotice error={categories.error} onRetry={() => void categories.refetch()} />;
+  if (categories.error)
+    return <ErrorNotice error={categories.error} onRetry={() => void categories.refetch()} />;
   if (!category) return <NotFoundPage />;
   const trail = categoryTrail(categories.data ?? [], category.id);
   return (
@@ -30,7 +31,11 @@ export function CategoryPage() {
           </li>
           {trail.map((c) => (
             <li key={c.id}>
-              {c.id === category.id ? <span aria-current="page">{c.name}</span> : <Link to={`/categories/${c.slug}`}>{c.name}</Link>}
+              {c.id === category.id ? (
+                <span aria-current="page">{c.name}</span>
+              ) : (
+                <Link to={`/categories/${c.slug}`}>{c.name}</Link>
+              )}
             </li>
           ))}
         </ol>

@@ -24,7 +24,9 @@ export function HomePage() {
         <h1 id="new-heading">New arrivals</h1>
         {products.isPending && <Loading label="Loading products…" />}
         <ErrorNotice error={products.error} onRetry={() => void products.refetch()} />
-        {products.data && <ProductGrid label="New arrivals" products={products.data.items.map(productCard)} />}
+        {products.data && (
+          <ProductGrid label="New arrivals" products={products.data.items.map(productCard)} />
+        )}
       </section>
     </div>
   );

@@ -46,7 +46,13 @@ export function ProductPage() {
         <div className="gallery">
           {p.images.length > 0 ? (
             p.images.map((src, i) => (
-              <img key={src} src={src} alt={i === 0 ? p.title : `${p.title}, picture ${i + 1}`} width="640" height="480" />
+              <img
+                key={src}
+                src={src}
+                alt={i === 0 ? p.title : `${p.title}, picture ${i + 1}`}
+                width="640"
+                height="480"
+              />
             ))
           ) : (
             <div className="card-placeholder large" aria-hidden="true">

@@ -42,7 +42,7 @@ export async function snap(page: Page, name: string): Promise<void> {
   await mkdir(screenshots, { recursive: true });
   const before = page.viewportSize();
   // A sticky header would be drawn mid-page in a full-page shot taken while scrolled.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   for (const [label, size] of [
     ['phone', PHONE],
     ['desktop', DESKTOP],

@@ -58,7 +58,7 @@ describe.runIf(browserAvailable())('storefront in a real browser', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('agora.refreshToken'))).toBeNull();
+    expect(await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')")).toBeNull();
 
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.getByLabel('Email').fill('ada@agora.test');
@@ -82,10 +82,10 @@ describe.runIf(browserAvailable())('storefront in a real browser', () => {
     await snap(page, 'account');
 
     // A reload has no access token: the refresh token signs in again and is rotated.
-    const before = await page.evaluate(() => localStorage.getItem('agora.refreshToken'));
+    const before = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
     await page.reload();
     await page.getByText('12 St James Square').waitFor();
-    const after = await page.evaluate(() => localStorage.getItem('agora.refreshToken'));
+    const after = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
     expect(after).toBeTruthy();
     expect(after).not.toBe(before);
     await page.close();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgora, type TestAgora } from '../../test/helpers/agora.js';
 import { FAST_ENV } from '../../test/helpers/catalog.js';
@@ -35,7 +36,7 @@ describe('seeding (pglite)', () => {
     await seedDemoIfEmpty(a.rt, a.search);
     const count = await a.rt.database.db
       .selectFrom('catalog.products')
-      .select((eb: any) => eb.fn.countAll().as('n'))
+      .select(sql<number>`count(*)::int`.as('n'))
       .executeTakeFirst();
     expect(Number(count.n)).toBe(60);
   });

@@ -8,6 +8,7 @@ import { loadConfig } from '../platform/config.js';
 import { DataDirBusyError } from '../platform/data-dir-lock.js';
 import { startCommand } from './start.js';
 import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate.js';
+import { searchReindexCommand, seedCommand } from './seed.js';
 
 const HELP = `Usage: agora <command> [options]
 
@@ -17,6 +18,9 @@ Commands:
   admin create --email E --password P [--name N]
                                 create an admin account (or promote and re-key an existing one)
   keys rotate                   make a new access-token signing key active; old tokens stay valid
+  seed [--products N] [--seed S]
+                                add a generated demo catalog (default 1,000 products) and index it
+  search reindex                rebuild the search index from the catalog
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -31,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string' },
       name: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      products: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -54,12 +60,25 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'keys rotate':
       return keysRotateCommand(config);
+    case 'seed':
+      return seedCommand(config, {
+        products: positiveInt(values.products ?? '1000', '--products'),
+        seed: positiveInt(values.seed ?? '1', '--seed'),
+      });
+    case 'search reindex':
+      return searchReindexCommand(config);
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }
 }
 
 class UsageError extends Error {}
+
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer`);
+  return n;
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

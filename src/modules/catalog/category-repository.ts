@@ -89,3 +89,16 @@ export async function sellerSlugTaken(db: AnyDb, slug: string, exceptUserId: str
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Inserts categories whose id or slug is not taken yet (seeding). */
+export async function insertCategoriesIfMissing(
+  db: AnyDb,
+  rows: Omit<CategoryRow, 'created_at'>[],
+): Promise<void> {
+  if (rows.length)
+    await t(db)
+      .insertInto('catalog.categories')
+      .values(rows)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+}

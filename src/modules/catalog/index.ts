@@ -16,6 +16,7 @@ import { catalogStock, type StockSource } from './stock.js';
 import type { ProductSnapshot } from './events.js';
 
 export { catalogMigrations } from './migrations/index.js';
+export { seedCatalog, type SeedOptions } from './seed/seed.js';
 export type { CatalogEvents, ProductSnapshot, ProductEventType, Money } from './events.js';
 export type { StockSource } from './stock.js';
 export type { SellerNameLookup } from './seller-service.js';

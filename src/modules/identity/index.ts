@@ -4,7 +4,7 @@
  */
 import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { ensureAdmin, type AuthDeps } from './auth-service.js';
+import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
 import { identityRoutes } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
@@ -13,7 +13,7 @@ import type { AnyDb } from '../../platform/db.js';
 
 export { identityMigrations } from './migrations/index.js';
 export type { IdentityEvents } from './events.js';
-export { ensureAdmin, rotateSigningKey };
+export { ensureAdmin, ensureSeller, rotateSigningKey };
 
 export interface IdentityModule {
   tokens: TokenService;

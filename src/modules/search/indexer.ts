@@ -1,12 +1,8 @@
-import { sql, type Kysely } from 'kysely';
-import { scoped, type AnyDb } from '../../platform/db.js';
+import { sql } from 'kysely';
+import type { AnyDb } from '../../platform/db.js';
 import type { CloudEvent } from '../../platform/events/outbox.js';
 import type { EventContext } from '../../platform/events/bus.js';
 import type { ProductSnapshot } from '../catalog/index.js';
-import type { SearchTables } from './tables.js';
-
-type Db = Kysely<SearchTables>;
-const t = (db: AnyDb): Db => scoped<SearchTables>(db);
 
 /** The product event types the index follows. */
 export const PRODUCT_EVENT_TYPES = ['product.created', 'product.updated', 'product.archived'] as const;
@@ -20,21 +16,21 @@ const rowOf = (p: ProductSnapshot) => ({
   description: p.description,
   seller_id: p.sellerId,
   category_id: p.categoryId,
-  // a PostgreSQL array literal: ids are UUIDs, nothing to escape; pg and PGlite both take it
-  category_ids: sql<string[]>`${`{${p.categoryPath.join(',')}}`}::uuid[]`,
+  category_ids: p.categoryPath,
   price_amount: p.price.amount,
   currency: p.price.currency,
   in_stock: p.inStock,
-  attributes: JSON.stringify(p.attributes),
+  attributes: p.attributes,
   image: p.images[0] ?? null,
   created_at: p.createdAt,
   source_updated_at: p.updatedAt,
 });
 
 /**
- * Writes the products' index documents in one statement. A snapshot older than the stored one
- * (events can arrive out of order) changes nothing; drafts and archived products stay as unlisted
- * rows so that an older event cannot list them again.
+ * Writes the products' index documents in one statement whose one parameter is a JSON array
+ * (cheap to send and plan for a batch of 1,000). A snapshot older than the stored one (events
+ * can arrive out of order) changes nothing; drafts and archived products stay as unlisted rows so
+ * that an older event cannot list them again.
  */
 export async function upsertDocuments(db: AnyDb, snapshots: ProductSnapshot[]): Promise<void> {
   if (!snapshots.length) return;
@@ -43,33 +39,26 @@ export async function upsertDocuments(db: AnyDb, snapshots: ProductSnapshot[]): 
     const seen = latest.get(s.id);
     if (!seen || seen.updatedAt <= s.updatedAt) latest.set(s.id, s);
   }
-  await t(db)
-    .insertInto('search.documents')
-    .values([...latest.values()].map(rowOf))
-    .onConflict((oc) =>
-      oc
-        .column('product_id')
-        .doUpdateSet((eb) => ({
-          listed: eb.ref('excluded.listed'),
-          title: eb.ref('excluded.title'),
-          slug: eb.ref('excluded.slug'),
-          brand: eb.ref('excluded.brand'),
-          description: eb.ref('excluded.description'),
-          seller_id: eb.ref('excluded.seller_id'),
-          category_id: eb.ref('excluded.category_id'),
-          category_ids: eb.ref('excluded.category_ids'),
-          price_amount: eb.ref('excluded.price_amount'),
-          currency: eb.ref('excluded.currency'),
-          in_stock: eb.ref('excluded.in_stock'),
-          attributes: eb.ref('excluded.attributes'),
-          image: eb.ref('excluded.image'),
-          created_at: eb.ref('excluded.created_at'),
-          source_updated_at: eb.ref('excluded.source_updated_at'),
-          indexed_at: sql<Date>`now()`,
-        }))
-        .where('search.documents.source_updated_at', '<=', (eb) => eb.ref('excluded.source_updated_at')),
-    )
-    .execute();
+  const rows = JSON.stringify([...latest.values()].map(rowOf));
+  await sql`
+    insert into search.documents as d (product_id, listed, title, slug, brand, description, seller_id,
+      category_id, category_ids, price_amount, currency, in_stock, attributes, image, created_at,
+      source_updated_at)
+    select product_id, listed, title, slug, brand, description, seller_id, category_id,
+      array(select jsonb_array_elements_text(category_ids))::uuid[], price_amount, currency, in_stock,
+      attributes, image, created_at, source_updated_at
+    from jsonb_to_recordset(${rows}::jsonb) as r(product_id uuid, listed boolean, title text, slug text,
+      brand text, description text, seller_id uuid, category_id uuid, category_ids jsonb,
+      price_amount bigint, currency text, in_stock boolean, attributes jsonb, image text,
+      created_at timestamptz, source_updated_at timestamptz)
+    on conflict (product_id) do update set
+      listed = excluded.listed, title = excluded.title, slug = excluded.slug, brand = excluded.brand,
+      description = excluded.description, seller_id = excluded.seller_id,
+      category_id = excluded.category_id, category_ids = excluded.category_ids,
+      price_amount = excluded.price_amount, currency = excluded.currency, in_stock = excluded.in_stock,
+      attributes = excluded.attributes, image = excluded.image, created_at = excluded.created_at,
+      source_updated_at = excluded.source_updated_at, indexed_at = now()
+    where d.source_updated_at <= excluded.source_updated_at`.execute(db);
   await addTerms(
     db,
     [...latest.values()].map((p) => `${p.title} ${p.brand} ${p.description}`),
@@ -105,10 +94,15 @@ export async function reindex(
   onBatch?: (done: number) => void,
 ): Promise<number> {
   let done = 0;
+  // the next batch is read while the previous one is written
+  let writing: Promise<void> = Promise.resolve();
   for await (const batch of batches) {
-    await upsertDocuments(db, batch);
-    done += batch.length;
-    onBatch?.(done);
+    await writing;
+    writing = upsertDocuments(db, batch).then(() => {
+      done += batch.length;
+      onBatch?.(done);
+    });
   }
+  await writing;
   return done;
 }

@@ -1,177 +1,50 @@
 /**
- * Types of the Agora HTTP API as the web app uses it, mirroring the route schemas
- * (src/modules/<module>/schemas.ts; the running server's `/openapi.json`).
+ * The API types the web app uses, taken from the generated OpenAPI types (openapi.gen.ts, made by
+ * `npm run api-types` from the server's route schemas), so a schema change shows up here as a
+ * type error.
  */
+import type { components, paths } from './openapi.gen';
 
-export type Role = 'buyer' | 'seller' | 'admin';
+type Schemas = components['schemas'];
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Op<P extends keyof paths, M extends 'get' | 'post' | 'patch'> = NonNullable<paths[P][M]>;
+/** The JSON body of a successful answer. */
+type Answer<P extends keyof paths, M extends 'get' | 'post' | 'patch', S extends number> = Json<
+  Op<P, M>['responses'][S & keyof Op<P, M>['responses']]
+>;
+/** The JSON request body. */
+type Body<P extends keyof paths, M extends 'post' | 'patch'> = Json<NonNullable<Op<P, M>['requestBody']>>;
+type Query<P extends keyof paths> = NonNullable<Op<P, 'get'>['parameters']['query']>;
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
-
-export interface AuthResult {
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type AuthResult = Answer<'/v1/auth/login', 'post', 200>;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface AddressInput {
-  name: string;
-  line1: string;
-  line2?: string | null;
-  city: string;
-  region?: string | null;
-  postalCode: string;
-  country: string;
-  phone?: string | null;
-  isDefault?: boolean;
-}
+export type Address = Schemas['Address'];
+export type AddressInput = Body<'/v1/me/addresses', 'post'>;
 
-export interface Address extends Required<AddressInput> {
-  id: string;
-  line2: string | null;
-  region: string | null;
-  phone: string | null;
-  createdAt: string;
-}
+export type Money = Schemas['Money'];
+export type Product = Schemas['Product'];
+export type Variant = Product['variants'][number];
+export type Availability = Variant['availability'];
+export type ProductStatus = Product['status'];
+export type ProductInput = Body<'/v1/products', 'post'>;
+export type VariantInput = ProductInput['variants'][number];
+export type ProductPatch = Body<'/v1/products/{id}', 'patch'>;
+export type ProductQuery = Partial<Query<'/v1/products'>>;
+export type ProductSort = NonNullable<ProductQuery['sort']>;
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type CategoryNode = Schemas['CategoryNode'];
 
-export type Availability = 'in_stock' | 'low_stock' | 'out_of_stock';
-export type ProductStatus = 'draft' | 'published' | 'archived';
+export type SearchResult = Answer<'/v1/search', 'get', 200>;
+export type SearchHit = SearchResult['items'][number];
+export type PriceBucket = SearchResult['facets']['price'][number];
+export type SearchSort = NonNullable<Query<'/v1/search'>['sort']>;
 
-export interface Variant {
-  id: string;
-  sku: string;
-  title: string;
-  price: Money;
-  attributes: Record<string, string>;
-  availability: Availability;
-}
-
-export interface Product {
-  id: string;
-  sellerId: string;
-  title: string;
-  slug: string;
-  description: string;
-  brand: string;
-  categoryId: string;
-  attributes: Record<string, string>;
-  images: string[];
-  status: ProductStatus;
-  price: Money;
-  inStock: boolean;
-  variants: Variant[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface VariantInput {
-  sku: string;
-  title: string;
-  price: Money;
-  attributes?: Record<string, string>;
-  initialStock?: number;
-}
-
-export interface ProductInput {
-  title: string;
-  description?: string;
-  brand: string;
-  categoryId: string;
-  attributes?: Record<string, string>;
-  images?: string[];
-  status: 'draft' | 'published';
-  variants: VariantInput[];
-}
-
-export type ProductPatch = Partial<Omit<ProductInput, 'status'>> & { status?: ProductStatus };
-
-export interface Category {
-  id: string;
-  parentId: string | null;
-  name: string;
-  slug: string;
-  depth: number;
-  path: string[];
-}
-
-export interface CategoryNode extends Category {
-  children: CategoryNode[];
-}
-
-export type ProductSort = 'newest' | 'price_asc' | 'price_desc';
-
-export interface ProductQuery {
-  categoryId?: string;
-  brand?: string;
-  sellerId?: string;
-  minPrice?: number;
-  maxPrice?: number;
-  inStock?: boolean;
-  sort?: ProductSort;
-  cursor?: string;
-  limit?: number;
-}
-
-/** An RFC 9457 problem as the API sends it. */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status: number;
-  code?: string;
-  detail?: string;
-  requestId?: string;
-  errors?: { path: string; message: string }[];
-}
-
-export type SearchSort = 'relevance' | 'price_asc' | 'price_desc' | 'newest';
-
-export interface SearchHit {
-  id: string;
-  title: string;
-  slug: string;
-  brand: string;
-  description: string;
-  sellerId: string;
-  categoryId: string;
-  price: Money;
-  inStock: boolean;
-  attributes: Record<string, string>;
-  image: string | null;
-  createdAt: string;
-  score: number;
-}
-
-export interface ValueCount {
-  value: string;
-  count: number;
-}
-
-export interface PriceBucket {
-  from?: number;
-  to?: number;
-  count: number;
-}
-
-export interface SearchResult {
-  items: SearchHit[];
-  total: number;
-  facets: { brand: ValueCount[]; categoryId: ValueCount[]; price: PriceBucket[] };
-  nextCursor: string | null;
-}
+/** An RFC 9457 problem as the API sends it; `status` 0 stands for a network failure. */
+export type Problem = Partial<Schemas['Problem']> & { status: number };

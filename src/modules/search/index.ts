@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Runtime } from '../../platform/runtime.js';
+import { NearCache } from '../../platform/near-cache.js';
 import type { AnyDb } from '../../platform/db.js';
 import type { CloudEvent } from '../../platform/events/outbox.js';
 import type { EventContext, Subscription } from '../../platform/events/bus.js';
@@ -12,6 +13,7 @@ import type { ProductSnapshot } from '../catalog/index.js';
 import { applyProductEvent, PRODUCT_EVENT_TYPES, reindex, upsertDocuments } from './indexer.js';
 import { documentCount } from './repository.js';
 import { searchRoutes } from './routes.js';
+import { INDEX_GENERATION } from './service.js';
 
 export { searchMigrations } from './migrations/index.js';
 export { applyProductEvent, upsertDocuments, reindex, documentCount };
@@ -30,6 +32,7 @@ export interface SearchModule {
 
 export function createSearchModule(rt: Runtime): SearchModule {
   const db: AnyDb = rt.database.db;
+  const cache = new NearCache(rt.cache);
   const lag = new Gauge({
     name: 'agora_search_index_lag_seconds',
     help: 'Age of the last product event applied to the search index when it was applied',
@@ -49,17 +52,19 @@ export function createSearchModule(rt: Runtime): SearchModule {
   });
   const apply = async (event: CloudEvent, ctx: Pick<EventContext, 'trx'>) => {
     await applyProductEvent(event, ctx);
+    await cache.bump(INDEX_GENERATION);
     const seconds = Math.max(0, (Date.now() - Date.parse(event.time)) / 1000);
     lag.set(seconds);
     lagHistogram.observe(seconds);
     applied.inc({ type: event.type });
   };
   return {
-    routes: () => searchRoutes({ db }),
+    routes: () => searchRoutes({ db, cache }),
     apply,
     subscriptions: () => [{ consumer: SEARCH_CONSUMER, types: [...PRODUCT_EVENT_TYPES], handle: apply }],
     rebuild: async (batches, onBatch) => {
       const done = await reindex(db, batches, onBatch);
+      await cache.bump(INDEX_GENERATION);
       lag.set(0);
       return done;
     },

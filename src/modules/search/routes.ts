@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AnyDb } from '../../platform/db.js';
+import type { NearCache } from '../../platform/near-cache.js';
 import { problems } from '../../platform/http/problem.js';
 import { SearchQuery, SearchResult, SuggestQuery, Suggestions } from './schemas.js';
 import * as service from './service.js';
 
-export function searchRoutes(deps: { db: AnyDb }): FastifyPluginAsync {
+export function searchRoutes(deps: { db: AnyDb; cache: NearCache }): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['search'];
@@ -14,7 +15,7 @@ export function searchRoutes(deps: { db: AnyDb }): FastifyPluginAsync {
     app.get(
       '/v1/search',
       { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, ...problems(400) } } },
-      async (req) => service.search({ db }, req.query),
+      async (req) => service.cachedSearch({ db }, deps.cache, req.query),
     );
 
     app.get(

@@ -1,4 +1,5 @@
 import type { Ctx } from '../../platform/context.js';
+import type { NearCache } from '../../platform/near-cache.js';
 import { ValidationError } from '../../platform/errors.js';
 import * as repo from './repository.js';
 import type { SearchQuery, SearchResult } from './schemas.js';
@@ -91,10 +92,18 @@ export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<
     inStock: query.inStock,
     attributes: attributeFilters(query),
   };
-  const [hits, facets] = await Promise.all([
+  let [hits, facets] = await Promise.all([
     repo.searchPage(ctx.db, filter, sort, after, query.limit),
     repo.facetCounts(ctx.db, filter),
   ]);
+  if (text && !facets.some((r) => r.grouping === 0b111 && r.n > 0)) {
+    // nothing matched the words (even corrected): look for titles that are close to the text
+    filter.fuzzy = true;
+    [hits, facets] = await Promise.all([
+      repo.searchPage(ctx.db, filter, sort, after, query.limit),
+      repo.facetCounts(ctx.db, filter),
+    ]);
+  }
   const more = hits.length > query.limit;
   const page = more ? hits.slice(0, query.limit) : hits;
   const last = page.at(-1);
@@ -131,6 +140,24 @@ export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<
     },
     nextCursor: more && last ? encodeCursor(cursorValue(last), last.product_id) : null,
   };
+}
+
+/** Seconds a search answer is served from the cache; also the longest an answer can lag the index. */
+export const ANSWER_TTL_SECONDS = 10;
+export const INDEX_GENERATION = 'search:index';
+
+/**
+ * `search`, served from the answer cache: answers are keyed by the index generation, which every
+ * applied event bumps, and live at most ANSWER_TTL_SECONDS.
+ */
+export async function cachedSearch(
+  ctx: Pick<Ctx, 'db'>,
+  cache: NearCache,
+  query: SearchQuery,
+): Promise<SearchResult> {
+  const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
+  const gen = await cache.generation(INDEX_GENERATION);
+  return cache.read(`search:a:${gen}:${key}`, ANSWER_TTL_SECONDS, () => search(ctx, query));
 }
 
 /** Up to 10 completions for a prefix: brands and titles that start with it, then titles with a word that does. */

@@ -105,7 +105,11 @@ describe.runIf(browserAvailable())('storefront in a real browser', () => {
     await page.waitForURL(/\/search\?q=phone/);
     const grid = page.getByRole('list', { name: /Results for/ });
     await grid.getByRole('link', { name: /Solstice Phone 5/ }).waitFor();
+    // On a phone the filters are folded under their heading.
+    expect(await page.getByRole('checkbox', { name: /Nimbus/ }).isVisible()).toBe(false);
+    await page.locator('summary', { hasText: 'Filters' }).click();
     await page.getByRole('checkbox', { name: /Nimbus/ }).check();
+    await page.locator('summary', { hasText: 'Filters (1)' }).waitFor();
     await page.waitForURL(/brand=Nimbus/);
     await grid.getByRole('link', { name: /Solstice Phone 5/ }).waitFor({ state: 'detached' });
     expect(await grid.getByRole('link', { name: /Aurora Phone X/ }).isVisible()).toBe(true);

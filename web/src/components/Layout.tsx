@@ -1,5 +1,5 @@
-import { Suspense } from 'react';
-import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { Suspense, useEffect, useRef } from 'react';
+import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useSession, useSignOut } from '@/api/identity';
 import { SearchBox } from './SearchBox';
 import { Loading } from './Status';
@@ -36,7 +36,22 @@ function AccountNav() {
   );
 }
 
+/** After a client-side navigation, moves focus to the new page, as a page load would. */
+function useFocusOnNavigation() {
+  const { pathname } = useLocation();
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [pathname]);
+}
+
 export function Layout() {
+  useFocusOnNavigation();
   return (
     <>
       <a href="#main" className="skip-link">

@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { flattenCategories, useCategories } from '@/api/catalog';
 import { SEARCH_PARAMS, useSearch } from '@/api/search';
@@ -6,6 +6,8 @@ import { Facets } from './Facets';
 import { ProductGrid } from './ProductCard';
 import { ErrorNotice, Loading } from './Status';
 import { hitCard } from './toCard';
+
+const FILTERS = ['brand', 'categoryId', 'inStock'];
 
 const SORTS = [
   ['relevance', 'Best match'],
@@ -31,6 +33,9 @@ export function Listing({ title, fixed = {} }: { title: string; fixed?: Record<s
     return { ...q, ...fixed };
   }, [params, fixed]);
   const results = useSearch(query);
+  const [wide] = useState(() => window.matchMedia('(min-width: 48rem)').matches);
+  const active =
+    FILTERS.filter((k) => params.has(k)).length + (params.has('minPrice') || params.has('maxPrice') ? 1 : 0);
   const categories = useCategories();
   const names = useMemo(
     () => new Map(flattenCategories(categories.data ?? []).map((c) => [c.id, c.name])),
@@ -54,17 +59,22 @@ export function Listing({ title, fixed = {} }: { title: string; fixed?: Record<s
   return (
     <div className="with-sidebar">
       <aside className="sidebar" aria-label="Filters">
-        <h2>Filters</h2>
-        {data && (
-          <Facets
-            facets={data.facets}
-            params={params}
-            currency={currency}
-            categoryName={(id) => names.get(id) ?? 'Category'}
-            onChange={change}
-            showCategories={!fixed.categoryId}
-          />
-        )}
+        {/* Folded on phones, so results come first; open on wide screens. */}
+        <details className="filters-panel" open={wide}>
+          <summary>
+            <h2>Filters{active > 0 ? ` (${active})` : ''}</h2>
+          </summary>
+          {data && (
+            <Facets
+              facets={data.facets}
+              params={params}
+              currency={currency}
+              categoryName={(id) => names.get(id) ?? 'Category'}
+              onChange={change}
+              showCategories={!fixed.categoryId}
+            />
+          )}
+        </details>
       </aside>
       <section aria-labelledby="listing-heading" aria-busy={results.isFetching}>
         <div className="listing-head">

@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useRef } from 'react';
-import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useSession, useSignOut } from '@/api/identity';
 import { SearchBox } from './SearchBox';
 import { Loading } from './Status';
@@ -52,6 +52,10 @@ function useFocusOnNavigation() {
 
 export function Layout() {
   useFocusOnNavigation();
+  // The search field shows the current search; a new one (or none) starts it afresh.
+  const [params] = useSearchParams();
+  const { pathname } = useLocation();
+  const searchKey = pathname === '/search' ? (params.get('q') ?? '') : '';
   return (
     <>
       <a href="#main" className="skip-link">
@@ -61,7 +65,7 @@ export function Layout() {
         <Link to="/" className="logo">
           Agora
         </Link>
-        <SearchBox />
+        <SearchBox key={searchKey} />
         <nav aria-label="Account" className="account-nav">
           <AccountNav />
         </nav>

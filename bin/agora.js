@@ -27,7 +27,11 @@ if (existsSync(path.join(web, 'package.json')) && !existsSync(path.join(web, 'di
     .find((file) => existsSync(file));
   if (vite) {
     process.stderr.write('agora: building the web app (first run)...\n');
-    execFileSync(process.execPath, [vite, 'build'], { cwd: web, stdio: 'inherit' });
+    execFileSync(process.execPath, [vite, 'build'], {
+      cwd: web,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } else {
     process.stderr.write('agora: web/dist is missing and vite is not installed; serving the API only\n');
   }

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createAgora, type Agora } from '../../src/app.js';
@@ -24,10 +24,37 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the web app when web/dist is missing or older than its sources. */
-export function ensureWebBuild(): void {
+function isFresh(): boolean {
   const index = path.join(webDist, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(webDir, 'src'))) return;
+  return existsSync(index) && statSync(index).mtimeMs >= newestMtime(path.join(webDir, 'src'));
+}
+
+/**
+ * Builds the web app when web/dist is missing or older than its sources. Test files run in
+ * parallel, so one builds while the others wait on a lock directory.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  if (isFresh()) return;
+  const lock = path.join(webDir, '.build-lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a crashed run is stale after two minutes.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 120_000)
+        rmSync(lock, { recursive: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    if (!isFresh()) build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function build(): void {
   const vite = [path.join(webDir, 'node_modules'), path.join(root, 'node_modules')]
     .map((d) => path.join(d, 'vite', 'bin', 'vite.js'))
     .find((f) => existsSync(f));
@@ -55,7 +82,7 @@ export interface WebServer {
 
 /** A whole Agora on its own embedded database, serving the built web app on a random port. */
 export async function startWebServer(): Promise<WebServer> {
-  ensureWebBuild();
+  await ensureWebBuild();
   const config = loadConfig(
     {
       NODE_ENV: 'test',

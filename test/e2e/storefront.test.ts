@@ -133,6 +133,61 @@ describe.runIf(browserAvailable())('storefront in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('refreshes an expired access token once and retries the request', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email').fill('ada@agora.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByText('12 St James Square').waitFor();
+
+    // The next address request is answered as the API answers an expired token.
+    let expired = 0;
+    await page.route('**/v1/me/addresses*', async (route) => {
+      if (expired++ > 0) return route.continue();
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 401,
+          code: 'unauthorized',
+          title: 'Unauthorized',
+          detail: 'Token expired',
+        }),
+      });
+    });
+    const refreshes: number[] = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('/v1/auth/refresh')) refreshes.push(res.status());
+    });
+    const before = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
+    await page.getByRole('button', { name: 'Add an address' }).click();
+    await page.getByLabel('Full name').fill('Ada at work');
+    await page.getByLabel('Address line 1').fill('1 Analytical Way');
+    await page.getByLabel('City').fill('Cambridge');
+    await page.getByLabel('Postal code').fill('CB2 1TN');
+    await page.getByLabel('Country code (2 letters, e.g. US)').fill('GB');
+    await page.getByRole('button', { name: 'Save address' }).click();
+    await page.getByText('1 Analytical Way').waitFor();
+    await page.getByText('12 St James Square').waitFor();
+    expect(expired).toBeGreaterThanOrEqual(2);
+    expect(refreshes).toEqual([200]);
+    expect(await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')")).not.toBe(before);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the API’s problem detail when a product does not exist', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/products/no-such-product`);
+    await page.getByRole('heading', { name: 'Product not found' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/Product/);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await snap(page, 'product-not-found');
+    await page.close();
+  });
+
   it('renders the product and search pages from the API in measured time', async () => {
     const page = await newPage();
     const rendered = async (url: string, ready: () => Promise<void>) => {

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ApiError } from '@/api/client';
 import { categoryTrail, useCategories, useProduct } from '@/api/catalog';
 import type { Availability } from '@/api/types';
 import { Price } from '@/components/Price';
@@ -20,6 +21,16 @@ export function ProductPage() {
   useDocumentTitle(product.data?.title);
 
   if (product.isPending) return <Loading label="Loading product…" />;
+  if (product.error instanceof ApiError && product.error.status === 404)
+    return (
+      <section>
+        <h1>Product not found</h1>
+        <ErrorNotice error={product.error} />
+        <p>
+          <Link to="/search">Browse all products</Link>
+        </p>
+      </section>
+    );
   if (product.error) return <ErrorNotice error={product.error} onRetry={() => void product.refetch()} />;
   const p = product.data;
   const variant = p.variants.find((v) => v.id === variantId) ?? p.variants[0];

@@ -35,14 +35,19 @@ export interface CatalogRouteDeps extends products.CatalogDeps {
 /** Public reads revalidate every time: cheap with the ETag, and a change shows at once. */
 const PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
-function answer<T>(req: FastifyRequest, reply: FastifyReply, c: { etag: string | null; body: T }) {
-  if (!c.etag) {
+function answer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  c: { etag: string; json: string } | { etag: null; body: unknown },
+) {
+  if (c.etag === null) {
     reply.header('cache-control', 'private, no-store');
     return reply.send(c.body);
   }
   reply.header('etag', c.etag).header('cache-control', PUBLIC_CACHE_CONTROL);
   if (matchesEtag(req.headers['if-none-match'], c.etag)) return reply.code(304).send();
-  return reply.send(c.body);
+  // already serialized JSON: Fastify sends a string with a JSON content type as it is
+  return reply.type('application/json; charset=utf-8').send(c.json);
 }
 
 export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {

@@ -81,7 +81,9 @@ interface Measured {
 }
 
 const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+  sorted.length
+    ? Math.round(10 * sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]) / 10
+    : 0;
 
 async function measure(
   name: string,
@@ -230,6 +232,8 @@ async function main() {
     );
     const results: Measured[] = [];
     results.push(await measure('bare route', bare, () => '/bare'));
+    // the floor of the app's HTTP edge (request id, helmet, CORS, metrics, error model)
+    results.push(await measure('app edge: GET /healthz', agora, () => '/healthz'));
     results.push(await measure('product detail (cached)', agora, detail));
     results.push(await measure('product list (cached)', agora, () => pick(lists)));
     results.push(await measure('search mix (cached)', agora, () => pick(searches)));

@@ -2,14 +2,23 @@ import { createHash } from 'node:crypto';
 import type { Cache } from '../../platform/cache.js';
 import { NearCache, type NearCacheOptions } from '../../platform/near-cache.js';
 
-/** A cached public answer and its entity tag, computed once when the entry is filled. */
+/**
+ * A cached public answer, serialized once when the entry is filled (a hit is sent as it is, with
+ * no serialization), and its entity tag. `T` is the type of the answer `json` encodes.
+ */
 export interface Cached<T> {
   etag: string;
-  body: T;
+  json: string;
+  /** Type marker only; never set. */
+  readonly type?: T;
 }
 
-export const etagOf = (body: unknown): string =>
-  `"${createHash('sha1').update(JSON.stringify(body)).digest('base64url')}"`;
+export const etagOf = (json: string): string => `"${createHash('sha1').update(json).digest('base64url')}"`;
+
+export function cachedOf<T>(body: T): Cached<T> {
+  const json = JSON.stringify(body);
+  return { etag: etagOf(json), json };
+}
 
 /** Whether an `If-None-Match` header matches `etag` (weak comparison, lists and `*` allowed). */
 export function matchesEtag(header: string | undefined, etag: string): boolean {
@@ -49,15 +58,14 @@ export class ReadCache {
   product<T>(idOrSlug: string, load: () => Promise<T | null>): Promise<Cached<T> | null> {
     return this.cache.read(`catalog:p:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
       const body = await load();
-      return body === null ? null : { etag: etagOf(body), body };
+      return body === null ? null : cachedOf(body);
     });
   }
 
   async list<T>(queryKey: string, load: () => Promise<T>): Promise<Cached<T>> {
     const gen = await this.cache.generation('catalog:lists');
     return this.cache.read(`catalog:l:${gen}:${queryKey}`, this.opts.ttlSeconds.list, async () => {
-      const body = await load();
-      return { etag: etagOf(body), body };
+      return cachedOf(await load());
     });
   }
 

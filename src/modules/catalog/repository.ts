@@ -238,9 +238,15 @@ export function listPublished(db: AnyDb, f: ListFilter): Promise<ProductRow[]> {
 }
 
 /** Products in id order after `afterId`, for rebuilding the search index in batches. */
-export function productsAfter(db: AnyDb, afterId: string | null, limit: number): Promise<ProductRow[]> {
+export function productsAfter(
+  db: AnyDb,
+  afterId: string | null,
+  limit: number,
+  sellerId?: string,
+): Promise<ProductRow[]> {
   let q = t(db).selectFrom('catalog.products').select(PRODUCT_COLUMNS);
   if (afterId) q = q.where('id', '>', afterId);
+  if (sellerId) q = q.where('seller_id', '=', sellerId);
   return q.orderBy('id').limit(limit).execute();
 }
 

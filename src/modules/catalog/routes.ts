@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -6,6 +7,8 @@ import type { AnyDb } from '../../platform/db.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
 import { problems } from '../../platform/http/problem.js';
 import * as categories from './category-service.js';
+import { exportCsv } from './csv-export.js';
+import { importStatus, startImport } from './csv-import.js';
 import * as products from './product-service.js';
 import * as reads from './read-service.js';
 import { matchesEtag } from './read-cache.js';
@@ -15,6 +18,8 @@ import {
   CategoryTree,
   Category,
   CreateProductBody,
+  ImportAccepted,
+  ImportStatusSchema,
   IdOrSlugParams,
   IdParams,
   Money,
@@ -35,14 +40,19 @@ export interface CatalogRouteDeps extends products.CatalogDeps {
 /** Public reads revalidate every time: cheap with the ETag, and a change shows at once. */
 const PUBLIC_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
 
-function answer<T>(req: FastifyRequest, reply: FastifyReply, c: { etag: string | null; body: T }) {
-  if (!c.etag) {
+function answer(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  c: { etag: string; json: string } | { etag: null; body: unknown },
+) {
+  if (c.etag === null) {
     reply.header('cache-control', 'private, no-store');
     return reply.send(c.body);
   }
   reply.header('etag', c.etag).header('cache-control', PUBLIC_CACHE_CONTROL);
   if (matchesEtag(req.headers['if-none-match'], c.etag)) return reply.code(304).send();
-  return reply.send(c.body);
+  // already serialized JSON: Fastify sends a string with a JSON content type as it is
+  return reply.type('application/json; charset=utf-8').send(c.json);
 }
 
 export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
@@ -146,6 +156,57 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
         },
       },
       async (req, reply) => reply.code(201).send(await categories.createCategory(ctxOf(req, db), req.body)),
+    );
+
+    // CSV uploads reach the handler as the raw stream: the import spools it to disk itself
+    app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
+
+    app.post(
+      '/v1/catalog/imports',
+      {
+        preHandler: guard.requireRole('seller', 'admin'),
+        schema: {
+          tags,
+          security,
+          consumes: ['text/csv'],
+          response: { 202: ImportAccepted, ...problems(400, 401, 403, 413, 415) },
+        },
+      },
+      async (req, reply) =>
+        reply.code(202).send(await startImport(ctxOf(req, db), deps, req.body as Readable)),
+    );
+
+    app.get(
+      '/v1/catalog/imports/:id',
+      {
+        preHandler: guard.requireRole('seller', 'admin'),
+        schema: {
+          tags,
+          security,
+          params: IdParams,
+          response: { 200: ImportStatusSchema, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => importStatus(ctxOf(req, db), req.params.id),
+    );
+
+    app.get(
+      '/v1/catalog/export',
+      {
+        preHandler: guard.requireRole('seller', 'admin'),
+        schema: {
+          tags,
+          security,
+          description: 'Your products as CSV (admins: every product), one row per variant',
+        },
+      },
+      async (req, reply) => {
+        const actor = ctxOf(req, db).actor;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="products.csv"')
+          .send(exportCsv(db, actor?.role === 'admin' ? undefined : actor?.userId));
+      },
     );
 
     app.get(

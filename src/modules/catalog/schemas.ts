@@ -219,3 +219,27 @@ export const SellerProfileBody = Type.Object(
   { additionalProperties: false },
 );
 export type SellerProfileBody = Static<typeof SellerProfileBody>;
+
+export const ImportAccepted = Type.Object({ importId: Type.String() });
+
+export const ImportStatusSchema = Type.Object({
+  id: Type.String(),
+  status: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('completed'),
+    Type.Literal('failed'),
+  ]),
+  totalRows: Type.Integer(),
+  createdRows: Type.Integer(),
+  failedRows: Type.Integer(),
+  errors: Type.Array(
+    Type.Object({
+      line: Type.Integer({ description: 'Line of the CSV file (the header is line 1)' }),
+      path: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});

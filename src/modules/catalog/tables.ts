@@ -60,6 +60,20 @@ export interface CatalogTables {
   };
 }
 
+export interface CatalogImportTables {
+  'catalog.imports': {
+    id: string;
+    seller_id: string;
+    status: 'queued' | 'running' | 'completed' | 'failed';
+    total_rows: number;
+    created_rows: number;
+    failed_rows: number;
+    errors: Json<{ line: number; path: string; message: string }[]>;
+    created_at: Generated<Date>;
+    finished_at: Date | null;
+  };
+}
+
 export type SellerRow = Selectable<CatalogTables['catalog.sellers']>;
 export type CategoryRow = Selectable<CatalogTables['catalog.categories']>;
 export type ProductRow = Selectable<CatalogTables['catalog.products']>;

@@ -1,10 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AnyDb } from '../../platform/db.js';
 import type { NearCache } from '../../platform/near-cache.js';
 import { problems } from '../../platform/http/problem.js';
 import { SearchQuery, SearchResult, SuggestQuery, Suggestions } from './schemas.js';
 import * as service from './service.js';
+
+/** Sends JSON serialized already: Fastify sends a string with a JSON content type as it is. */
+function sendSerialized(reply: FastifyReply, json: string) {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
 
 export function searchRoutes(deps: { db: AnyDb; cache: NearCache }): FastifyPluginAsync {
   return async (root) => {
@@ -15,7 +20,8 @@ export function searchRoutes(deps: { db: AnyDb; cache: NearCache }): FastifyPlug
     app.get(
       '/v1/search',
       { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, ...problems(400) } } },
-      async (req) => service.cachedSearch({ db }, deps.cache, req.query),
+      async (req, reply) =>
+        sendSerialized(reply, await service.cachedSearchJson({ db }, deps.cache, req.query)),
     );
 
     app.get(

@@ -147,17 +147,19 @@ export const ANSWER_TTL_SECONDS = 10;
 export const INDEX_GENERATION = 'search:index';
 
 /**
- * `search`, served from the answer cache: answers are keyed by the index generation, which every
- * applied event bumps, and live at most ANSWER_TTL_SECONDS.
+ * `search`, served from the answer cache as serialized JSON: answers are keyed by the index
+ * generation, which every applied event bumps, and live at most ANSWER_TTL_SECONDS.
  */
-export async function cachedSearch(
+export async function cachedSearchJson(
   ctx: Pick<Ctx, 'db'>,
   cache: NearCache,
   query: SearchQuery,
-): Promise<SearchResult> {
+): Promise<string> {
   const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
   const gen = await cache.generation(INDEX_GENERATION);
-  return cache.read(`search:a:${gen}:${key}`, ANSWER_TTL_SECONDS, () => search(ctx, query));
+  return cache.read(`search:a:${gen}:${key}`, ANSWER_TTL_SECONDS, async () =>
+    JSON.stringify(await search(ctx, query)),
+  );
 }
 
 /** Up to 10 completions for a prefix: brands and titles that start with it, then titles with a word that does. */

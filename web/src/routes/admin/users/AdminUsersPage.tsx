@@ -103,7 +103,7 @@ export default function AdminUsersPage() {
       <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />
       {users.data && (
         <div className="table-scroll">
-          <table>
+          <table className="responsive">
             <caption className="visually-hidden">Users</caption>
             <thead>
               <tr>

@@ -18,7 +18,7 @@ function Row({ product }: { product: Product }) {
       <td>
         <Price money={product.price} />
       </td>
-      <td>{product.variants.length}</td>
+      <td>{product.variants.length === 1 ? '1 variant' : `${product.variants.length} variants`}</td>
       <td className="actions">
         <Link to={`/seller/products/${product.id}/edit`} aria-label={`Edit ${product.title}`}>
           Edit
@@ -60,7 +60,7 @@ export default function SellerProductsPage() {
       )}
       {products.data && products.data.items.length > 0 && (
         <div className="table-scroll">
-          <table>
+          <table className="responsive">
             <caption className="visually-hidden">Your published products</caption>
             <thead>
               <tr>

@@ -16,14 +16,19 @@ import {
   ensureAdmin,
   identityMigrations,
   createPasswordHasher,
+  findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
+import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
   platformMigrations,
   identityMigrations,
   notificationsMigrations,
+  catalogMigrations,
+  searchMigrations,
 ];
 
 export interface Agora {
@@ -33,6 +38,8 @@ export interface Agora {
   jobs: JobRunner;
   /** Starts the outbox relay, the event consumers and the job runner (after listen, or in a worker). */
   startBackground(): Promise<void>;
+  /** The search module, whose event subscriptions the event bus registers. */
+  search: SearchModule;
   close(): Promise<void>;
 }
 
@@ -64,7 +71,7 @@ export async function migrate(rt: Runtime): Promise<void> {
 
 export async function createAgora(
   config: Config,
-  overrides: RuntimeOverrides & { migrate?: boolean } = {},
+  overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
   try {
@@ -73,6 +80,8 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
+    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -90,9 +99,11 @@ export async function createAgora(
       };
     }
     if (bus.broker) readiness.broker = () => bus.ping();
+    for (const subscription of search.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
-      routes: [identity.routes(guard), notifications.routes(guard)],
+      routes: [identity.routes(guard), notifications.routes(guard), catalog.routes(guard), search.routes()],
       readiness,
+      webRoot: overrides.webRoot,
     });
     let background = false;
     return {
@@ -100,6 +111,7 @@ export async function createAgora(
       app,
       bus,
       jobs,
+      search,
       async startBackground() {
         background = true;
         await jobs.start();

@@ -10,6 +10,7 @@ import { startCommand } from './start.js';
 import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate.js';
 import { workerCommand } from './worker.js';
 import { dlqListCommand, dlqReplayCommand } from './events.js';
+import { searchReindexCommand, seedCommand } from './seed.js';
 
 const HELP = `Usage: agora <command> [options]
 
@@ -23,6 +24,9 @@ Commands:
   events dlq list               events that exhausted their delivery attempts
   events dlq replay --id X | --all
                                 deliver dead letters to their consumer again (a worker runs them)
+  seed [--products N] [--seed S]
+                                add a generated demo catalog (default 1,000 products) and index it
+  search reindex                rebuild the search index from the catalog
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -39,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       id: { type: 'string' },
       all: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      products: { type: 'string' },
+      seed: { type: 'string' },
     },
   });
   const [command, sub, action] = positionals;
@@ -72,12 +78,25 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'keys rotate':
       return keysRotateCommand(config);
+    case 'seed':
+      return seedCommand(config, {
+        products: positiveInt(values.products ?? '1000', '--products'),
+        seed: positiveInt(values.seed ?? '1', '--seed'),
+      });
+    case 'search reindex':
+      return searchReindexCommand(config);
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }
 }
 
 class UsageError extends Error {}
+
+function positiveInt(text: string, name: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer`);
+  return n;
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

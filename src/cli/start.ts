@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createAgora, type Agora } from '../app.js';
 import { describeBackends, type Config } from '../platform/config.js';
+import { seedDemoIfEmpty } from './seed.js';
 
 /** Serves (and runs consumers and jobs) until SIGINT/SIGTERM, then finishes in-flight requests and closes connections. Returns -1: keep running. */
 export async function startCommand(config: Config): Promise<number> {
   const startedAt = performance.now();
-  const agora = await createAgora(config);
+  // The built web app sits at <package>/web/dist, two levels above this file (src/cli or dist/cli).
+  const webRoot = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+  const agora = await createAgora(config, existsSync(webRoot) ? { webRoot } : {});
   const { app, rt } = agora;
+  await seedDemoIfEmpty(rt, agora.search);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   rt.log.info(
     { address, backends: describeBackends(config), startupMs: Math.round(performance.now() - startedAt) },

@@ -195,3 +195,36 @@ async function startSession(
     expiresIn: deps.accessTtlSeconds,
   };
 }
+
+/**
+ * Creates a seller account unless one exists with this email (used by seeding; never changes
+ * an existing account). Returns the account either way.
+ * @throws ValidationError for a weak password; AppError conflict when the email belongs to a non-seller
+ */
+export async function ensureSeller(
+  ctx: Ctx,
+  deps: Pick<AuthDeps, 'hasher'>,
+  input: { email: string; password: string; name: string },
+): Promise<{ user: User; created: boolean }> {
+  const email = normalizeEmail(input.email);
+  const existing = await repo.findUserByEmail(ctx.db, email);
+  if (existing) {
+    if (existing.role !== 'seller') throw new EmailTakenError();
+    return { user: presentUser(existing), created: false };
+  }
+  const problems = passwordProblems(input.password, email);
+  if (problems.length) throw new ValidationError(problems, 'The password is too weak');
+  const passwordHash = await deps.hasher.hash(input.password);
+  return ctx.db.transaction().execute(async (trx) => {
+    const user = await repo.insertUser(trx, { email, passwordHash, name: input.name, role: 'seller' });
+    if (!user) throw new EmailTakenError();
+    await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
+      {
+        type: 'user.registered',
+        subject: user.id,
+        data: { userId: user.id, email, name: user.name, role: 'seller' },
+      },
+    ]);
+    return { user: presentUser(user), created: true };
+  });
+}

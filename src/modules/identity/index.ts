@@ -4,14 +4,16 @@
  */
 import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { ensureAdmin, type AuthDeps } from './auth-service.js';
+import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
 import { identityRoutes } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
+import { findUserById } from './repository.js';
+import type { AnyDb } from '../../platform/db.js';
 
 export { identityMigrations } from './migrations/index.js';
 export type { IdentityEvents } from './events.js';
-export { ensureAdmin, rotateSigningKey };
+export { ensureAdmin, ensureSeller, rotateSigningKey };
 
 export interface IdentityModule {
   tokens: TokenService;
@@ -54,4 +56,9 @@ export function createPasswordHasher(rt: Pick<Runtime, 'config'>): PasswordHashe
     memoryKib: rt.config.AGORA_ARGON2_MEMORY_KIB,
     timeCost: rt.config.AGORA_ARGON2_TIME_COST,
   });
+}
+
+/** A user's display name, for other modules that show who someone is (e.g. a seller profile). */
+export async function findUserName(db: AnyDb, userId: string): Promise<string | undefined> {
+  return (await findUserById(db, userId))?.name;
 }

@@ -19,6 +19,7 @@ import { installErrorHandling, sendProblem } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
 import { Problem } from './problem.js';
 import { buildValidator } from './validation.js';
+import { webAppPlugin } from './static.js';
 
 export type App = FastifyInstance;
 
@@ -27,6 +28,8 @@ export interface HttpOptions {
   routes: FastifyPluginAsync[];
   /** Named readiness checks run by /readyz (database, cache, broker, ...). */
   readiness: Record<string, () => Promise<void>>;
+  /** Directory of the built web app to serve at `/` (with client-side route fallback); none: API only. */
+  webRoot?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -184,6 +187,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   );
 
   for (const routes of options.routes) await app.register(routes);
+  if (options.webRoot) await app.register(webAppPlugin, { root: options.webRoot });
   return app;
 }
 

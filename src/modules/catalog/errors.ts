@@ -1,0 +1,39 @@
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
+
+export class ProductNotFoundError extends NotFoundError {
+  constructor() {
+    super('Product');
+  }
+}
+
+export class CategoryNotFoundError extends NotFoundError {
+  constructor() {
+    super('Category');
+  }
+}
+
+/** A body names a category that does not exist: a 400 that names the field. */
+export class UnknownCategoryError extends ValidationError {
+  constructor(path = '/body/categoryId') {
+    super([{ path, message: 'is not a known category' }], 'The category does not exist');
+  }
+}
+
+export class DuplicateSkuError extends ConflictError {
+  constructor(skus: string[]) {
+    super(`The SKU ${skus.join(', ')} is already in use`, { skus });
+  }
+}
+
+export class SlugTakenError extends ConflictError {
+  constructor(slug: string) {
+    super(`The slug "${slug}" is already in use`, { slug });
+  }
+}
+
+/** A seller acting on a product that belongs to someone else. */
+export class NotProductOwnerError extends AppError {
+  constructor() {
+    super('forbidden', 'Only the seller who owns this product, or an admin, may change it');
+  }
+}

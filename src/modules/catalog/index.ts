@@ -1,0 +1,67 @@
+/**
+ * Catalog: sellers' profiles, products with variants, categories.
+ * The door other modules use: the events it publishes (types below) and a stream of product
+ * snapshots for consumers that rebuild their own copy (the search index).
+ */
+import type { Runtime } from '../../platform/runtime.js';
+import type { AuthGuard } from '../../platform/http/auth.js';
+import type { AnyDb } from '../../platform/db.js';
+import { snapshotOf } from './presenters.js';
+import type { CatalogDeps } from './product-service.js';
+import { ReadCache } from './read-cache.js';
+import * as repo from './repository.js';
+import { catalogRoutes } from './routes.js';
+import type { SellerNameLookup } from './seller-service.js';
+import { catalogStock, type StockSource } from './stock.js';
+import type { ProductSnapshot } from './events.js';
+
+export { catalogMigrations } from './migrations/index.js';
+export { seedCatalog, type SeedOptions } from './seed/seed.js';
+export type { CatalogEvents, ProductSnapshot, ProductEventType, Money } from './events.js';
+export type { StockSource } from './stock.js';
+export type { SellerNameLookup } from './seller-service.js';
+
+export interface CatalogModule {
+  deps: CatalogDeps;
+  routes(guard: AuthGuard): ReturnType<typeof catalogRoutes>;
+}
+
+export function createCatalogModule(
+  rt: Runtime,
+  opts: { sellerName: SellerNameLookup; stock?: StockSource },
+): CatalogModule {
+  const deps: CatalogDeps = {
+    cache: new ReadCache(rt.cache),
+    stock: opts.stock ?? catalogStock,
+    sellerName: opts.sellerName,
+  };
+  return {
+    deps,
+    routes: (guard) => catalogRoutes({ ...deps, db: rt.database.db, guard }),
+  };
+}
+
+/**
+ * Every product (any status) as the snapshot its events carry, in batches of `batchSize`, in id
+ * order: two queries per batch (products, then their variants).
+ */
+export async function* streamProductsForIndex(
+  db: AnyDb,
+  batchSize = 1_000,
+): AsyncGenerator<ProductSnapshot[]> {
+  let after: string | null = null;
+  for (;;) {
+    const rows = await repo.productsAfter(db, after, batchSize);
+    if (!rows.length) return;
+    const variants = await repo.variantsOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    yield rows.map((r) => snapshotOf(r, variants.get(r.id) ?? []));
+    if (rows.length < batchSize) return;
+    after = rows[rows.length - 1].id;
+  }
+}
+
+/** How many products exist (any status). */
+export const countProducts = (db: AnyDb): Promise<number> => repo.countProducts(db);

@@ -1,0 +1,264 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { Transaction } from 'kysely';
+import type { Ctx } from '../../platform/context.js';
+import { UnauthorizedError, ValidationError, type FieldError } from '../../platform/errors.js';
+import { publishEvents } from '../../platform/events/outbox.js';
+import type { Actor } from '../../platform/http/auth.js';
+import type { AnyDb } from '../../platform/db.js';
+import * as categories from './category-repository.js';
+import {
+  DuplicateSkuError,
+  NotProductOwnerError,
+  ProductNotFoundError,
+  SlugTakenError,
+  UnknownCategoryError,
+} from './errors.js';
+import { CATALOG_SOURCE, type ProductEventType } from './events.js';
+import { presentProduct, snapshotOf } from './presenters.js';
+import type { ReadCache } from './read-cache.js';
+import * as repo from './repository.js';
+import type { CreateProductBody, PatchProductBody, Product, VariantBody } from './schemas.js';
+import { ensureSellerProfile, type SellerNameLookup } from './seller-service.js';
+import { slugify, suffixed, uniqueViolation } from './slugs.js';
+import type { StockSource } from './stock.js';
+import type { ProductRow, VariantRow } from './tables.js';
+
+export interface CatalogDeps {
+  cache: ReadCache;
+  stock: StockSource;
+  sellerName: SellerNameLookup;
+}
+
+function actorRequired(ctx: Ctx): Actor {
+  if (!ctx.actor) throw new UnauthorizedError();
+  return ctx.actor;
+}
+
+/** Price, currency and stock summary of a set of variants; all must share one currency. */
+function summarize(variants: VariantBody[]) {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  const currency = variants[0].price.currency;
+  variants.forEach((v, i) => {
+    if (seen.has(v.sku)) errors.push({ path: `/body/variants/${i}/sku`, message: 'is repeated' });
+    seen.add(v.sku);
+    if (v.price.currency !== currency)
+      errors.push({
+        path: `/body/variants/${i}/price/currency`,
+        message: `must be ${currency} like the first variant`,
+      });
+  });
+  if (errors.length) throw new ValidationError(errors, 'The variants are not valid');
+  return {
+    priceAmount: Math.min(...variants.map((v) => v.price.amount)),
+    currency,
+    inStock: variants.some((v) => (v.initialStock ?? 0) > 0),
+  };
+}
+
+const variantRows = (productId: string, variants: VariantBody[]): repo.NewVariant[] =>
+  variants.map((v, position) => ({
+    id: uuidv7(),
+    productId,
+    sku: v.sku,
+    title: v.title,
+    priceAmount: v.price.amount,
+    currency: v.price.currency,
+    attributes: v.attributes ?? {},
+    initialStock: v.initialStock ?? 0,
+    position,
+  }));
+
+async function categoryPathOf(db: AnyDb, categoryId: string): Promise<string> {
+  const category = await categories.findCategory(db, categoryId);
+  if (!category) throw new UnknownCategoryError();
+  return category.path;
+}
+
+async function freeSlug(db: AnyDb, wanted: string | undefined, title: string, exceptId?: string) {
+  if (wanted) {
+    if (await repo.slugTaken(db, wanted, exceptId)) throw new SlugTakenError(wanted);
+    return wanted;
+  }
+  const base = slugify(title);
+  return (await repo.slugTaken(db, base, exceptId)) ? suffixed(base) : base;
+}
+
+async function assertSkusFree(db: AnyDb, variants: VariantBody[], productId?: string) {
+  const taken = await repo.skusTaken(
+    db,
+    variants.map((v) => v.sku),
+    productId,
+  );
+  if (taken.length) throw new DuplicateSkuError(taken);
+}
+
+/** Maps a unique violation that slipped past the checks (a concurrent writer) to a conflict. */
+function conflictOf(err: unknown, skus: string[], slug: string): unknown {
+  const constraint = uniqueViolation(err);
+  if (constraint === 'variants_sku_key') return new DuplicateSkuError(skus);
+  if (constraint === 'products_slug_key') return new SlugTakenError(slug);
+  return err;
+}
+
+async function emit(
+  trx: Transaction<unknown>,
+  ctx: Ctx,
+  type: ProductEventType,
+  row: ProductRow,
+  variants: VariantRow[],
+) {
+  await publishEvents(trx, { source: CATALOG_SOURCE, correlationId: ctx.requestId }, [
+    { type, subject: row.id, data: snapshotOf(row, variants) },
+  ]);
+}
+
+/**
+ * Creates a product with its variants for the acting seller (or admin).
+ * @throws UnknownCategoryError, DuplicateSkuError, SlugTakenError, ValidationError
+ */
+export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: CreateProductBody): Promise<Product> {
+  const actor = actorRequired(ctx);
+  const summary = summarize(input.variants);
+  const id = uuidv7();
+  let slug = '';
+  const created = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const categoryPath = await categoryPathOf(trx, input.categoryId);
+      await assertSkusFree(trx, input.variants);
+      slug = await freeSlug(trx, input.slug, input.title);
+      if (actor.role === 'seller') await ensureSellerProfile(trx, actor.userId, deps.sellerName);
+      await repo.insertProducts(trx, [
+        {
+          id,
+          sellerId: actor.userId,
+          title: input.title.trim(),
+          slug,
+          description: input.description ?? '',
+          brand: input.brand.trim(),
+          categoryId: input.categoryId,
+          categoryPath,
+          attributes: input.attributes ?? {},
+          images: input.images ?? [],
+          status: input.status,
+          ...summary,
+        },
+      ]);
+      await repo.insertVariants(trx, variantRows(id, input.variants));
+      const row = await repo.findProduct(trx, { id });
+      const variants = (await repo.variantsOf(trx, [id])).get(id) ?? [];
+      if (!row) throw new ProductNotFoundError();
+      await emit(trx, ctx, 'product.created', row, variants);
+      return { row, variants };
+    })
+    .catch((err: unknown) => {
+      throw conflictOf(
+        err,
+        input.variants.map((v) => v.sku),
+        slug,
+      );
+    });
+  await deps.cache.invalidate([id, slug]);
+  return present(ctx.db, deps, created.row, created.variants);
+}
+
+async function present(db: AnyDb, deps: CatalogDeps, row: ProductRow, variants: VariantRow[]) {
+  const stock = await deps.stock.available(
+    db,
+    variants.map((v) => ({ sku: v.sku, initialStock: v.initial_stock })),
+  );
+  return presentProduct(row, variants, stock);
+}
+
+/** Locks the product and checks that the actor may change it. */
+async function ownedForUpdate(trx: AnyDb, actor: Actor, id: string): Promise<ProductRow> {
+  const row = await repo.lockProduct(trx, id);
+  if (!row) throw new ProductNotFoundError();
+  if (actor.role !== 'admin' && row.seller_id !== actor.userId) throw new NotProductOwnerError();
+  return row;
+}
+
+/**
+ * Changes a product; `variants`, when given, replaces the whole list (matched by SKU).
+ * @throws ProductNotFoundError, NotProductOwnerError, UnknownCategoryError, DuplicateSkuError, SlugTakenError
+ */
+export async function updateProduct(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  id: string,
+  patch: PatchProductBody,
+): Promise<Product> {
+  const actor = actorRequired(ctx);
+  const summary = patch.variants ? summarize(patch.variants) : {};
+  let oldSlug = '';
+  let slug = '';
+  const updated = await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const before = await ownedForUpdate(trx, actor, id);
+      oldSlug = before.slug;
+      const categoryPath = patch.categoryId ? await categoryPathOf(trx, patch.categoryId) : undefined;
+      if (patch.variants) await assertSkusFree(trx, patch.variants, id);
+      slug = patch.slug && patch.slug !== before.slug ? await freeSlug(trx, patch.slug, '', id) : before.slug;
+      if (patch.variants) {
+        await repo.deleteVariants(trx, id);
+        await repo.insertVariants(trx, variantRows(id, patch.variants));
+      }
+      const row = await repo.updateProductRow(trx, id, {
+        ...patch,
+        title: patch.title?.trim(),
+        brand: patch.brand?.trim(),
+        slug,
+        categoryPath,
+        ...summary,
+      });
+      if (!row) throw new ProductNotFoundError();
+      const variants = (await repo.variantsOf(trx, [id])).get(id) ?? [];
+      const type =
+        row.status === 'archived' && before.status !== 'archived' ? 'product.archived' : 'product.updated';
+      await emit(trx, ctx, type, row, variants);
+      return { row, variants };
+    })
+    .catch((err: unknown) => {
+      throw conflictOf(
+        err,
+        (patch.variants ?? []).map((v) => v.sku),
+        slug,
+      );
+    });
+  await deps.cache.invalidate([id, oldSlug, slug]);
+  return present(ctx.db, deps, updated.row, updated.variants);
+}
+
+/**
+ * Archives a product: it leaves listings and search, its page answers 404, its data stays.
+ * Archiving an archived product changes nothing and emits nothing.
+ * @throws ProductNotFoundError, NotProductOwnerError
+ */
+export async function archiveProduct(ctx: Ctx, deps: CatalogDeps, id: string): Promise<void> {
+  const actor = actorRequired(ctx);
+  const slug = await ctx.db.transaction().execute(async (trx) => {
+    const before = await ownedForUpdate(trx, actor, id);
+    if (before.status === 'archived') return before.slug;
+    const row = await repo.updateProductRow(trx, id, { status: 'archived' });
+    if (!row) throw new ProductNotFoundError();
+    const variants = (await repo.variantsOf(trx, [id])).get(id) ?? [];
+    await emit(trx, ctx, 'product.archived', row, variants);
+    return row.slug;
+  });
+  await deps.cache.invalidate([id, slug]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One product by id or slug, with variants and availability, or null. No visibility rules. */
+export async function loadProduct(db: AnyDb, deps: CatalogDeps, idOrSlug: string): Promise<Product | null> {
+  const row = await repo.findProduct(
+    db,
+    UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+  );
+  if (!row) return null;
+  const variants = (await repo.variantsOf(db, [row.id])).get(row.id) ?? [];
+  return present(db, deps, row, variants);
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Cache } from '../../platform/cache.js';
+import { NearCache, type NearCacheOptions } from '../../platform/near-cache.js';
+
+/**
+ * A cached public answer, serialized once when the entry is filled (a hit is sent as it is, with
+ * no serialization), and its entity tag. `T` is the type of the answer `json` encodes.
+ */
+export interface Cached<T> {
+  etag: string;
+  json: string;
+  /** Type marker only; never set. */
+  readonly type?: T;
+}
+
+export const etagOf = (json: string): string => `"${createHash('sha1').update(json).digest('base64url')}"`;
+
+export function cachedOf<T>(body: T): Cached<T> {
+  const json = JSON.stringify(body);
+  return { etag: etagOf(json), json };
+}
+
+/** Whether an `If-None-Match` header matches `etag` (weak comparison, lists and `*` allowed). */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
+
+export interface ReadCacheOptions {
+  /** Lifetime in the shared cache (Redis or the process LRU). */
+  ttlSeconds: { product: number; list: number };
+  near: NearCacheOptions;
+}
+
+export const DEFAULT_READ_CACHE: ReadCacheOptions = {
+  ttlSeconds: { product: 300, list: 60 },
+  near: { l1TtlMs: 1_000, l1Max: 5_000 },
+};
+
+/**
+ * Cache-aside for the catalog's public reads (`NearCache`: L1 in front of Redis, single flight).
+ * Product answers are dropped by key on a change; list answers carry a generation that every
+ * product change bumps, so no list key has to be found to be dropped.
+ */
+export class ReadCache {
+  private readonly cache: NearCache;
+
+  constructor(
+    shared: Cache,
+    private readonly opts: ReadCacheOptions = DEFAULT_READ_CACHE,
+  ) {
+    this.cache = new NearCache(shared, opts.near);
+  }
+
+  product<T>(idOrSlug: string, load: () => Promise<T | null>): Promise<Cached<T> | null> {
+    return this.cache.read(`catalog:p:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
+      const body = await load();
+      return body === null ? null : cachedOf(body);
+    });
+  }
+
+  async list<T>(queryKey: string, load: () => Promise<T>): Promise<Cached<T>> {
+    const gen = await this.cache.generation('catalog:lists');
+    return this.cache.read(`catalog:l:${gen}:${queryKey}`, this.opts.ttlSeconds.list, async () => {
+      return cachedOf(await load());
+    });
+  }
+
+  /** Drops the cached answers for these products (by id and every slug they had) and all lists. */
+  async invalidate(idsAndSlugs: string[]): Promise<void> {
+    await this.cache.bump('catalog:lists');
+    await this.cache.del([...new Set(idsAndSlugs)].filter(Boolean).map((k) => `catalog:p:${k}`));
+  }
+}

@@ -1,0 +1,88 @@
+import type { Ctx } from '../../platform/context.js';
+import { ValidationError } from '../../platform/errors.js';
+import * as categories from './category-repository.js';
+import { ProductNotFoundError, UnknownCategoryError } from './errors.js';
+import { decodeCursor, encodeCursor, presentProduct } from './presenters.js';
+import { loadProduct, type CatalogDeps } from './product-service.js';
+import type { Cached } from './read-cache.js';
+import * as repo from './repository.js';
+import type { Product, ProductListQuery, ProductPage } from './schemas.js';
+
+/**
+ * A product as the public sees it: published only, served from the cache. Its owner and admins
+ * also see drafts and archived products (never cached).
+ * @throws ProductNotFoundError
+ */
+export async function getProduct(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  idOrSlug: string,
+): Promise<Cached<Product> | { etag: null; body: Product }> {
+  const cached = await deps.cache.product(idOrSlug, async () => {
+    const product = await loadProduct(ctx.db, deps, idOrSlug);
+    return product?.status === 'published' ? product : null;
+  });
+  if (cached) return cached;
+  if (ctx.actor) {
+    const product = await loadProduct(ctx.db, deps, idOrSlug);
+    if (product && (ctx.actor.role === 'admin' || product.sellerId === ctx.actor.userId))
+      return { etag: null, body: product };
+  }
+  throw new ProductNotFoundError();
+}
+
+/**
+ * Published products, filtered and in keyset order, each page with its variants loaded in one
+ * query. Served from the cache.
+ * @throws UnknownCategoryError, ValidationError for a malformed cursor or an empty price range
+ */
+export async function listProducts(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  q: ProductListQuery,
+): Promise<Cached<ProductPage>> {
+  const sort = q.sort ?? 'newest';
+  const after = decodeCursor(q.cursor);
+  if (q.cursor && !after)
+    throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
+  if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice)
+    throw new ValidationError([{ path: '/query/minPrice', message: 'must not exceed maxPrice' }]);
+  const key = JSON.stringify([
+    sort,
+    q.limit,
+    q.cursor,
+    q.categoryId,
+    q.brand,
+    q.sellerId,
+    q.minPrice,
+    q.maxPrice,
+    q.inStock,
+  ]);
+  return deps.cache.list(key, async () => {
+    let categoryPath: string | undefined;
+    if (q.categoryId) {
+      const category = await categories.findCategory(ctx.db, q.categoryId);
+      if (!category) throw new UnknownCategoryError('/query/categoryId');
+      categoryPath = category.path;
+    }
+    const rows = await repo.listPublished(ctx.db, { ...q, categoryPath, sort, after, limit: q.limit });
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const variants = await repo.variantsOf(
+      ctx.db,
+      page.map((r) => r.id),
+    );
+    const all = [...variants.values()].flat();
+    const stock = await deps.stock.available(
+      ctx.db,
+      all.map((v) => ({ sku: v.sku, initialStock: v.initial_stock })),
+    );
+    const items = page.map((r) => presentProduct(r, variants.get(r.id) ?? [], stock));
+    const last = page.at(-1);
+    const nextCursor =
+      more && last
+        ? encodeCursor(sort === 'newest' ? last.created_at.toISOString() : Number(last.price_amount), last.id)
+        : null;
+    return { items, nextCursor };
+  });
+}

@@ -1,0 +1,265 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import { registerUser } from '../../../test/helpers/factories.js';
+import {
+  FAST_ENV,
+  buildCategory,
+  buildProduct,
+  signInAdmin,
+  uniqueSku,
+} from '../../../test/helpers/catalog.js';
+import { deliverOutbox } from '../../../test/helpers/outbox.js';
+import { PRODUCT_TYPES } from './test-support.js';
+
+describe.each(databaseModes())('search (%s)', (mode) => {
+  let agora: TestAgora;
+  let token: string;
+  let outboxAt = 0;
+  let root: { id: string };
+  let laptops: { id: string };
+  let garden: { id: string };
+  const brand = `Zephyr${randomBytes(3).toString('hex')}`;
+  const other = `Quill${randomBytes(3).toString('hex')}`;
+  const ids: Record<string, string> = {};
+
+  const sync = async () => {
+    outboxAt = await deliverOutbox(agora, outboxAt, PRODUCT_TYPES, (e, ctx) => agora.search.apply(e, ctx));
+  };
+  const one = (amount: number, stock = 10) => [
+    { sku: uniqueSku(), title: 'Default', price: { amount, currency: 'USD' }, initialStock: stock },
+  ];
+  const search = async (query: string) => {
+    const res = await agora.request({ method: 'GET', url: `/v1/search?${query}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+
+  beforeAll(async () => {
+    agora = await startAgora(mode, FAST_ENV);
+    const admin = (await signInAdmin(agora)).accessToken;
+    token = (await registerUser(agora, { role: 'seller' })).accessToken;
+    root = await buildCategory(agora, admin, 'Electronics');
+    laptops = await buildCategory(agora, admin, 'Laptops', root.id);
+    garden = await buildCategory(agora, admin, 'Garden');
+    const make = async (key: string, categoryId: string, overrides: Record<string, unknown>) => {
+      ids[key] = (await buildProduct(agora, token, categoryId, overrides)).id;
+    };
+    await make('laptop', laptops.id, {
+      title: 'Featherweight Laptop 13',
+      brand,
+      description: 'Thin and light notebook computer',
+      attributes: { color: 'red', memory: '16GB' },
+      variants: one(89_900),
+    });
+    await make('gaming', laptops.id, {
+      title: 'Gaming Laptop 17',
+      brand,
+      description: 'A heavy machine with a loud fan',
+      attributes: { color: 'black', memory: '32GB' },
+      variants: one(149_900, 0),
+    });
+    await make('bag', root.id, {
+      title: 'Canvas Messenger Bag',
+      brand: other,
+      description: 'Fits a laptop up to fifteen inches',
+      attributes: { color: 'red' },
+      variants: one(4_900),
+    });
+    await make('hose', garden.id, {
+      title: 'Garden Hose 20 m',
+      brand: other,
+      description: 'Kink free',
+      attributes: { color: 'green' },
+      variants: one(2_400),
+    });
+    await make('draft', laptops.id, {
+      title: 'Secret Laptop Prototype',
+      brand,
+      status: 'draft',
+      variants: one(1),
+    });
+    await sync();
+  });
+  afterAll(() => agora.close());
+
+  it('finds products by full text, a title match ranking above a description match', async () => {
+    const res = await search('q=laptop');
+    const found = res.items.map((i: { id: string }) => i.id);
+    expect(found).toEqual(expect.arrayContaining([ids.laptop, ids.gaming, ids.bag]));
+    expect(found).not.toContain(ids.draft);
+    expect(found.indexOf(ids.laptop)).toBeLessThan(found.indexOf(ids.bag));
+    expect(found.indexOf(ids.gaming)).toBeLessThan(found.indexOf(ids.bag));
+    expect(res.total).toBe(3);
+  });
+
+  it('matches stemmed words and brands', async () => {
+    expect((await search('q=laptops')).total).toBe(3);
+    const byBrand = await search(`q=${brand.toLowerCase()}`);
+    expect(byBrand.items.map((i: { id: string }) => i.id).sort()).toEqual([ids.laptop, ids.gaming].sort());
+  });
+
+  it('is typo tolerant: "lapto" and "featherwieght" find the laptops', async () => {
+    const lapto = (await search('q=lapto')).items.map((i: { id: string }) => i.id);
+    expect(lapto).toEqual(expect.arrayContaining([ids.laptop, ids.gaming]));
+    const typo = (await search('q=featherwieght')).items.map((i: { id: string }) => i.id);
+    expect(typo[0]).toBe(ids.laptop);
+  });
+
+  it('filters by category subtree, brand, price range, stock and attributes', async () => {
+    const sub = await search(`categoryId=${root.id}&limit=100`);
+    expect(sub.items.map((i: { id: string }) => i.id).sort()).toEqual(
+      [ids.laptop, ids.gaming, ids.bag].sort(),
+    );
+    expect((await search(`brand=${other}`)).total).toBe(2);
+    const range = await search(`minPrice=2000&maxPrice=5000`);
+    expect(range.items.map((i: { id: string }) => i.id).sort()).toEqual([ids.bag, ids.hose].sort());
+    const inStock = await search(`q=laptop&inStock=false`);
+    expect(inStock.items.map((i: { id: string }) => i.id)).toEqual([ids.gaming]);
+    const red = await search(`attr.color=red&limit=100`);
+    expect(red.items.map((i: { id: string }) => i.id).sort()).toEqual([ids.laptop, ids.bag].sort());
+    const redLaptops = await search(`q=laptop&attr.color=red&attr.memory=16GB`);
+    expect(redLaptops.items.map((i: { id: string }) => i.id)).toEqual([ids.laptop]);
+  });
+
+  it('computes facets and the total over the filtered set', async () => {
+    const res = await search(`q=laptop&limit=1`);
+    expect(res.items).toHaveLength(1);
+    expect(res.total).toBe(3);
+    expect(res.facets.brand).toEqual(
+      expect.arrayContaining([
+        { value: brand, count: 2 },
+        { value: other, count: 1 },
+      ]),
+    );
+    expect(res.facets.categoryId).toEqual(
+      expect.arrayContaining([
+        { value: laptops.id, count: 2 },
+        { value: root.id, count: 1 },
+      ]),
+    );
+    expect(res.facets.price).toEqual([
+      { from: 2_500, to: 5_000, count: 1 },
+      { from: 50_000, to: 100_000, count: 1 },
+      { from: 100_000, count: 1 },
+    ]);
+  });
+
+  it.each(['relevance', 'price_asc', 'price_desc', 'newest'])(
+    'walks every page once with the cursor, even while the index changes (%s)',
+    async (sort) => {
+      const q = sort === 'relevance' ? 'q=laptop&' : `brand=${brand}&`;
+      const all = (await search(`${q}sort=${sort}&limit=100`)).items.map((i: { id: string }) => i.id);
+      const first = await search(`${q}sort=${sort}&limit=1`);
+      const extra = await buildProduct(agora, token, laptops.id, {
+        brand,
+        title: 'Interloper Laptop',
+        variants: one(99_000),
+      });
+      await sync();
+      const seen = first.items.map((i: { id: string }) => i.id);
+      let cursor = first.nextCursor;
+      while (cursor) {
+        const page = await search(`${q}sort=${sort}&limit=1&cursor=${cursor}`);
+        seen.push(...page.items.map((i: { id: string }) => i.id));
+        cursor = page.nextCursor;
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id: string) => id !== extra.id)).toEqual(all);
+      await agora.request({ method: 'DELETE', url: `/v1/products/${extra.id}`, token });
+      await sync();
+    },
+  );
+
+  it('sorts by price', async () => {
+    const asc = (await search(`brand=${other}&sort=price_asc`)).items.map(
+      (i: { price: { amount: number } }) => i.price.amount,
+    );
+    expect(asc).toEqual([2_400, 4_900]);
+    const desc = (await search(`brand=${other}&sort=price_desc`)).items.map(
+      (i: { price: { amount: number } }) => i.price.amount,
+    );
+    expect(desc).toEqual([4_900, 2_400]);
+  });
+
+  it('follows updates and archives, and an older event never undoes a newer one', async () => {
+    const p = await buildProduct(agora, token, garden.id, {
+      title: 'Watering Can',
+      brand: other,
+      variants: one(1_500),
+    });
+    const before = outboxAt;
+    await sync();
+    expect((await search('q=watering')).total).toBe(1);
+    await agora.request({
+      method: 'PATCH',
+      url: `/v1/products/${p.id}`,
+      token,
+      body: { title: 'Sprinkler Can' },
+    });
+    await sync();
+    expect((await search('q=watering')).total).toBe(0);
+    expect((await search('q=sprinkler')).items[0].id).toBe(p.id);
+    await agora.request({ method: 'DELETE', url: `/v1/products/${p.id}`, token });
+    await sync();
+    expect((await search('q=sprinkler')).total).toBe(0);
+    // replay the product.created event: it is older than the stored state and changes nothing
+    await deliverOutbox(agora, before, PRODUCT_TYPES, (e, ctx) => agora.search.apply(e, ctx));
+    expect((await search('q=watering')).total).toBe(0);
+    expect((await search('q=sprinkler')).total).toBe(0);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank', '%20%20%20'],
+    ['punctuation only', encodeURIComponent('!!! ??? ::: &|()*')],
+    ['SQL-looking', encodeURIComponent("'; drop table search.documents; --")],
+    ['tsquery syntax', encodeURIComponent('laptop & | ! (:* "unterminated')],
+    ['huge', 'x'.repeat(2000)],
+    ['unicode', encodeURIComponent('ノートパソコン 💻 Ünïcödé')],
+  ])('answers a %s query normally', async (_name, q) => {
+    const res = await search(`q=${q}`);
+    expect(Array.isArray(res.items)).toBe(true);
+    expect(typeof res.total).toBe('number');
+  });
+
+  it('rejects unknown parameters, a bad cursor and a bad attribute name with 400', async () => {
+    for (const query of ['colour=red', 'cursor=nope', 'attr.bad!name=x', 'sort=best', 'limit=0']) {
+      const res = await agora.request({ method: 'GET', url: `/v1/search?${query}` });
+      expect(res.statusCode, query).toBe(400);
+    }
+  });
+
+  it('suggests up to 10 completions for a prefix', async () => {
+    const res = await agora.request({
+      method: 'GET',
+      url: `/v1/search/suggest?q=${brand.slice(0, 5).toLowerCase()}`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toContain(brand);
+    const words = (await agora.request({ method: 'GET', url: '/v1/search/suggest?q=messen' })).json().items;
+    expect(words).toContain('Canvas Messenger Bag');
+    const none = (
+      await agora.request({ method: 'GET', url: `/v1/search/suggest?q=${encodeURIComponent('%_\\')}` })
+    ).json();
+    expect(none.items).toEqual([]);
+    const many = (await agora.request({ method: 'GET', url: '/v1/search/suggest?q=g' })).json().items;
+    expect(many.length).toBeLessThanOrEqual(10);
+  });
+
+  it('records the index lag when events are applied', async () => {
+    const res = await agora.request({ method: 'GET', url: '/metrics' });
+    expect(res.body).toMatch(/agora_search_index_events_total\{type="product.created"\} \d+/);
+    expect(res.body).toMatch(/agora_search_index_lag_seconds \d/);
+  });
+
+  it('a rebuild from the catalog indexes every product', async () => {
+    await agora.rt.database.db.deleteFrom('search.documents').execute();
+    expect((await search('q=notebook')).total).toBe(0);
+    const { streamProductsForIndex } = await import('../catalog/index.js');
+    const n = await agora.search.rebuild(streamProductsForIndex(agora.rt.database.db, 2));
+    expect(n).toBeGreaterThanOrEqual(5);
+    expect((await search('q=notebook')).items.map((i: { id: string }) => i.id)).toEqual([ids.laptop]);
+    expect((await search('q=laptop')).total).toBe(3);
+  });
+});

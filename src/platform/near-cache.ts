@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Cache } from './cache.js';
+
+export interface NearCacheOptions {
+  /**
+   * Lifetime of the in-process copy kept in front of Redis. Another process sees a change after
+   * at most this long; the process that made it sees it at once (it drops its own copy).
+   */
+  l1TtlMs: number;
+  l1Max: number;
+}
+
+/**
+ * Cache-aside reads through the shared cache (`rt.cache`) with a small in-process L1 in front of
+ * it when the shared cache is Redis (the memory cache is in process already), single flight on a
+ * miss (`cache.wrap`), and named generations: a key built with `generation(name)` is dropped for
+ * every reader by `bump(name)`, without finding the keys.
+ */
+export class NearCache {
+  private readonly l1: LRUCache<string, { v: unknown }> | null;
+
+  constructor(
+    private readonly shared: Cache,
+    opts: NearCacheOptions = { l1TtlMs: 1_000, l1Max: 5_000 },
+  ) {
+    this.l1 = shared.kind === 'redis' ? new LRUCache({ max: opts.l1Max, ttl: opts.l1TtlMs }) : null;
+  }
+
+  async read<T>(key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const near = this.l1?.get(key);
+    if (near) return near.v as T;
+    const value = await this.shared.wrap(key, ttlSeconds, load);
+    this.l1?.set(key, { v: value });
+    return value;
+  }
+
+  /** The current generation tag of `name`. */
+  generation(name: string): Promise<string> {
+    return this.read(`gen:${name}`, 86_400, async () => randomBytes(6).toString('hex'));
+  }
+
+  /** Starts a new generation of `name`: keys built with the old one are never read again. */
+  async bump(name: string): Promise<void> {
+    this.l1?.delete(`gen:${name}`);
+    await this.shared.set(`gen:${name}`, randomBytes(6).toString('hex'), 86_400);
+  }
+
+  async del(keys: string[]): Promise<void> {
+    for (const k of keys) this.l1?.delete(k);
+    if (keys.length) await this.shared.del(...keys);
+  }
+}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, launch, PHONE, snap, watchConsole } from './browser.js';
+import { recordMeasurements } from './measure.js';
+import { seedCatalog, PASSWORD, type Seeded } from './seed.js';
+import { startWebServer, webDist, type WebServer } from './server.js';
+
+describe.runIf(browserAvailable())('storefront in a real browser', () => {
+  let server: WebServer;
+  let browser: Browser;
+  let seeded: Seeded;
+  const errors: string[] = [];
+  const numbers: Record<string, number> = {};
+
+  beforeAll(async () => {
+    server = await startWebServer();
+    browser = await launch();
+    seeded = await seedCatalog(server);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (Object.keys(numbers).length) await recordMeasurements(numbers);
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await browser.newPage({ viewport: PHONE });
+    watchConsole(page, errors);
+    return page;
+  }
+
+  it('a visitor signs up, signs out, signs in and adds an address', async () => {
+    const page = await newPage();
+    const scripts: string[] = [];
+    page.on('response', (res) => {
+      if (res.request().resourceType() === 'script') scripts.push(new URL(res.url()).pathname);
+    });
+    await page.goto(server.url);
+    await page.getByRole('link', { name: seeded.category.name }).waitFor();
+    await page.getByRole('link', { name: seeded.phone.title }).waitFor();
+    await snap(page, 'home');
+    let js = 0;
+    for (const s of new Set(scripts)) js += gzipSync(await readFile(path.join(webDist, s))).length;
+    numbers['storefront home JS, gzipped (KB)'] = Math.round(js / 102.4) / 10;
+    expect(js).toBeLessThan(200 * 1024);
+
+    await page.getByRole('link', { name: 'Sign up' }).click();
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill('ada@agora.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await snap(page, 'sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    expect(await page.getByText('ada@agora.test').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')")).toBeNull();
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill('ada@agora.test');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/password/i);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+
+    await page.getByRole('button', { name: 'Add an address' }).click();
+    await page.getByLabel('Full name').fill('Ada Lovelace');
+    await page.getByLabel('Address line 1').fill('12 St James Square');
+    await page.getByLabel('City').fill('London');
+    await page.getByLabel('Postal code').fill('SW1Y 4JH');
+    await page.getByLabel('Country code (2 letters, e.g. US)').fill('gb');
+    await page.getByRole('button', { name: 'Save address' }).click();
+    await page.getByText('12 St James Square').waitFor();
+    expect(await page.getByText('SW1Y 4JH London, GB').isVisible()).toBe(true);
+    await snap(page, 'account');
+
+    // A reload has no access token: the refresh token signs in again and is rotated.
+    const before = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
+    await page.reload();
+    await page.getByText('12 St James Square').waitFor();
+    const after = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('a buyer gets suggestions, searches, filters by brand and opens a product', async () => {
+    const page = await newPage();
+    await page.goto(server.url);
+    const box = page.getByRole('combobox', { name: 'Search products' });
+    await box.pressSequentially('pho', { delay: 30 });
+    const suggestions = page.getByRole('listbox', { name: 'Suggestions' });
+    await suggestions.waitFor();
+    expect((await suggestions.textContent())?.toLowerCase()).toContain('phone');
+    await box.fill('phone');
+    await box.press('Enter');
+    await page.waitForURL(/\/search\?q=phone/);
+    const grid = page.getByRole('list', { name: /Results for/ });
+    await grid.getByRole('link', { name: /Solstice Phone 5/ }).waitFor();
+    // On a phone the filters are folded under their heading.
+    expect(await page.getByRole('checkbox', { name: /Nimbus/ }).isVisible()).toBe(false);
+    await page.locator('summary', { hasText: 'Filters' }).click();
+    await page.getByRole('checkbox', { name: /Nimbus/ }).check();
+    await page.locator('summary', { hasText: 'Filters (1)' }).waitFor();
+    await page.waitForURL(/brand=Nimbus/);
+    await grid.getByRole('link', { name: /Solstice Phone 5/ }).waitFor({ state: 'detached' });
+    expect(await grid.getByRole('link', { name: /Aurora Phone X/ }).isVisible()).toBe(true);
+    await snap(page, 'search');
+
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption('price_desc');
+    await page.waitForURL(/sort=price_desc/);
+    await grid.getByRole('link', { name: /Aurora Phone X/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Aurora Phone X' }).waitFor();
+    expect(await page.getByText('In stock', { exact: true }).isVisible()).toBe(true);
+    await page.getByRole('radio', { name: /256 GB/ }).check();
+    await page.getByText('Out of stock', { exact: true }).first().waitFor();
+    expect(await page.locator('.buy-box .price.big').textContent()).toMatch(/599\.00/);
+    await snap(page, 'product');
+
+    await page.getByRole('link', { name: 'Phones' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Phones' }).waitFor();
+    await page.getByRole('link', { name: /Nimbus Buds/ }).waitFor();
+    await snap(page, 'category');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('refreshes an expired access token once and retries the request', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/sign-in`);
+    await page.getByLabel('Email').fill('ada@agora.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByText('12 St James Square').waitFor();
+
+    // The next address request is answered as the API answers an expired token.
+    let expired = 0;
+    await page.route('**/v1/me/addresses*', async (route) => {
+      if (expired++ > 0) return route.continue();
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 401,
+          code: 'unauthorized',
+          title: 'Unauthorized',
+          detail: 'Token expired',
+        }),
+      });
+    });
+    const refreshes: number[] = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('/v1/auth/refresh')) refreshes.push(res.status());
+    });
+    const before = await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')");
+    await page.getByRole('button', { name: 'Add an address' }).click();
+    await page.getByLabel('Full name').fill('Ada at work');
+    await page.getByLabel('Address line 1').fill('1 Analytical Way');
+    await page.getByLabel('City').fill('Cambridge');
+    await page.getByLabel('Postal code').fill('CB2 1TN');
+    await page.getByLabel('Country code (2 letters, e.g. US)').fill('GB');
+    await page.getByRole('button', { name: 'Save address' }).click();
+    await page.getByText('1 Analytical Way').waitFor();
+    await page.getByText('12 St James Square').waitFor();
+    expect(expired).toBeGreaterThanOrEqual(2);
+    expect(refreshes).toEqual([200]);
+    expect(await page.evaluate<string | null>("localStorage.getItem('agora.refreshToken')")).not.toBe(before);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the API’s problem detail when a product does not exist', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/products/no-such-product`);
+    await page.getByRole('heading', { name: 'Product not found' }).waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/Product/);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await snap(page, 'product-not-found');
+    await page.close();
+  });
+
+  it('renders the product and search pages from the API in measured time', async () => {
+    const page = await newPage();
+    const rendered = async (url: string, ready: () => Promise<void>) => {
+      await page.goto(url);
+      await ready();
+      return page.evaluate(() => Math.round(performance.now()));
+    };
+    const product = await rendered(`${server.url}/products/${seeded.phone.slug}`, () =>
+      page.getByRole('heading', { level: 1, name: seeded.phone.title }).waitFor(),
+    );
+    const search = await rendered(`${server.url}/search?q=phone&brand=Nimbus`, () =>
+      page.getByRole('link', { name: /Aurora Phone X/ }).waitFor(),
+    );
+    numbers['product page rendered from the API (ms)'] = product;
+    numbers['search page rendered from the API (ms)'] = search;
+    console.log('[web measurements]', numbers);
+    expect(product).toBeGreaterThan(0);
+    expect(search).toBeGreaterThan(0);
+    await page.close();
+  });
+});

@@ -1,0 +1,39 @@
+import type { CloudEvent } from '../../src/platform/events/outbox.js';
+import type { TestAgora } from './agora.js';
+
+/**
+ * Delivers the outbox events recorded after `afterId` whose type is in `types` to `handle`, each
+ * in its own transaction, in order, as the event bus will. Returns the last outbox id read.
+ */
+export async function deliverOutbox(
+  agora: TestAgora,
+  afterId: number,
+  types: string[],
+  handle: (event: CloudEvent, ctx: { trx: never }) => Promise<void>,
+): Promise<number> {
+  const db = agora.rt.database.db;
+  const rows = await db
+    .selectFrom('platform.outbox')
+    .select(['id', 'event_id', 'type', 'source', 'subject', 'data', 'correlation_id', 'created_at'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .execute();
+  let last = afterId;
+  for (const row of rows) {
+    last = Number(row.id);
+    if (!types.includes(row.type)) continue;
+    const event: CloudEvent = {
+      specversion: '1.0',
+      id: row.event_id,
+      source: row.source,
+      type: row.type,
+      time: new Date(row.created_at).toISOString(),
+      subject: row.subject ?? undefined,
+      datacontenttype: 'application/json',
+      data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+      correlationid: row.correlation_id ?? undefined,
+    };
+    await db.transaction().execute((trx) => handle(event, { trx: trx as never }));
+  }
+  return last;
+}

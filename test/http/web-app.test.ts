@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createAgora, type Agora } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+
+describe('the web app served by the API process', () => {
+  let agora: Agora;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'agora-web-'));
+    await mkdir(path.join(dir, 'assets'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Agora</title><div id="root"></div>');
+    await writeFile(path.join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("agora")');
+    await writeFile(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    const config = loadConfig(
+      {
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
+        AGORA_SEED_DEMO: 'false',
+        AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+      },
+      { dotenv: false },
+    );
+    agora = await createAgora(config, {
+      loadDataDir: new Blob([await readFile(inject('pgliteDump'))]),
+      webRoot: dir,
+    });
+  });
+  afterAll(async () => {
+    await agora?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const get = (url: string, accept = 'text/html,application/xhtml+xml,*/*;q=0.8') =>
+    agora.app.inject({ method: 'GET', url, headers: { accept } });
+
+  it('serves index.html at / and for client-side routes, never cached, with a CSP', async () => {
+    for (const url of ['/', '/products/aurora-phone-x', '/search?q=phone&brand=Nimbus', '/admin/users']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('<div id="root">');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    }
+  });
+
+  it('serves hashed assets as immutable and other files as revalidated', async () => {
+    const asset = await get('/assets/index-Ab12Cd34.js', '*/*');
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const icon = await get('/favicon.svg', 'image/*');
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('keeps the problem+json 404 for API, operations and non-page paths', async () => {
+    for (const url of ['/v1/nope', '/v1', '/docs/nope.js', '/.well-known/nope', '/metrics/x']) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type'], url).toMatch(/application\/problem\+json/);
+      expect(res.json().code).toBe('not_found');
+    }
+    const missingAsset = await get('/assets/gone-123.js', '*/*');
+    expect(missingAsset.statusCode).toBe(404);
+    expect(missingAsset.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+
+  it('leaves the API, health and OpenAPI routes as they were', async () => {
+    expect((await get('/healthz', 'application/json')).json()).toEqual({ status: 'ok' });
+    expect((await get('/openapi.json', 'application/json')).json().openapi).toBe('3.1.0');
+    const categories = await get('/v1/categories', 'application/json');
+    expect(categories.statusCode).toBe(200);
+    expect(categories.headers['content-type']).toMatch(/application\/json/);
+    const spec = (await get('/openapi.json', 'application/json')).json();
+    expect(Object.keys(spec.paths)).not.toContain('/*');
+  });
+});

@@ -1,0 +1,68 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, withQuery } from './client';
+import { keys } from './keys';
+import type { CategoryNode, Page, Product, ProductInput, ProductPatch, ProductQuery } from './types';
+
+export function useCategories() {
+  return useQuery({
+    queryKey: keys.categories,
+    queryFn: ({ signal }) => api<{ items: CategoryNode[] }>('/v1/categories', { signal }),
+    staleTime: 5 * 60_000,
+    select: (data) => data.items,
+  });
+}
+
+export function useProducts(query: ProductQuery, enabled = true) {
+  return useQuery({
+    queryKey: keys.products.list(query),
+    queryFn: ({ signal }) => api<Page<Product>>(withQuery('/v1/products', { ...query }), { signal }),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useProduct(idOrSlug: string | undefined) {
+  return useQuery({
+    queryKey: keys.products.detail(idOrSlug ?? ''),
+    queryFn: ({ signal }) => api<Product>(`/v1/products/${encodeURIComponent(idOrSlug ?? '')}`, { signal }),
+    enabled: Boolean(idOrSlug),
+  });
+}
+
+export function useCreateProduct() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ProductInput) => api<Product>('/v1/products', { method: 'POST', body }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: keys.products.all });
+      await client.invalidateQueries({ queryKey: keys.search.all });
+    },
+  });
+}
+
+export function useUpdateProduct() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: ProductPatch }) =>
+      api<Product>(`/v1/products/${id}`, { method: 'PATCH', body }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: keys.products.all });
+      await client.invalidateQueries({ queryKey: keys.search.all });
+    },
+  });
+}
+
+/** Finds a category and its ancestors (root first) in the tree. */
+export function categoryTrail(tree: CategoryNode[], id: string): CategoryNode[] {
+  for (const node of tree) {
+    if (node.id === id) return [node];
+    const below = categoryTrail(node.children, id);
+    if (below.length) return [node, ...below];
+  }
+  return [];
+}
+
+/** Every category of the tree, depth first, for pickers. */
+export function flattenCategories(tree: CategoryNode[]): CategoryNode[] {
+  return tree.flatMap((node) => [node, ...flattenCategories(node.children)]);
+}

@@ -1,0 +1,108 @@
+import { session } from './session';
+import type { AuthResult, Problem } from './types';
+
+/** A failed API call, carrying the problem+json the server answered with. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title ?? `Request failed (${problem.status})`);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+/** `/v1/products` + `{brand: 'Acme', cursor: undefined}` → `/v1/products?brand=Acme`. */
+export function withQuery(path: string, query: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function send(path: string, opts: RequestOptions, token: string | undefined): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    return await fetch(path, {
+      method: opts.method ?? 'GET',
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError({
+      status: 0,
+      title: 'Network error',
+      detail: 'Could not reach the server. Check your connection and try again.',
+    });
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const body: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const problem = (body && typeof body === 'object' ? body : {}) as Problem;
+    throw new ApiError({ ...problem, status: res.status });
+  }
+  return body as T;
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * Exchanges the stored refresh token for a new pair, once at a time: two calls racing with the same
+ * (single-use) token would make the server revoke the whole session.
+ */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = session.refreshToken();
+    if (!refreshToken) return false;
+    try {
+      const res = await send('/v1/auth/refresh', { method: 'POST', body: { refreshToken } }, undefined);
+      if (res.status === 401 || res.status === 400) {
+        session.clear();
+        return false;
+      }
+      session.signIn(await parse<AuthResult>(res));
+      return true;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/**
+ * Calls the API with the signed-in user's access token. On a 401 it refreshes the session once
+ * and retries; if that fails the user is signed out and the 401 is thrown.
+ */
+export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const token = session.get()?.accessToken;
+  const res = await send(path, opts, token);
+  if (res.status === 401 && session.refreshToken()) {
+    if (await refreshSession()) return parse<T>(await send(path, opts, session.get()?.accessToken));
+  }
+  return parse<T>(res);
+}
+
+/** The message to show a person for a failed call: the problem's `detail`. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiError) return err.message;
+  if (err instanceof Error) return err.message;
+  return 'Something went wrong';
+}

@@ -1,0 +1,99 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSyncExternalStore } from 'react';
+import { api } from './client';
+import { keys } from './keys';
+import { session, type Session } from './session';
+import type { Address, AddressInput, AuthResult, Page, Role, User } from './types';
+
+/** The signed-in session (null when signed out) and whether a stored one is still being restored. */
+export function useSession(): { current: Session | null; restoring: boolean } {
+  const current = useSyncExternalStore(session.subscribe, session.get);
+  const restoring = useSyncExternalStore(session.subscribe, session.isRestoring);
+  return { current, restoring };
+}
+
+export function useSignUp() {
+  return useMutation({
+    mutationFn: (body: { email: string; password: string; name: string; role?: 'buyer' | 'seller' }) =>
+      api<AuthResult>('/v1/auth/register', { method: 'POST', body }),
+    onSuccess: (result) => session.signIn(result),
+  });
+}
+
+export function useSignIn() {
+  return useMutation({
+    mutationFn: (body: { email: string; password: string }) =>
+      api<AuthResult>('/v1/auth/login', { method: 'POST', body }),
+    onSuccess: (result) => session.signIn(result),
+  });
+}
+
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<void>('/v1/auth/logout', { method: 'POST' }),
+    // Signed out locally whatever the server said: the refresh token is forgotten either way.
+    onSettled: () => {
+      session.clear();
+      client.removeQueries({ queryKey: keys.me });
+      client.removeQueries({ queryKey: ['admin'] });
+    },
+  });
+}
+
+export function useUpdateProfile() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string }) => api<User>('/v1/me', { method: 'PATCH', body }),
+    onSuccess: (user) => {
+      session.setUser(user);
+      client.setQueryData(keys.me, user);
+    },
+  });
+}
+
+export function useAddresses() {
+  return useQuery({
+    queryKey: keys.addresses,
+    queryFn: ({ signal }) => api<Page<Address>>('/v1/me/addresses?limit=100', { signal }),
+  });
+}
+
+export function useSaveAddress() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: AddressInput }) =>
+      id
+        ? api<Address>(`/v1/me/addresses/${id}`, { method: 'PATCH', body })
+        : api<Address>('/v1/me/addresses', { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.addresses }),
+  });
+}
+
+export function useDeleteAddress() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/v1/me/addresses/${id}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.addresses }),
+  });
+}
+
+export function useAdminUsers(query: { email?: string; role?: string; cursor?: string }) {
+  return useQuery({
+    queryKey: keys.admin.users(query),
+    queryFn: ({ signal }) => {
+      const params = new URLSearchParams({ limit: '50' });
+      for (const [k, v] of Object.entries(query)) if (v) params.set(k, v);
+      return api<Page<User>>(`/v1/admin/users?${params}`, { signal });
+    },
+  });
+}
+
+export function useUpdateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: { role?: Role; disabled?: boolean } }) =>
+      api<User>(`/v1/admin/users/${id}`, { method: 'PATCH', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'users'] }),
+  });
+}

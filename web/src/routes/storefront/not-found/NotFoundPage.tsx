@@ -1,0 +1,14 @@
+import { Link } from 'react-router';
+import { useDocumentTitle } from '@/components/useDocumentTitle';
+
+export function NotFoundPage() {
+  useDocumentTitle('Page not found');
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        There is no page here. <Link to="/">Back to the shop</Link>
+      </p>
+    </section>
+  );
+}

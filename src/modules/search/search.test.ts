@@ -247,6 +247,18 @@ describe.each(databaseModes())('search (%s)', (mode) => {
     expect(many.length).toBeLessThanOrEqual(10);
   });
 
+  it('subscribes the indexer to product events as consumer search.indexer', () => {
+    const [subscription, ...others] = agora.search.subscriptions();
+    expect(others).toEqual([]);
+    expect(subscription.consumer).toBe('search.indexer');
+    expect([...subscription.types].sort()).toEqual([
+      'product.archived',
+      'product.created',
+      'product.updated',
+    ]);
+    expect(subscription.handle).toBe(agora.search.apply);
+  });
+
   it('records the index lag when events are applied', async () => {
     const res = await agora.request({ method: 'GET', url: '/metrics' });
     expect(res.body).toMatch(/agora_search_index_events_total\{type="product.created"\} \d+/);

@@ -237,6 +237,17 @@ describe.each(databaseModes())('catalog (%s)', (mode) => {
       const top = res.json().items.find((c: { id: string }) => c.id === root.id);
       expect(top.children[0]).toMatchObject({ id: child.id, depth: 1, path: [root.id, child.id] });
       expect(top.children[0].children[0]).toMatchObject({ id: leaf.id, depth: 2 });
+      const event = await agora.rt.database.db
+        .selectFrom('platform.outbox')
+        .select(['type', 'data'])
+        .where('subject', '=', leaf.id)
+        .executeTakeFirstOrThrow();
+      expect(event.type).toBe('category.created');
+      expect(event.data).toMatchObject({
+        id: leaf.id,
+        parentId: child.id,
+        path: [root.id, child.id, leaf.id],
+      });
     });
 
     it('only admins create categories; an unknown parent names the field', async () => {

@@ -247,6 +247,27 @@ describe.each(databaseModes())('search (%s)', (mode) => {
     expect(many.length).toBeLessThanOrEqual(10);
   });
 
+  it('subscribes the indexer to product events as consumer search.indexer', async () => {
+    const [subscription, ...others] = agora.search.subscriptions();
+    expect(others).toEqual([]);
+    expect(subscription.consumer).toBe('search.indexer');
+    expect([...subscription.types].sort()).toEqual([
+      'product.archived',
+      'product.created',
+      'product.updated',
+    ]);
+    const p = await buildProduct(agora, token, garden.id, {
+      title: 'Trellis Arch',
+      description: 'For climbing roses',
+      brand: other,
+      variants: one(3_300),
+    });
+    outboxAt = await deliverOutbox(agora, outboxAt, subscription.types, (e, ctx) =>
+      subscription.handle(e, { ...ctx, log: agora.rt.log, attempt: 1 }),
+    );
+    expect((await search('q=trellis')).items.map((i: { id: string }) => i.id)).toEqual([p.id]);
+  });
+
   it('records the index lag when events are applied', async () => {
     const res = await agora.request({ method: 'GET', url: '/metrics' });
     expect(res.body).toMatch(/agora_search_index_events_total\{type="product.created"\} \d+/);

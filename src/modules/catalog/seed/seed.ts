@@ -70,7 +70,8 @@ function sentence(r: ReturnType<typeof rng>, title: string, leaf: Leaf, attribut
   const details = Object.entries(attributes)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  return `The ${title} is a ${leaf.noun.toLowerCase()} ${features[0]}, ${features[1]} and ${features[2]}. Details: ${details}.`;
+  const summary = `The ${title} is a ${leaf.noun.toLowerCase()} ${features[0]}, ${features[1]} and ${features[2]}.`;
+  return details ? `${summary} Details: ${details}.` : summary;
 }
 
 /** The i-th product of seed `seed`: the same inputs always give the same product. */

@@ -1,9 +1,10 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
-const results = path.resolve(import.meta.dirname, '../../bench/RESULTS.md');
+// Written beside the screenshots; bench/RESULTS.md keeps the dated entries worth keeping.
+const results = path.resolve(import.meta.dirname, '../../test-results/web-measurements.md');
 
-/** Appends a dated entry of the web app's numbers to bench/RESULTS.md. */
+/** Appends a dated entry of the web app's numbers to test-results/web-measurements.md. */
 export async function recordMeasurements(numbers: Record<string, number>): Promise<void> {
   await mkdir(path.dirname(results), { recursive: true });
   const lines = Object.entries(numbers).map(([k, v]) => `| ${k} | ${v} |`);

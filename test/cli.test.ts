@@ -106,7 +106,7 @@ describe('agora CLI', () => {
         PORT: port,
         HOST: '127.0.0.1',
         AGORA_SEED_DEMO: 'false',
-      AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+        AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
         // A slow password hash keeps a sign-in in flight while the server is told to stop.
         AGORA_ARGON2_MEMORY_KIB: '262144',
         AGORA_ARGON2_TIME_COST: '6',

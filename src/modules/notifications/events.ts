@@ -44,6 +44,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'product.created',
   'product.updated',
   'inventory.adjusted',
+  'inventory.stock_changed',
   'inventory.low_stock',
   'order.placed',
   'order.confirmed',

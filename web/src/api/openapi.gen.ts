@@ -2883,6 +2883,7 @@ export interface paths {
               | 'product.created'
               | 'product.updated'
               | 'inventory.adjusted'
+              | 'inventory.stock_changed'
               | 'inventory.low_stock'
               | 'order.placed'
               | 'order.confirmed'

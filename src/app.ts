@@ -19,7 +19,7 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import {
   createInventoryModule,
@@ -48,6 +48,8 @@ export interface Agora {
   search: SearchModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
+  /** The catalog, for commands that act on it in process (`agora import`). */
+  catalog: CatalogModule;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ export async function createAgora(
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
     const inventory = createInventoryModule(rt, { bus, jobs });
-    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -129,6 +131,7 @@ export async function createAgora(
       jobs,
       search,
       inventory,
+      catalog,
       async startBackground() {
         background = true;
         await jobs.start();

@@ -1,5 +1,6 @@
 import type { AnyDb } from '../../platform/db.js';
 import { available, record, type Trx } from './ledger.js';
+import { claimExternalUpdate, markClamped } from './once-repository.js';
 import * as repo from './repository.js';
 import type { ExternalUpdateResult, ExternalUpdatesBody } from './schemas.js';
 
@@ -31,7 +32,7 @@ async function applyOne(trx: Trx, correlationId: string, u: Update): Promise<Ext
   const locationId = u.locationId ?? repo.DEFAULT_LOCATION;
   const item = await repo.lockItem(trx, u.sku);
   if (!item) return { updateId: u.updateId, sku: u.sku, outcome: 'unknown_sku' };
-  if (!(await repo.claimExternalUpdate(trx, { ...u, locationId })))
+  if (!(await claimExternalUpdate(trx, { ...u, locationId })))
     return { updateId: u.updateId, sku: u.sku, outcome: 'duplicate' };
   // The row is locked, so the location's level cannot change before the UPDATEs below.
   const atLocation = await repo.locationOnHand(trx, u.sku, locationId);
@@ -78,7 +79,7 @@ async function applyOne(trx: Trx, correlationId: string, u: Update): Promise<Ext
       ],
     });
   }
-  if (shortfall) await repo.markClamped(trx, u.updateId, shortfall);
+  if (shortfall) await markClamped(trx, u.updateId, shortfall);
   return {
     updateId: u.updateId,
     sku: u.sku,

@@ -10,6 +10,8 @@ import {
 import type { StockLine } from './events.js';
 import * as holds from './hold-repository.js';
 import { available, bySku, record, type LevelChange, type Trx } from './ledger.js';
+import type { NewMovement } from './ledger-repository.js';
+import { claimRestockKey } from './once-repository.js';
 import * as repo from './repository.js';
 import type { HoldStatus, RefKind } from './tables.js';
 
@@ -159,7 +161,7 @@ export async function commit(
   await holds.recordCommit(trx, holdId, opts.orderId);
   await holds.drawDown(trx, holdId, takes, true);
   const changes: LevelChange[] = [];
-  const movements: repo.NewMovement[] = [];
+  const movements: NewMovement[] = [];
   for (const [sku, q] of takes) {
     const level = await repo.sellUnits(trx, sku, q);
     if (!level) throw new Error(`inventory of ${sku} holds fewer reserved units than hold ${holdId}`);
@@ -190,7 +192,7 @@ export async function restock(
   input: { lines: StockLine[]; reason: string; key: string; orderId?: string; correlationId?: string },
 ): Promise<void> {
   const lines = bySku(input.lines);
-  if (!(await repo.claimRestockKey(trx, input.key))) return;
+  if (!(await claimRestockKey(trx, input.key))) return;
   const changes: LevelChange[] = [];
   for (const [sku, q] of lines) {
     const level = await repo.changeOnHand(trx, sku, q);

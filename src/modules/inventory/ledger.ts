@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import { publishEvents, type NewEvent } from '../../platform/events/outbox.js';
 import { INVENTORY_SOURCE, type InventoryEvents } from './events.js';
 import { InvalidStockLinesError as InvalidLines } from './errors.js';
+import { insertMovements, type NewMovement } from './ledger-repository.js';
 import * as repo from './repository.js';
 import type { MovementKind, MovementRow } from './tables.js';
 
@@ -27,13 +28,13 @@ export async function record(
   trx: Trx,
   correlationId: string | null | undefined,
   input: {
-    movements: repo.NewMovement[];
+    movements: NewMovement[];
     changes: LevelChange[];
     adjusted?: InventoryEvents['inventory.adjusted'][];
     events?: NewEvent[];
   },
 ): Promise<MovementRow[]> {
-  const rows = await repo.insertMovements(
+  const rows = await insertMovements(
     trx,
     input.movements.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId ?? null })),
   );

@@ -6,6 +6,7 @@ import { available, lowStockEvents, record } from './ledger.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import { INVENTORY_SOURCE } from './events.js';
 import { decodeCursor, encodeCursor, presentLevel, presentMovement } from './presenters.js';
+import { movementsOf } from './ledger-repository.js';
 import * as repo from './repository.js';
 import type { AdjustmentBody, InventoryLevel, Movement, MovementListQuery } from './schemas.js';
 
@@ -122,7 +123,7 @@ export async function listMovements(
   if (before === null)
     throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
   await visibleItem(ctx, sku);
-  const rows = await repo.movementsOf(ctx.db, sku, before, q.limit + 1);
+  const rows = await movementsOf(ctx.db, sku, before, q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

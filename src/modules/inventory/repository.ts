@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
-import type { InventoryTables, MovementKind, MovementRow } from './tables.js';
+import type { InventoryTables } from './tables.js';
 
 type Db = Kysely<InventoryTables>;
 const t = (db: AnyDb): Db => scoped<InventoryTables>(db);
@@ -246,68 +246,6 @@ export async function takeFromLocations(
   return rows.map((r) => ({ locationId: r.location_id, take: r.take }));
 }
 
-export interface NewMovement {
-  sku: string;
-  locationId: string | null;
-  kind: MovementKind;
-  deltaOnHand: number;
-  deltaReserved: number;
-  reason: string;
-  cause?: { kind: string; id: string };
-  orderId?: string | null;
-  correlationId?: string | null;
-}
-
-export const MOVEMENT_COLUMNS = [
-  'id',
-  'sku',
-  'location_id',
-  'kind',
-  'delta_on_hand',
-  'delta_reserved',
-  'reason',
-  'cause_kind',
-  'cause_id',
-  'order_id',
-  'correlation_id',
-  'at',
-] as const;
-
-/** Appends ledger rows, one statement; returns them. */
-export async function insertMovements(trx: AnyDb, movements: NewMovement[]): Promise<MovementRow[]> {
-  if (!movements.length) return [];
-  return t(trx)
-    .insertInto('inventory.movements')
-    .values(
-      movements.map((m) => ({
-        sku: m.sku,
-        location_id: m.locationId,
-        kind: m.kind,
-        delta_on_hand: m.deltaOnHand,
-        delta_reserved: m.deltaReserved,
-        reason: m.reason,
-        cause_kind: m.cause?.kind ?? null,
-        cause_id: m.cause?.id ?? null,
-        order_id: m.orderId ?? null,
-        correlation_id: m.correlationId ?? null,
-      })),
-    )
-    .returning(MOVEMENT_COLUMNS)
-    .execute();
-}
-
-/** A SKU's ledger, newest first, keyset-paginated by id. */
-export function movementsOf(
-  db: AnyDb,
-  sku: string,
-  beforeId: number | undefined,
-  limit: number,
-): Promise<MovementRow[]> {
-  let q = t(db).selectFrom('inventory.movements').select(MOVEMENT_COLUMNS).where('sku', '=', sku);
-  if (beforeId !== undefined) q = q.where('id', '<', beforeId);
-  return q.orderBy('id', 'desc').limit(limit).execute();
-}
-
 /**
  * Arms or re-arms the low-stock flag of SKUs this transaction has locked: set when available is
  * at or below the threshold, cleared above it. Returns the rows whose flag changed; those now set
@@ -383,45 +321,5 @@ export async function reassignSeller(trx: AnyDb, skus: string[], sellerId: strin
     .set({ seller_id: sellerId, updated_at: sql`now()` })
     .where('sku', 'in', skus)
     .where('seller_id', '<>', sellerId)
-    .execute();
-}
-
-/** True the first time `key` is claimed: makes a restock happen once per caller key. */
-export async function claimRestockKey(trx: AnyDb, key: string): Promise<boolean> {
-  const row = await t(trx)
-    .insertInto('inventory.restocks')
-    .values({ key })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** True the first time an external `updateId` is seen (recorded as applied). */
-export async function claimExternalUpdate(
-  trx: AnyDb,
-  u: { updateId: string; sku: string; locationId: string; onHand: number },
-): Promise<boolean> {
-  const row = await t(trx)
-    .insertInto('inventory.external_updates')
-    .values({
-      update_id: u.updateId,
-      sku: u.sku,
-      location_id: u.locationId,
-      requested_on_hand: u.onHand,
-      outcome: 'applied',
-      shortfall: 0,
-    })
-    .onConflict((oc) => oc.column('update_id').doNothing())
-    .returning('update_id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function markClamped(trx: AnyDb, updateId: string, shortfall: number): Promise<void> {
-  await t(trx)
-    .updateTable('inventory.external_updates')
-    .set({ outcome: 'clamped', shortfall })
-    .where('update_id', '=', updateId)
     .execute();
 }

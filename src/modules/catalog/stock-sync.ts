@@ -1,12 +1,18 @@
 import type { Subscription } from '../../platform/events/bus.js';
 import { publishEvents } from '../../platform/events/outbox.js';
+import type { JobRunner } from '../../platform/jobs/runner.js';
 import { CATALOG_SOURCE } from './events.js';
 import { snapshotOf } from './presenters.js';
-import type { ReadCache } from './read-cache.js';
 import * as repo from './repository.js';
 import { availabilityOf, type StockSource } from './stock.js';
 
 export const STOCK_CONSUMER = 'catalog.stock';
+/** Drops cached answers after the transaction that changed them committed. */
+export const INVALIDATE_JOB = 'catalog.invalidate-cache';
+
+export interface InvalidateJobPayload {
+  keys: string[];
+}
 
 /** The fields of inventory's `inventory.stock_changed` this consumer reads (inventory's door has them all). */
 interface StockChanged {
@@ -20,14 +26,19 @@ interface StockChanged {
  * variant has units to sell, announces a flip as `product.updated` (so the search index follows),
  * and drops cached answers when a variant's shown availability (in stock, low, out) changed.
  * The product row is locked before stock is read, so of two events for one product handled at
- * once, the later writer has read the later stock.
+ * once, the later writer has read the later stock; every handler reads the live levels, so the
+ * order events arrive in does not matter.
  */
-export function stockSubscription(deps: { cache: ReadCache; stock: StockSource }): Subscription {
+export function stockSubscription(deps: { jobs: JobRunner; stock: StockSource }): Subscription {
   return {
     consumer: STOCK_CONSUMER,
     types: ['inventory.stock_changed'],
     handle: async (event, { trx }) => {
       const d = event.data as StockChanged;
+      // Only a change of shown availability (in stock, low, out) can flip `in_stock` (that needs a
+      // variant to cross 0) or change a cached answer: most events (one unit more or less) stop here.
+      const bucketChanged = availabilityOf(d.available) !== availabilityOf(d.availableBefore);
+      if (!bucketChanged) return;
       const productId = await repo.productIdOfSku(trx, d.sku);
       if (!productId) return;
       const before = await repo.lockProduct(trx, productId);
@@ -42,10 +53,10 @@ export function stockSubscription(deps: { cache: ReadCache; stock: StockSource }
             { type: 'product.updated', subject: row.id, data: snapshotOf(row, variants) },
           ]);
       }
-      // Dropped before this transaction commits: a read in between refills the entry from the
-      // committed inventory levels (already changed) and, at worst, the old in_stock flag.
-      if (inStock !== before.in_stock || availabilityOf(d.available) !== availabilityOf(d.availableBefore))
-        await deps.cache.invalidate([before.id, before.slug]);
+      // Dropped by a job, which runs once this transaction committed: dropped now, a read before
+      // the commit could cache the old in_stock again for the entry's whole lifetime.
+      const payload: InvalidateJobPayload = { keys: [before.id, before.slug] };
+      await deps.jobs.schedule(trx, INVALIDATE_JOB, payload);
     },
   };
 }

@@ -252,6 +252,17 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
     );
     const page = (await agora.request({ method: 'GET', url: `/v1/products/${product.id}` })).json();
     expect(page.variants[0].availability).toBe('out_of_stock');
+    const listed = async (inStock: boolean) =>
+      (
+        await agora.request({
+          method: 'GET',
+          url: `/v1/products?sellerId=${fx.seller.user.id}&inStock=${inStock}&limit=100`,
+        })
+      )
+        .json()
+        .items.map((p: { id: string }) => p.id);
+    expect(await listed(true)).not.toContain(product.id);
+    expect(await listed(false)).toContain(product.id);
     const productEvents = await eventsOf(agora, 'product.updated', product.id);
     expect(productEvents.at(-1)).toMatchObject({ inStock: false });
     await inTrx((trx) => agora.inventory.release(trx, hold.id, 'changed my mind'));

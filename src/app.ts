@@ -19,7 +19,8 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { catalogMigrations, createCatalogModule, stockAvailability } from './modules/catalog/index.js';
+import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 
 /** Every schema's migrations, in dependency order. */
@@ -29,6 +30,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  cartMigrations,
 ];
 
 export interface Agora {
@@ -40,6 +42,8 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** The cart module, whose door checkout and flash sales use. */
+  cart: CartModule;
   close(): Promise<void>;
 }
 
@@ -77,10 +81,16 @@ export async function createAgora(
   try {
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs } = createBackground(rt);
-    const identity = await createIdentityModule(rt);
+    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    // Until the inventory module owns stock, availability comes from the catalog's stock source.
+    const cart = createCartModule(rt, { jobs, availability: stockAvailability(catalog.deps.stock) });
+    const identity = await createIdentityModule(rt, {
+      afterLogin: async ({ userId, cartId }) => {
+        if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
+      },
+    });
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName });
     const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -101,7 +111,13 @@ export async function createAgora(
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
-      routes: [identity.routes(guard), notifications.routes(guard), catalog.routes(guard), search.routes()],
+      routes: [
+        identity.routes(guard),
+        notifications.routes(guard),
+        catalog.routes(guard),
+        search.routes(),
+        cart.routes(guard),
+      ],
       readiness,
       webRoot: overrides.webRoot,
     });
@@ -112,6 +128,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      cart,
       async startBackground() {
         background = true;
         await jobs.start();

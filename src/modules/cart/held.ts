@@ -14,7 +14,7 @@ export interface HeldItemInput {
 
 /**
  * Puts flash-sale units in their buyers' carts at the held price, for a whole batch of buyers in
- * six statements whatever its size: open the missing carts, lock the carts (id order), set their
+ * five statements whatever its size: open the missing carts, lock the carts (id order), set their
  * currency, insert the lines, read them back. A hold already in a cart (a retried batch) keeps its
  * line. All or nothing, in the caller's transaction.
  * @throws CurrencyMismatchError naming every buyer whose cart holds items in another currency

@@ -313,3 +313,27 @@ export function initialStockOf(
     .where('sku', 'in', [...new Set(skus)])
     .execute();
 }
+
+export interface SellerListFilter {
+  /** Absent: every seller's (admins). */
+  sellerId?: string;
+  status?: ProductStatus;
+  after?: { value: string | number; id: string };
+  limit: number;
+}
+
+/**
+ * A seller's own products in any status, newest first (index products_seller_idx when sellerId
+ * is given). Fetches one row more than `limit` so the caller knows whether a next page exists.
+ */
+export function listForSeller(db: AnyDb, f: SellerListFilter): Promise<ProductRow[]> {
+  let q = t(db).selectFrom('catalog.products').select(PRODUCT_COLUMNS);
+  if (f.sellerId) q = q.where('seller_id', '=', f.sellerId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.after) q = q.where(sql<boolean>`(created_at, id) < (${new Date(f.after.value)}, ${f.after.id})`);
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}

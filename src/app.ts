@@ -19,7 +19,12 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule, stockAvailability } from './modules/catalog/index.js';
+import {
+  catalogMigrations,
+  createCatalogModule,
+  stockAvailability,
+  type CatalogModule,
+} from './modules/catalog/index.js';
 import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 
@@ -42,6 +47,8 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** The catalog, for commands that act on it in process (`agora import`). */
+  catalog: CatalogModule;
   /** The cart module, whose door checkout and flash sales use. */
   cart: CartModule;
   close(): Promise<void>;
@@ -81,7 +88,7 @@ export async function createAgora(
   try {
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs } = createBackground(rt);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
     // Until the inventory module owns stock, availability comes from the catalog's stock source.
     const cart = createCartModule(rt, { jobs, availability: stockAvailability(catalog.deps.stock) });
     const identity = await createIdentityModule(rt, {
@@ -128,6 +135,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      catalog,
       cart,
       async startBackground() {
         background = true;

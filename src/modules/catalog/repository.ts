@@ -337,3 +337,14 @@ export function listForSeller(db: AnyDb, f: SellerListFilter): Promise<ProductRo
     .limit(f.limit + 1)
     .execute();
 }
+
+/** The seller of the product that has this SKU, if any. */
+export async function skuOwner(db: AnyDb, sku: string): Promise<string | undefined> {
+  const row = await t(db)
+    .selectFrom('catalog.variants')
+    .innerJoin('catalog.products', 'catalog.products.id', 'catalog.variants.product_id')
+    .select('catalog.products.seller_id')
+    .where('catalog.variants.sku', '=', sku)
+    .executeTakeFirst();
+  return row?.seller_id;
+}

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { TestAgora } from './agora.js';
 import { buildCategory, buildProduct, signInAdmin, uniqueSku } from './catalog.js';
@@ -87,4 +88,15 @@ export async function holdInCart(
     ]),
   );
   return placed;
+}
+
+/**
+ * Sets how many units of `sku` are available. The catalog's `initial_stock` is the stock while the
+ * cart reads availability through the catalog's stock source; once the inventory module owns
+ * stock, this goes through an inventory adjustment instead (the one place to change).
+ */
+export async function setAvailable(agora: TestAgora, sku: string, units: number): Promise<void> {
+  await sql`update catalog.variants set initial_stock = ${units} where sku = ${sku}`.execute(
+    agora.rt.database.db,
+  );
 }

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { PASSWORD, registerUser } from '../../../test/helpers/factories.js';
 import { FAST_ENV } from '../../../test/helpers/catalog.js';
-import { addToCart, buildCartCatalog, newCart } from '../../../test/helpers/cart.js';
+import { addToCart, buildCartCatalog, newCart, setAvailable } from '../../../test/helpers/cart.js';
 import { createAuthGuard } from '../../platform/http/auth.js';
 import { Problem } from '../../platform/http/problem.js';
 import { createIdentityModule } from '../identity/index.js';
@@ -71,9 +70,7 @@ describe.each(databaseModes())('cart merge on login (%s)', (mode) => {
     const guest = await newCart(agora);
     await addToCart(agora, guest, c.large, 3);
     await addToCart(agora, guest, c.small, 1);
-    await sql`update catalog.variants set initial_stock = 0 where sku = ${c.large}`.execute(
-      agora.rt.database.db,
-    );
+    await setAvailable(agora, c.large, 0);
     try {
       const res = await login(user.user.email, guest);
       expect(res.statusCode).toBe(200);
@@ -81,9 +78,7 @@ describe.each(databaseModes())('cart merge on login (%s)', (mode) => {
       expect(cart.statusCode).toBe(200);
       expect(lines(cart.json())).toEqual({ [c.small]: 1 });
     } finally {
-      await sql`update catalog.variants set initial_stock = 3 where sku = ${c.large}`.execute(
-        agora.rt.database.db,
-      );
+      await setAvailable(agora, c.large, 3);
     }
   });
 

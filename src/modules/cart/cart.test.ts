@@ -3,7 +3,13 @@ import { sql } from 'kysely';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import { FAST_ENV } from '../../../test/helpers/catalog.js';
-import { addToCart, buildCartCatalog, holdInCart, newCart } from '../../../test/helpers/cart.js';
+import {
+  addToCart,
+  buildCartCatalog,
+  holdInCart,
+  newCart,
+  setAvailable,
+} from '../../../test/helpers/cart.js';
 
 type Catalog = Awaited<ReturnType<typeof buildCartCatalog>>;
 type Buyer = Awaited<ReturnType<typeof registerUser>>;
@@ -289,9 +295,7 @@ describe.each(databaseModes())('cart (%s)', (mode) => {
     it('a line asking for more than is now available is flagged insufficient_stock', async () => {
       const cartId = await newCart(agora);
       await addToCart(agora, cartId, c.large, 3);
-      await sql`update catalog.variants set initial_stock = 1 where sku = ${c.large}`.execute(
-        agora.rt.database.db,
-      );
+      await setAvailable(agora, c.large, 1);
       try {
         const item = (await get(cartId)).json().items[0];
         expect(item).toMatchObject({ issue: 'insufficient_stock', available: 1, availability: 'low_stock' });
@@ -303,9 +307,7 @@ describe.each(databaseModes())('cart (%s)', (mode) => {
         });
         expect(lower.statusCode).toBe(200);
       } finally {
-        await sql`update catalog.variants set initial_stock = 3 where sku = ${c.large}`.execute(
-          agora.rt.database.db,
-        );
+        await setAvailable(agora, c.large, 3);
       }
     });
   });

@@ -23,6 +23,7 @@ const ConfigSchema = Type.Object({
   ),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_MAX: Int(10, 1, 200),
+  DATABASE_POOL_TIMEOUT_MS: Int(5_000, 100, 600_000),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   REDIS_PREFIX: Type.String({ default: 'agora:', pattern: '^[\\w:.-]{1,64}$' }),
   AMQP_URL: Type.Optional(Type.String({ pattern: '^amqps?://' })),

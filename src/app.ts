@@ -11,6 +11,7 @@ import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerRetention } from './platform/jobs/retention.js';
+import { DegradedMode } from './platform/degraded.js';
 import {
   createIdentityModule,
   ensureAdmin,
@@ -21,6 +22,7 @@ import {
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -29,6 +31,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  adminMigrations,
 ];
 
 export interface Agora {
@@ -40,12 +43,31 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** Feature flags and sales analytics. */
+  admin: AdminModule;
+  /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
+  degraded: DegradedMode;
   close(): Promise<void>;
 }
 
-/** The event bus and job runner of a runtime; modules subscribe and register before they start. */
-export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+/**
+ * The event bus, job runner and degraded mode of a runtime; modules subscribe and register before
+ * they start.
+ */
+export function createBackground(rt: Runtime): {
+  bus: AgoraEventBus;
+  jobs: JobRunner;
+  degraded: DegradedMode;
+} {
   const { config } = rt;
+  const degraded = new DegradedMode({
+    eventLoopThresholdMs: config.AGORA_DEGRADE_EVENT_LOOP_MS,
+    enterAfterMs: config.AGORA_DEGRADE_ENTER_MS,
+    exitAfterMs: config.AGORA_DEGRADE_EXIT_MS,
+    deferMs: config.AGORA_DEGRADE_DEFER_MS,
+    metrics: rt.metrics,
+    log: rt.log,
+  });
   const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
@@ -61,8 +83,9 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
+    degraded,
   });
-  return { bus, jobs };
+  return { bus, jobs, degraded };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -74,14 +97,19 @@ export async function createAgora(
   overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
+  let admin: AdminModule | undefined;
+  let degradedMode: DegradedMode | undefined;
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs } = createBackground(rt);
+    const { bus, jobs, degraded } = createBackground(rt);
+    degradedMode = degraded;
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
     const catalog = createCatalogModule(rt, { sellerName: findUserName });
     const search = createSearchModule(rt);
+    admin = await createAdminModule(rt, { bus, degraded });
+    degraded.start();
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -101,17 +129,26 @@ export async function createAgora(
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
-      routes: [identity.routes(guard), notifications.routes(guard), catalog.routes(guard), search.routes()],
+      routes: [
+        identity.routes(guard),
+        notifications.routes(guard),
+        catalog.routes(guard),
+        search.routes(),
+        admin.routes(guard),
+      ],
       readiness,
       webRoot: overrides.webRoot,
     });
     let background = false;
+    const adminModule = admin;
     return {
       rt,
       app,
       bus,
       jobs,
       search,
+      admin: adminModule,
+      degraded,
       async startBackground() {
         background = true;
         await jobs.start();
@@ -124,10 +161,14 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        degraded.stop();
+        await adminModule.close();
         await rt.close();
       },
     };
   } catch (err) {
+    degradedMode?.stop();
+    await admin?.close().catch(() => undefined);
     await rt.close();
     throw err;
   }

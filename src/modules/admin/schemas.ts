@@ -85,10 +85,7 @@ export const SalesQuery = Type.Object(
       }),
     ),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'End (exclusive); default: now' })),
-    interval: Type.Union([Type.Literal('hour'), Type.Literal('day')], {
-      default: 'day',
-      description: 'Bucket size (UTC days)',
-    }),
+    interval: Type.Enum(['hour', 'day'], { default: 'day', description: 'Bucket size (UTC days)' }),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'Only this currency' })),
     top: Type.Integer({ minimum: 1, maximum: 50, default: 10, description: 'Top products listed' }),
   },

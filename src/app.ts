@@ -20,7 +20,7 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 
@@ -47,6 +47,8 @@ export interface Agora {
   admin: AdminModule;
   /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
   degraded: DegradedMode;
+  /** The catalog, for commands that act on it in process (`agora import`). */
+  catalog: CatalogModule;
   close(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
     const search = createSearchModule(rt);
     admin = await createAdminModule(rt, { bus, degraded });
     degraded.start();
@@ -149,6 +151,7 @@ export async function createAgora(
       search,
       admin: adminModule,
       degraded,
+      catalog,
       async startBackground() {
         background = true;
         await jobs.start();

@@ -106,7 +106,7 @@ export async function createAgora(
     const { bus, jobs, degraded } = createBackground(rt);
     degradedMode = degraded;
     const identity = await createIdentityModule(rt);
-    const notifications = createNotificationsModule(rt, { bus, jobs });
+    const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
     const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
     const search = createSearchModule(rt);

@@ -1,7 +1,13 @@
 import type { AnyDb } from '../db.js';
 import type { DegradedMode } from '../degraded.js';
 import type { Logger } from '../logger.js';
-import { exponentialBackoff, scheduleJob, type JobContext, type JobRunner } from '../jobs/runner.js';
+import {
+  exponentialBackoff,
+  PostponeJob,
+  scheduleJob,
+  type JobContext,
+  type JobRunner,
+} from '../jobs/runner.js';
 import type { Subscription } from './bus.js';
 import { deliver } from './delivery.js';
 import type { CloudEvent } from './outbox.js';
@@ -27,8 +33,8 @@ export const deferredInboxKey = (consumer: string) => `${consumer}~deferred`;
  * Postpones the deliveries of non-critical subscriptions (`deferWhileDegraded`) while the degraded
  * mode is active. A postponed event is not lost and not retried against a limit: the delivery's
  * transaction records it in the consumer's inbox and schedules an `events.deferred` job with the
- * event, atomically; the job runs after `deferMs`, postpones itself again while the mode is still
- * active, and otherwise runs the handler in a transaction guarded by an inbox row of its own.
+ * event, atomically; the job runs after `deferMs`, postpones itself again (PostponeJob) while the
+ * mode is still active, and otherwise runs the handler in a transaction guarded by an inbox row of its own.
  */
 export class Deferral {
   private readonly subs = new Map<string, Subscription>();
@@ -52,26 +58,25 @@ export class Deferral {
       ...sub,
       handle: async (event, ctx) => {
         if (!this.degraded.active()) return sub.handle(event, ctx);
-        await this.postpone(ctx.trx, { consumer: sub.consumer, event });
+        await scheduleJob(
+          ctx.trx,
+          DEFERRED_JOB,
+          { consumer: sub.consumer, event },
+          this.degraded.deferUntil(),
+          {
+            maxAttempts: DEFERRED_MAX_ATTEMPTS,
+          },
+        );
         ctx.log.debug({ eventId: event.id }, 'degraded mode: delivery postponed');
       },
     };
   }
 
-  private async postpone(db: AnyDb, payload: DeferredJobPayload): Promise<void> {
-    await scheduleJob(db, DEFERRED_JOB, payload, this.degraded.deferUntil(), {
-      maxAttempts: DEFERRED_MAX_ATTEMPTS,
-    });
-  }
-
   private async run(payload: DeferredJobPayload, ctx: JobContext): Promise<void> {
     const sub = this.subs.get(payload.consumer);
     if (!sub) throw new Error(`no deferrable consumer "${payload.consumer}" is subscribed in this process`);
-    if (this.degraded.active()) {
-      // A new job rather than a retry: postponing is not a failure and must not use up attempts.
-      await this.postpone(ctx.db, payload);
-      return;
-    }
+    // postponing is not a failure: the job keeps its attempts
+    if (this.degraded.active()) throw new PostponeJob(this.degraded.deferUntil());
     await deliver(
       this.db,
       { ...sub, consumer: deferredInboxKey(sub.consumer) },

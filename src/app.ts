@@ -22,6 +22,11 @@ import {
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import {
+  createInventoryModule,
+  inventoryMigrations,
+  type InventoryModule,
+} from './modules/inventory/index.js';
 import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 
 /** Every schema's migrations, in dependency order. */
@@ -31,6 +36,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  inventoryMigrations,
   adminMigrations,
 ];
 
@@ -43,6 +49,8 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
+  inventory: InventoryModule;
   /** Feature flags and sales analytics. */
   admin: AdminModule;
   /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
@@ -108,7 +116,8 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
+    const inventory = createInventoryModule(rt, { bus, jobs });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const search = createSearchModule(rt);
     admin = await createAdminModule(rt, { bus, degraded });
     degraded.start();
@@ -130,12 +139,14 @@ export async function createAgora(
     }
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
+    for (const subscription of catalog.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
       routes: [
         identity.routes(guard),
         notifications.routes(guard),
         catalog.routes(guard),
         search.routes(),
+        inventory.routes(guard),
         admin.routes(guard),
       ],
       readiness,
@@ -149,6 +160,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      inventory,
       admin: adminModule,
       degraded,
       catalog,

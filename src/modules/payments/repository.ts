@@ -109,6 +109,17 @@ export async function transition(
     .executeTakeFirst();
 }
 
+/** authorized → captured, for the whole authorized amount. */
+export async function capture(trx: AnyDb, id: string): Promise<PaymentRow | undefined> {
+  return db(trx)
+    .updateTable('payments.payments')
+    .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: new Date() }))
+    .where('id', '=', id)
+    .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, 'captured'))
+    .returning(PAYMENT_COLUMNS)
+    .executeTakeFirst();
+}
+
 export async function insertAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): Promise<void> {
   if (attempts.length === 0) return;
   await db(trx)

@@ -49,6 +49,7 @@ export interface PaymentView {
   amount: Money;
   captured: Money;
   refunded: Money;
+  providerRef: string | null;
   failureCode: string | null;
 }
 
@@ -73,6 +74,7 @@ export function viewOf(row: repo.PaymentRow): PaymentView {
     amount: money(row.amount),
     captured: money(row.captured_amount),
     refunded: money(row.refunded_amount),
+    providerRef: row.provider_ref,
     failureCode: row.failure_code,
   };
 }
@@ -192,7 +194,7 @@ export class PaymentService {
     paymentId: string,
     outcome: AuthorizeOutcome,
     correlationId?: string,
-  ): Promise<PaymentStatus> {
+  ): Promise<{ status: PaymentStatus; failureCode: string | null }> {
     await repo.insertAttempts(trx, paymentId, outcome.attempts);
     let row: repo.PaymentRow | undefined;
     switch (outcome.kind) {
@@ -242,7 +244,8 @@ export class PaymentService {
         }
         break;
     }
-    return row?.status ?? (await repo.findPayment(trx, paymentId))!.status;
+    const final = row ?? (await repo.findPayment(trx, paymentId))!;
+    return { status: final.status, failureCode: final.failure_code };
   }
 
   /** Captures an authorized payment in full. Never throws for provider trouble. */
@@ -267,13 +270,11 @@ export class PaymentService {
   }
 
   /** Records a capture's answer. Returns the status afterwards. */
-  async recordCapture(trx: Trx, paymentId: string, outcome: CaptureOutcome, correlationId?: string) {
+  async recordCapture(trx: Trx, paymentId: string, outcome: CaptureOutcome, correlationId?: string): Promise<void> {
     await repo.insertAttempts(trx, paymentId, outcome.attempts);
-    if (outcome.kind !== 'captured') return (await repo.findPayment(trx, paymentId))!.status;
-    const current = await repo.findPayment(trx, paymentId);
-    const row = await repo.transition(trx, paymentId, 'captured', { captured_amount: current!.amount });
+    if (outcome.kind !== 'captured') return;
+    const row = await repo.capture(trx, paymentId);
     if (row) await publish(trx, correlationId, 'payment.captured', row);
-    return row?.status ?? current!.status;
   }
 
   /**

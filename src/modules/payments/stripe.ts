@@ -190,11 +190,10 @@ function resultOf(intent: Stripe.PaymentIntent): AuthorizeResult {
         declineCode:
           intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? 'card_declined',
       };
-    case 'requires_confirmation':
-    case 'succeeded':
-      // neither can come out of a confirmed manual-capture create
+    default:
+      // requires_confirmation / succeeded cannot come out of a confirmed manual-capture create
       throw new ProviderRejectedError(
-        `stripe: unexpected PaymentIntent status ${intent.status}`,
+        `stripe: unexpected PaymentIntent status ${String(intent.status)}`,
         'unexpected_state',
       );
   }

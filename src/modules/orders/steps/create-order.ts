@@ -1,0 +1,96 @@
+import { v7 as uuidv7 } from 'uuid';
+import { lineData, orderEventData, publishOrderEvent } from '../order-events.js';
+import * as repo from '../repository.js';
+import type { LocalStep } from '../saga/types.js';
+
+/**
+ * Creates the order `pending` (lines, one part per seller, history), publishes `order.placed`, and
+ * records the pending payment with the checkout's idempotency key.
+ */
+export const createOrder: LocalStep = {
+  name: 'create-order',
+  remote: false,
+  async run(ctx, trx) {
+    const { saga, deps } = ctx;
+    const cart = saga.state.cart!;
+    const paymentId = saga.state.paymentId ?? uuidv7();
+    saga.state.paymentId = paymentId;
+    const t = cart.totals;
+    const created = await repo.insertOrder(trx, {
+      id: saga.orderId,
+      userId: saga.userId,
+      cartId: saga.cartId,
+      currency: cart.currency,
+      totals: {
+        subtotal: t.subtotal.amount,
+        discount: t.discount.amount,
+        shipping: t.shipping.amount,
+        tax: t.tax.amount,
+        total: t.total.amount,
+      },
+      shippingAddress: saga.input.shippingAddress,
+      paymentId,
+      paymentProvider: saga.input.provider,
+      lines: cart.lines.map((l) => ({
+        id: uuidv7(),
+        sku: l.sku,
+        productId: l.productId,
+        sellerId: l.sellerId,
+        title: l.title,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice.amount,
+        holdId: l.holdId,
+      })),
+    });
+    if (!created) return;
+    const order = (await repo.findOrder(trx, saga.orderId))!;
+    const lines = cart.lines.map((l) =>
+      lineData(
+        {
+          id: l.itemId,
+          order_id: saga.orderId,
+          position: 0,
+          sku: l.sku,
+          product_id: l.productId,
+          seller_id: l.sellerId,
+          title: l.title,
+          quantity: l.quantity,
+          unit_price: l.unitPrice.amount,
+          hold_id: l.holdId,
+        },
+        cart.currency,
+      ),
+    );
+    await publishOrderEvent(trx, ctx.correlationId, 'order.placed', orderEventData(order, lines));
+    await deps.payments.service.open(trx, {
+      paymentId,
+      orderId: saga.orderId,
+      cartId: saga.cartId,
+      provider: saga.input.provider,
+      amount: t.total,
+      idempotencyKey: saga.idempotencyKey,
+      token: ctx.token ?? '',
+    });
+  },
+  async compensate(ctx, trx) {
+    const { saga } = ctx;
+    const reason = 'checkout failed';
+    const order = await repo.transitionOrder(trx, saga.orderId, 'cancelled', {
+      note: reason,
+      cancelReason: reason,
+      parts: 'cancelled',
+    });
+    if (!order) return;
+    const lines = (await repo.linesOf(trx, [order.id])).get(order.id) ?? [];
+    await publishOrderEvent(
+      trx,
+      ctx.correlationId,
+      'order.cancelled',
+      orderEventData(
+        order,
+        lines.map((l) => lineData(l, order.currency)),
+        reason,
+      ),
+    );
+  },
+};

@@ -10,7 +10,7 @@ import { buildHttp, type App } from './platform/http/build.js';
 import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
-import { registerRetention } from './platform/jobs/retention.js';
+import { registerRetention, type Retention } from './platform/jobs/retention.js';
 import {
   createIdentityModule,
   ensureAdmin,
@@ -21,6 +21,8 @@ import {
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
+import { ordersMigrations } from './modules/orders/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -29,6 +31,8 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  paymentsMigrations,
+  ordersMigrations,
 ];
 
 export interface Agora {
@@ -40,17 +44,19 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** Payments (its sandbox plays the provider's side in tests and the demo). */
+  payments: PaymentsModule;
   close(): Promise<void>;
 }
 
 /** The event bus and job runner of a runtime; modules subscribe and register before they start. */
-export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner; retention: Retention } {
   const { config } = rt;
   const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
   });
-  registerRetention(jobs, config.AGORA_RETENTION_DAYS);
+  const retention = registerRetention(jobs, config.AGORA_RETENTION_DAYS);
   const bus = new AgoraEventBus(rt.database, jobs, rt.log, rt.metrics, {
     amqpUrl: config.AMQP_URL,
     amqpPrefix: config.AMQP_PREFIX,
@@ -62,7 +68,7 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
   });
-  return { bus, jobs };
+  return { bus, jobs, retention };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -82,6 +88,7 @@ export async function createAgora(
     const guard = createAuthGuard(identity.tokens);
     const catalog = createCatalogModule(rt, { sellerName: findUserName });
     const search = createSearchModule(rt);
+    const payments = createPaymentsModule(rt, { jobs });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -101,7 +108,13 @@ export async function createAgora(
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
-      routes: [identity.routes(guard), notifications.routes(guard), catalog.routes(guard), search.routes()],
+      routes: [
+        identity.routes(guard),
+        notifications.routes(guard),
+        catalog.routes(guard),
+        search.routes(),
+        payments.routes(),
+      ],
       readiness,
       webRoot: overrides.webRoot,
     });
@@ -112,6 +125,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      payments,
       async startBackground() {
         background = true;
         await jobs.start();
@@ -124,6 +138,7 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        payments.close();
         await rt.close();
       },
     };

@@ -35,5 +35,11 @@ export interface OrdersEvents {
     carrier: string;
     trackingNumber: string;
   };
-  'order.refunded': { orderId: string; userId: string; amount: Money; sellerIds: string[]; lines?: OrderLineData[] };
+  'order.refunded': {
+    orderId: string;
+    userId: string;
+    amount: Money;
+    sellerIds: string[];
+    lines?: OrderLineData[];
+  };
 }

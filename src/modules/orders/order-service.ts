@@ -92,7 +92,12 @@ export async function shipPart(
       if (!mine) throw new OrderNotFoundError();
       throw new OrderStateError(`A ${mine.status} part cannot be shipped`, mine.status);
     }
-    await repo.addHistory(trx, orderId, 'part_shipped', `Shipped by seller ${sellerId} with ${input.carrier}`);
+    await repo.addHistory(
+      trx,
+      orderId,
+      'part_shipped',
+      `Shipped by seller ${sellerId} with ${input.carrier}`,
+    );
     if (await repo.allPartsIn(trx, orderId, ['shipped', 'delivered']))
       await repo.transitionOrder(trx, orderId, 'shipped', { note: 'Every part has shipped' });
     const sellerIds = ((await repo.partsOf(trx, [orderId])).get(orderId) ?? []).map((p) => p.seller_id);
@@ -121,7 +126,9 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
     if (!order) throw new OrderNotFoundError();
     const part = await repo.deliverPart(trx, orderId, sellerId);
     if (!part) {
-      const mine = ((await repo.partsOf(trx, [orderId])).get(orderId) ?? []).find((p) => p.seller_id === sellerId);
+      const mine = ((await repo.partsOf(trx, [orderId])).get(orderId) ?? []).find(
+        (p) => p.seller_id === sellerId,
+      );
       if (!mine) throw new OrderNotFoundError();
       throw new OrderStateError(`A ${mine.status} part cannot be delivered`, mine.status);
     }
@@ -159,7 +166,8 @@ export async function refundOrder(
       key: `order:${orderId}:refund:${input.key}`,
     });
     const updated = await repo.addRefunded(trx, orderId, amount.amount);
-    if (!updated) throw new OrderStateError('The refund is larger than what is left of the order', order.status);
+    if (!updated)
+      throw new OrderStateError('The refund is larger than what is left of the order', order.status);
     const full = updated.refunded_amount >= updated.total;
     await repo.transitionOrder(trx, orderId, full ? 'refunded' : 'partially_refunded', {
       note: `${input.reason} (${amount.amount} ${amount.currency} refunded)`,

@@ -67,7 +67,14 @@ export function orderOut(
     status: o.status,
     currency: c,
     totals: opts.sellerId
-      ? { subtotal: m(sellerSubtotal), discount: m(0), shipping: m(0), tax: m(0), total: m(sellerSubtotal), refunded: m(0) }
+      ? {
+          subtotal: m(sellerSubtotal),
+          discount: m(0),
+          shipping: m(0),
+          tax: m(0),
+          total: m(sellerSubtotal),
+          refunded: m(0),
+        }
       : {
           subtotal: m(o.subtotal),
           discount: m(o.discount),
@@ -93,7 +100,12 @@ export function orderOut(
 }
 
 export function sellerOrderOut(
-  p: PartRow & { order_status: OrderRow['status']; currency: string; shipping_address: ShippingAddress; created_at: Date },
+  p: PartRow & {
+    order_status: OrderRow['status'];
+    currency: string;
+    shipping_address: ShippingAddress;
+    created_at: Date;
+  },
   lines: LineRow[],
 ): SellerOrder {
   return {

@@ -216,7 +216,10 @@ export async function historyOf(d: AnyDb, orderId: string) {
 export async function ordersOfUser(d: AnyDb, userId: string, limit: number, before: string | null) {
   let q = db(d).selectFrom('orders.orders').select(ORDER_COLUMNS).where('user_id', '=', userId);
   if (before) q = q.where('id', '<', before);
-  return q.orderBy('id', 'desc').limit(limit + 1).execute();
+  return q
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
 /** The seller's parts, newest order first, with their orders. */
@@ -241,7 +244,10 @@ export async function partsOfSeller(d: AnyDb, sellerId: string, limit: number, b
     .where('p.seller_id', '=', sellerId)
     .where('o.status', '<>', 'pending');
   if (before) q = q.where('p.order_id', '<', before);
-  return q.orderBy('p.order_id', 'desc').limit(limit + 1).execute();
+  return q
+    .orderBy('p.order_id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
 /**
@@ -257,7 +263,13 @@ export async function shipPart(
 ): Promise<PartRow | undefined> {
   return db(trx)
     .updateTable('orders.parts')
-    .set({ status: 'shipped', carrier, tracking_number: trackingNumber, shipped_at: new Date(), updated_at: new Date() })
+    .set({
+      status: 'shipped',
+      carrier,
+      tracking_number: trackingNumber,
+      shipped_at: new Date(),
+      updated_at: new Date(),
+    })
     .where('order_id', '=', orderId)
     .where('seller_id', '=', sellerId)
     .where('status', 'in', sourcesOf(PART_TRANSITIONS, 'shipped'))
@@ -280,11 +292,17 @@ export async function deliverPart(trx: AnyDb, orderId: string, sellerId: string)
 export async function allPartsIn(trx: AnyDb, orderId: string, statuses: PartStatus[]): Promise<boolean> {
   const { rows } = await sql<{ left: number }>`
     select count(*)::int as left from orders.parts
-     where order_id = ${orderId} and status <> 'cancelled' and status not in (${sql.join(statuses)})`.execute(trx);
+     where order_id = ${orderId} and status <> 'cancelled' and status not in (${sql.join(statuses)})`.execute(
+    trx,
+  );
   return rows[0].left === 0;
 }
 
-export async function addRefunded(trx: AnyDb, orderId: string, amount: number): Promise<OrderRow | undefined> {
+export async function addRefunded(
+  trx: AnyDb,
+  orderId: string,
+  amount: number,
+): Promise<OrderRow | undefined> {
   const { rows } = await sql<OrderRow>`
     update orders.orders set refunded_amount = refunded_amount + ${amount}, updated_at = now()
      where id = ${orderId} and refunded_amount + ${amount} <= total

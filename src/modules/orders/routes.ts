@@ -55,7 +55,8 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
         schema: {
           tags,
           security,
-          summary: 'Checks a cart out: reserve, order, authorize, confirm, capture (Idempotency-Key required)',
+          summary:
+            'Checks a cart out: reserve, order, authorize, confirm, capture (Idempotency-Key required)',
           headers: IdempotencyHeaders,
           body: CheckoutBody,
           response: {
@@ -110,7 +111,12 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       '/v1/orders',
       {
         preHandler: guard.requireUser,
-        schema: { tags, security, querystring: ListQuery, response: { 200: OrderPage, ...problems(400, 401) } },
+        schema: {
+          tags,
+          security,
+          querystring: ListQuery,
+          response: { 200: OrderPage, ...problems(400, 401) },
+        },
       },
       async (req) => reads.listMyOrders(ctxOf(req, db), req.query),
     );
@@ -138,7 +144,9 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       },
       async (req) => {
         const ctx = ctxOf(req, db);
-        const reason = req.body?.reason ?? (ctx.actor!.role === 'admin' ? 'cancelled by an admin' : 'cancelled by the buyer');
+        const reason =
+          req.body?.reason ??
+          (ctx.actor!.role === 'admin' ? 'cancelled by an admin' : 'cancelled by the buyer');
         await orders.cancelOrder(ctx, deps, req.params.id, reason);
         return reads.getOrder(ctx, deps.payments, req.params.id);
       },
@@ -148,7 +156,12 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       '/v1/seller/orders',
       {
         preHandler: guard.requireRole('seller', 'admin'),
-        schema: { tags, security, querystring: ListQuery, response: { 200: SellerOrderPage, ...problems(400, 401, 403) } },
+        schema: {
+          tags,
+          security,
+          querystring: ListQuery,
+          response: { 200: SellerOrderPage, ...problems(400, 401, 403) },
+        },
       },
       async (req) => reads.listSellerOrders(ctxOf(req, db), req.query),
     );
@@ -176,7 +189,12 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       '/v1/seller/orders/:id/deliver',
       {
         preHandler: guard.requireRole('seller'),
-        schema: { tags, security, params: IdParams, response: { 200: OrderRef, ...problems(400, 401, 403, 404, 409) } },
+        schema: {
+          tags,
+          security,
+          params: IdParams,
+          response: { 200: OrderRef, ...problems(400, 401, 403, 404, 409) },
+        },
       },
       async (req) => {
         const ctx = ctxOf(req, db);
@@ -200,7 +218,8 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       async (req) => {
         const ctx = ctxOf(req, db);
         const given = req.headers['idempotency-key'];
-        const key = typeof given === 'string' && given.length > 0 && given.length <= 255 ? given : randomUUID();
+        const key =
+          typeof given === 'string' && given.length > 0 && given.length <= 255 ? given : randomUUID();
         await orders.refundOrder(ctx, deps, req.params.id, { ...req.body, key });
         return reads.getOrder(ctx, deps.payments, req.params.id);
       },

@@ -112,7 +112,9 @@ export const Order = Type.Object(
       clientSecret: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     }),
     cancelReason: Type.Union([Type.String(), Type.Null()]),
-    history: Type.Array(Type.Object({ status: Type.String(), at: Timestamp, note: Type.Union([Type.String(), Type.Null()]) })),
+    history: Type.Array(
+      Type.Object({ status: Type.String(), at: Timestamp, note: Type.Union([Type.String(), Type.Null()]) }),
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -130,7 +132,10 @@ export const OrderSummary = Type.Object({
   sellerIds: Type.Array(Type.String()),
   createdAt: Timestamp,
 });
-export const OrderPage = Type.Object({ items: Type.Array(OrderSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const OrderPage = Type.Object({
+  items: Type.Array(OrderSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const SellerOrder = Type.Object({
   orderId: Type.String(),
@@ -174,7 +179,13 @@ export const ShipBody = Type.Object(
 );
 export const RefundBody = Type.Object(
   {
-    amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000_000, description: 'Minor units; default: all that is left' })),
+    amount: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000_000,
+        description: 'Minor units; default: all that is left',
+      }),
+    ),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },

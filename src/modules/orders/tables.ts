@@ -3,13 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 type Json<T> = ColumnType<T, string, string>;
 
 export type OrderStatus =
-  | 'pending'
-  | 'confirmed'
-  | 'shipped'
-  | 'delivered'
-  | 'cancelled'
-  | 'refunded'
-  | 'partially_refunded';
+  'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'refunded' | 'partially_refunded';
 export type PartStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
 export type SagaStatus = 'running' | 'awaiting_payment' | 'completed' | 'failed';
 

@@ -231,7 +231,7 @@ export class SandboxProvider implements PaymentProvider {
       providerRef: event.providerRef,
       outcome: outcomes[event.type] ?? null,
       amountRefunded: typeof event.amountRefunded === 'number' ? event.amountRefunded : undefined,
-      metadata: (event.metadata ?? {}),
+      metadata: event.metadata ?? {},
     };
   }
 }

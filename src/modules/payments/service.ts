@@ -270,7 +270,12 @@ export class PaymentService {
   }
 
   /** Records a capture's answer. Returns the status afterwards. */
-  async recordCapture(trx: Trx, paymentId: string, outcome: CaptureOutcome, correlationId?: string): Promise<void> {
+  async recordCapture(
+    trx: Trx,
+    paymentId: string,
+    outcome: CaptureOutcome,
+    correlationId?: string,
+  ): Promise<void> {
     await repo.insertAttempts(trx, paymentId, outcome.attempts);
     if (outcome.kind !== 'captured') return;
     const row = await repo.capture(trx, paymentId);
@@ -292,7 +297,8 @@ export class PaymentService {
     const row = await repo.findPayment(ctx.db, payload.paymentId);
     if (!row) return;
     if (row.status !== 'voiding' && !payload.late) return;
-    const idempotencyKey = `${row.id}:void`;
+    // A late void is a new request to the provider: the first void's key would replay its answer.
+    const idempotencyKey = payload.late ? `${row.id}:void-late` : `${row.id}:void`;
     const authorize = {
       amount: { amount: row.amount, currency: row.currency },
       token: row.token ?? '',

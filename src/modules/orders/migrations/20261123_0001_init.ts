@@ -88,9 +88,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       finished_at timestamptz
     )`.execute(db);
   // The checkout of a cart has one live saga: completion is keyed by the cart.
-  await sql`create unique index sagas_live_cart_key on orders.sagas (cart_id) where status <> 'failed'`.execute(db);
+  await sql`create unique index sagas_live_cart_key on orders.sagas (cart_id) where status <> 'failed'`.execute(
+    db,
+  );
   await sql`create index sagas_open_idx on orders.sagas (locked_until) where status in ('running', 'awaiting_payment')`.execute(
     db,
   );
-  await sql`create index sagas_finished_idx on orders.sagas (finished_at) where finished_at is not null`.execute(db);
+  await sql`create index sagas_finished_idx on orders.sagas (finished_at) where finished_at is not null`.execute(
+    db,
+  );
 }

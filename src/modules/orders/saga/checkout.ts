@@ -59,7 +59,15 @@ export class Checkout {
   ) {}
 
   private ctx(saga: SagaRecord, over: Partial<StepCtx> = {}): StepCtx {
-    return { saga, deps: this.deps, correlationId: '', token: null, resuming: false, expired: false, ...over };
+    return {
+      saga,
+      deps: this.deps,
+      correlationId: '',
+      token: null,
+      resuming: false,
+      expired: false,
+      ...over,
+    };
   }
 
   private result(saga: SagaRecord, r: DriveResult): CheckoutResult {
@@ -77,7 +85,10 @@ export class Checkout {
    * @throws AppError (the checkout failed and was compensated: 409 out_of_stock, 402, 503, ...)
    */
   async completeCheckout(cartId: string, trigger: { start: StartCheckout }): Promise<CheckoutResult>;
-  async completeCheckout(cartId: string, trigger: { resume: { correlationId: string } }): Promise<CheckoutResult | null>;
+  async completeCheckout(
+    cartId: string,
+    trigger: { resume: { correlationId: string } },
+  ): Promise<CheckoutResult | null>;
   async completeCheckout(
     cartId: string,
     trigger: { start: StartCheckout } | { resume: { correlationId: string } },
@@ -86,7 +97,9 @@ export class Checkout {
     const start = trigger.start;
     const provider = start.payment.provider;
     if (!this.deps.payments.providers.includes(provider as ProviderName))
-      throw new ValidationError([{ path: '/body/payment/provider', message: 'is not an available payment provider' }]);
+      throw new ValidationError([
+        { path: '/body/payment/provider', message: 'is not an available payment provider' },
+      ]);
     const saga: SagaRecord = {
       id: uuidv7(),
       cartId,
@@ -130,7 +143,9 @@ export class Checkout {
     const taken = await sagas.takeForResume(this.deps.db, cartId, randomUUID(), this.deps.leaseMs);
     if (taken === 'busy') return null;
     if (!taken) return null;
-    const r = await drive(CHECKOUT_FLOW, this.ctx(taken, { correlationId, resuming: true }), { isNew: false });
+    const r = await drive(CHECKOUT_FLOW, this.ctx(taken, { correlationId, resuming: true }), {
+      isNew: false,
+    });
     return this.result(taken, r);
   }
 

@@ -1,6 +1,14 @@
 import { AppError } from '../../../platform/errors.js';
 import * as sagas from './saga-repository.js';
-import { LeaseLostError, type LocalStep, type RemoteStep, type Step, type StepCtx, type Trx, type Verdict } from './types.js';
+import {
+  LeaseLostError,
+  type LocalStep,
+  type RemoteStep,
+  type Step,
+  type StepCtx,
+  type Trx,
+  type Verdict,
+} from './types.js';
 
 export type DriveResult =
   | { kind: 'completed' }
@@ -32,7 +40,11 @@ export class SagaExistsError extends Error {
  *
  * @throws AppError (the checkout failed and was compensated), SagaExistsError, or a fault
  */
-export async function drive(steps: readonly Step[], ctx: StepCtx, opts: { isNew: boolean }): Promise<DriveResult> {
+export async function drive(
+  steps: readonly Step[],
+  ctx: StepCtx,
+  opts: { isNew: boolean },
+): Promise<DriveResult> {
   const { deps, saga } = ctx;
   let next = saga.step === '' ? 0 : steps.findIndex((s) => s.name === saga.step) + 1;
   let pending: { step: RemoteStep; result: unknown } | null = null;

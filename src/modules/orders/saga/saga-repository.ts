@@ -132,7 +132,10 @@ export async function claimStuck(
 }
 
 export async function sagaOfOrder(d: AnyDb, orderId: string, lock = false) {
-  let q = db(d).selectFrom('orders.sagas').select(['id', 'status', 'step', 'cart_id']).where('order_id', '=', orderId);
+  let q = db(d)
+    .selectFrom('orders.sagas')
+    .select(['id', 'status', 'step', 'cart_id'])
+    .where('order_id', '=', orderId);
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
 }

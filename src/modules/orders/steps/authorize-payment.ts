@@ -1,8 +1,14 @@
-import { PaymentDeclinedError, PaymentUnavailableError, type AuthorizeOutcome } from '../../payments/index.js';
+import {
+  PaymentDeclinedError,
+  PaymentUnavailableError,
+  type AuthorizeOutcome,
+} from '../../payments/index.js';
 import type { PaymentStatus } from '../../payments/index.js';
 import type { RemoteStep, StepCtx, Verdict } from '../saga/types.js';
 
-type Result = { fresh: AuthorizeOutcome } | { known: PaymentStatus; failureCode: string | null; providerRef: string | null };
+type Result =
+  | { fresh: AuthorizeOutcome }
+  | { known: PaymentStatus; failureCode: string | null; providerRef: string | null };
 
 function verdictOf(status: PaymentStatus, failureCode: string | null, expired: boolean): Verdict {
   switch (status) {
@@ -79,7 +85,8 @@ export const authorizePayment: RemoteStep<Result> = {
     );
     saga.state.paymentStatus = recorded.status;
     saga.state.provider = outcome.provider;
-    if (outcome.kind === 'authorized' || outcome.kind === 'requires_action') saga.state.providerRef = outcome.providerRef;
+    if (outcome.kind === 'authorized' || outcome.kind === 'requires_action')
+      saga.state.providerRef = outcome.providerRef;
     if (outcome.kind === 'requires_action') saga.state.clientSecret = outcome.clientSecret;
     return verdictOf(recorded.status, recorded.failureCode, ctx.expired);
   },

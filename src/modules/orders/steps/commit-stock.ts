@@ -8,7 +8,8 @@ export const commitStock: LocalStep = {
   async run(ctx, trx) {
     const { saga, deps } = ctx;
     if (saga.state.holdId) await deps.inventory.commit(trx, saga.state.holdId, { orderId: saga.orderId });
-    if (saga.state.flashHoldIds?.length) await deps.holds!.convert(trx, saga.state.flashHoldIds, saga.orderId);
+    if (saga.state.flashHoldIds?.length)
+      await deps.holds!.convert(trx, saga.state.flashHoldIds, saga.orderId);
   },
   async compensate(ctx, trx) {
     const { saga, deps } = ctx;

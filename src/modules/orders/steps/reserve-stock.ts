@@ -39,7 +39,9 @@ export const reserveStock: LocalStep = {
   },
   async compensate(ctx, trx) {
     const { saga, deps } = ctx;
-    if (saga.state.holdId) await deps.inventory.release(trx, saga.state.holdId, `checkout of order ${saga.orderId} failed`);
-    if (saga.state.flashHoldIds?.length) await deps.holds?.unclaim(trx, saga.state.flashHoldIds, saga.orderId);
+    if (saga.state.holdId)
+      await deps.inventory.release(trx, saga.state.holdId, `checkout of order ${saga.orderId} failed`);
+    if (saga.state.flashHoldIds?.length)
+      await deps.holds?.unclaim(trx, saga.state.flashHoldIds, saga.orderId);
   },
 };

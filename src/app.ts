@@ -22,7 +22,7 @@ import { createNotificationsModule, notificationsMigrations } from './modules/no
 import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
-import { ordersMigrations } from './modules/orders/index.js';
+import { ordersMigrations, type OrdersDeps } from './modules/orders/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -75,9 +75,14 @@ export async function migrate(rt: Runtime): Promise<void> {
   await migrateAll(rt.database.db, ALL_MIGRATIONS, rt.log);
 }
 
+export interface AgoraOverrides {
+  /** Tests only: passed to the orders module (a hook after each checkout saga step). */
+  orders?: Pick<OrdersDeps, 'afterStep'>;
+}
+
 export async function createAgora(
   config: Config,
-  overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
+  overrides: RuntimeOverrides & AgoraOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
   try {

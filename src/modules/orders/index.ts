@@ -86,7 +86,7 @@ export function createOrdersModule(rt: Runtime, deps: OrdersDeps): OrdersModule 
   return {
     routes: (guard) =>
       orderRoutes({ db, guard, checkout, idempotency, payments: deps.payments, inventory: deps.inventory }),
-    completeCheckout: checkout.completeCheckout.bind(checkout) as Checkout['completeCheckout'],
+    completeCheckout: (cartId: string, trigger: never) => checkout.completeCheckout(cartId, trigger),
     recoverCheckouts: (limit) => checkout.recover(limit),
   };
 }

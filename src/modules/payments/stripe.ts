@@ -190,13 +190,15 @@ function resultOf(intent: Stripe.PaymentIntent): AuthorizeResult {
         declineCode:
           intent.last_payment_error?.decline_code ?? intent.last_payment_error?.code ?? 'card_declined',
       };
-    default:
-      // requires_confirmation / succeeded cannot come out of a confirmed manual-capture create
-      throw new ProviderRejectedError(
-        `stripe: unexpected PaymentIntent status ${String(intent.status)}`,
-        'unexpected_state',
-      );
+    case 'requires_confirmation':
+    case 'succeeded':
+      break;
   }
+  // requires_confirmation / succeeded cannot come out of a confirmed manual-capture create
+  throw new ProviderRejectedError(
+    `stripe: unexpected PaymentIntent status ${String(intent.status)}`,
+    'unexpected_state',
+  );
 }
 
 /** Stripe's errors in our terms: outages (maybe processed) vs. definitive refusals. */

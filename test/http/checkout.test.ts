@@ -149,10 +149,10 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
     expect(posted.statusCode).toBe(200);
     await waitFor(
       async () =>
-        (await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token })).json()
-          .status === 'confirmed',
+        (await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token })).json().payment
+          .status === 'captured',
       10_000,
-      'the webhook to confirm the order',
+      'the webhook to complete the checkout',
     );
     const done = await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token });
     expect(done.json()).toMatchObject({ status: 'confirmed', payment: { status: 'captured' } });

@@ -134,11 +134,15 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
       '/v1/orders/:id/cancel',
       {
         preHandler: guard.requireUser,
+        // The body is optional: no body means no reason given.
+        preValidation: async (req) => {
+          req.body ??= {};
+        },
         schema: {
           tags,
           security,
           params: IdParams,
-          body: Type.Optional(CancelBody),
+          body: CancelBody,
           response: { 200: OrderRef, ...problems(400, 401, 404, 409) },
         },
       },

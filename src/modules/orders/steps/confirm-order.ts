@@ -1,4 +1,5 @@
-import { lineData, orderEventData, publishOrderEvent } from '../order-events.js';
+import { publishOrderEvent } from '../order-events.js';
+import { eventData } from './create-order.js';
 import * as repo from '../repository.js';
 import type { LocalStep } from '../saga/types.js';
 
@@ -11,17 +12,8 @@ export const confirmOrder: LocalStep = {
       note: 'Payment authorized',
       parts: 'confirmed',
     });
-    if (!order) return;
-    const lines = (await repo.linesOf(trx, [order.id])).get(order.id) ?? [];
-    await publishOrderEvent(
-      trx,
-      ctx.correlationId,
-      'order.confirmed',
-      orderEventData(
-        order,
-        lines.map((l) => lineData(l, order.currency)),
-      ),
-    );
+    if (order)
+      await publishOrderEvent(trx, ctx.correlationId, 'order.confirmed', eventData(ctx, 'confirmed'));
   },
   async compensate() {
     // create-order's compensation cancels the order from any status

@@ -1,5 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { lineData, orderEventData, publishOrderEvent } from '../order-events.js';
+import type { OrderStatus } from '../tables.js';
+import type { StepCtx } from '../saga/types.js';
 import * as repo from '../repository.js';
 import type { LocalStep } from '../saga/types.js';
 
@@ -7,6 +9,28 @@ import type { LocalStep } from '../saga/types.js';
  * Creates the order `pending` (lines, one part per seller, history), publishes `order.placed`, and
  * records the pending payment with the checkout's idempotency key.
  */
+/** The order's event payload from the cart snapshot the saga holds (no read back). */
+export function eventData(ctx: StepCtx, status: OrderStatus, reason?: string) {
+  const { saga } = ctx;
+  const cart = saga.state.cart!;
+  return {
+    orderId: saga.orderId,
+    userId: saga.userId,
+    status,
+    total: cart.totals.total,
+    sellerIds: [...new Set(cart.lines.map((l) => l.sellerId))].sort(),
+    lines: cart.lines.map((l) => ({
+      sku: l.sku,
+      productId: l.productId,
+      sellerId: l.sellerId,
+      title: l.title,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+    })),
+    ...(reason ? { reason } : {}),
+  };
+}
+
 export const createOrder: LocalStep = {
   name: 'create-order',
   remote: false,
@@ -43,25 +67,7 @@ export const createOrder: LocalStep = {
       })),
     });
     if (!created) return;
-    const order = (await repo.findOrder(trx, saga.orderId))!;
-    const lines = cart.lines.map((l) =>
-      lineData(
-        {
-          id: l.itemId,
-          order_id: saga.orderId,
-          position: 0,
-          sku: l.sku,
-          product_id: l.productId,
-          seller_id: l.sellerId,
-          title: l.title,
-          quantity: l.quantity,
-          unit_price: l.unitPrice.amount,
-          hold_id: l.holdId,
-        },
-        cart.currency,
-      ),
-    );
-    await publishOrderEvent(trx, ctx.correlationId, 'order.placed', orderEventData(order, lines));
+    await publishOrderEvent(trx, ctx.correlationId, 'order.placed', eventData(ctx, 'pending'));
     await deps.payments.service.open(trx, {
       paymentId,
       orderId: saga.orderId,

@@ -19,10 +19,15 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
 import { ordersMigrations, type OrdersDeps } from './modules/orders/index.js';
+import {
+  createInventoryModule,
+  inventoryMigrations,
+  type InventoryModule,
+} from './modules/inventory/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -31,6 +36,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  inventoryMigrations,
   paymentsMigrations,
   ordersMigrations,
 ];
@@ -46,6 +52,10 @@ export interface Agora {
   search: SearchModule;
   /** Payments (its sandbox plays the provider's side in tests and the demo). */
   payments: PaymentsModule;
+  /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
+  inventory: InventoryModule;
+  /** The catalog, for commands that act on it in process (`agora import`). */
+  catalog: CatalogModule;
   close(): Promise<void>;
 }
 
@@ -91,7 +101,8 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const inventory = createInventoryModule(rt, { bus, jobs });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const search = createSearchModule(rt);
     const payments = createPaymentsModule(rt, { jobs });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
@@ -112,6 +123,7 @@ export async function createAgora(
     }
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
+    for (const subscription of catalog.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
       routes: [
         identity.routes(guard),
@@ -119,6 +131,7 @@ export async function createAgora(
         catalog.routes(guard),
         search.routes(),
         payments.routes(),
+        inventory.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
@@ -131,6 +144,8 @@ export async function createAgora(
       jobs,
       search,
       payments,
+      inventory,
+      catalog,
       async startBackground() {
         background = true;
         await jobs.start();

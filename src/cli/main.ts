@@ -11,6 +11,8 @@ import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate
 import { workerCommand } from './worker.js';
 import { dlqListCommand, dlqReplayCommand } from './events.js';
 import { searchReindexCommand, seedCommand } from './seed.js';
+import { inventoryVerifyCommand } from './inventory.js';
+import { importCommand } from './import.js';
 
 const HELP = `Usage: agora <command> [options]
 
@@ -27,6 +29,9 @@ Commands:
   seed [--products N] [--seed S]
                                 add a generated demo catalog (default 1,000 products) and index it
   search reindex                rebuild the search index from the catalog
+  inventory verify              rebuild stock levels from the movement ledger and compare; exit 1 on any mismatch
+  import <file.csv> --seller E  import products from a CSV (the columns of GET /v1/catalog/export)
+                                as the seller (or admin) with email E; exit 1 when rows failed
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -45,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       products: { type: 'string' },
       seed: { type: 'string' },
+      seller: { type: 'string' },
     },
   });
   const [command, sub, action] = positionals;
@@ -53,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   const config = loadConfig();
+  if (command === 'import') {
+    if (!sub || action || !values.seller) throw new UsageError('import needs one file and --seller <email>');
+    return importCommand(config, { file: sub, seller: values.seller });
+  }
   switch ([command, sub, action].filter(Boolean).join(' ')) {
     case 'start':
       return startCommand(config);
@@ -85,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'search reindex':
       return searchReindexCommand(config);
+    case 'inventory verify':
+      return inventoryVerifyCommand(config);
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }

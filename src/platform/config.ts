@@ -43,6 +43,7 @@ const ConfigSchema = Type.Object({
   AGORA_WEBHOOK_RETRY_BASE_MS: Int(10_000, 1, 3_600_000),
   AGORA_SMTP_TIMEOUT_MS: Int(10_000, 100, 120_000),
   AGORA_EMAIL_RETRY_BASE_MS: Int(5_000, 1, 3_600_000),
+  AGORA_ANNOUNCE_PAGE_SIZE: Int(500, 1, 10_000),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   AGORA_DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   AGORA_PUBLIC_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),
@@ -86,6 +87,10 @@ const ConfigSchema = Type.Object({
   AGORA_CHECKOUT_RECOVERY_MS: Int(10_000, 50, 3_600_000),
   AGORA_CHECKOUT_PAYMENT_TTL_MS: Int(1_800_000, 1_000, 7 * 86_400_000),
   AGORA_CHECKOUT_MAX_ATTEMPTS: Int(5, 1, 100),
+  AGORA_INVENTORY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  AGORA_INVENTORY_WEBHOOK_TOLERANCE_S: Int(300, 1, 86_400),
+  AGORA_HOLD_SWEEP_MS: Int(5_000, 50, 3_600_000),
+  AGORA_HOLD_SWEEP_BATCH: Int(500, 1, 10_000),
 });
 
 export type Config = Static<typeof ConfigSchema> & {

@@ -26,6 +26,17 @@ export interface ConsumedEvents {
 }
 
 export type ConsumedType = keyof ConsumedEvents;
+
+/** Marketing announcements: sent to every user who opted in (see announcements.ts). */
+export interface AnnouncedEvents {
+  'flash_sale.started': {
+    saleId: string;
+    name: string;
+    startsAt: string;
+    endsAt: string;
+    items?: { sku: string; salePrice: Money; quantity: number }[];
+  };
+}
 export type EventOf<T extends ConsumedType> = CloudEvent<ConsumedEvents[T]>;
 
 export const NOTIFY_TYPES: ConsumedType[] = [
@@ -44,6 +55,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'product.created',
   'product.updated',
   'inventory.adjusted',
+  'inventory.stock_changed',
   'inventory.low_stock',
   'order.placed',
   'order.confirmed',

@@ -149,8 +149,8 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
     expect(posted.statusCode).toBe(200);
     await waitFor(
       async () =>
-        (await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token })).json().payment
-          .status === 'captured',
+        (await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token })).json()
+          .payment.status === 'captured',
       10_000,
       'the webhook to complete the checkout',
     );

@@ -20,9 +20,15 @@ import {
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
+import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
-import { ordersMigrations, type OrdersDeps } from './modules/orders/index.js';
+import {
+  createOrdersModule,
+  ordersMigrations,
+  type OrdersDeps,
+  type OrdersModule,
+} from './modules/orders/index.js';
 import {
   createInventoryModule,
   inventoryMigrations,
@@ -37,6 +43,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   catalogMigrations,
   searchMigrations,
   inventoryMigrations,
+  cartMigrations,
   paymentsMigrations,
   ordersMigrations,
 ];
@@ -52,10 +59,14 @@ export interface Agora {
   search: SearchModule;
   /** Payments (its sandbox plays the provider's side in tests and the demo). */
   payments: PaymentsModule;
+  /** Orders and the checkout saga (tests drive its recovery). */
+  orders: OrdersModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
+  /** The cart module, whose door checkout and flash sales use. */
+  cart: CartModule;
   close(): Promise<void>;
 }
 
@@ -97,14 +108,27 @@ export async function createAgora(
   const rt = await createRuntime(config, overrides);
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs } = createBackground(rt);
-    const identity = await createIdentityModule(rt);
-    const notifications = createNotificationsModule(rt, { bus, jobs });
-    const guard = createAuthGuard(identity.tokens);
+    const { bus, jobs, retention } = createBackground(rt);
     const inventory = createInventoryModule(rt, { bus, jobs });
     const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
+    const cart = createCartModule(rt, { jobs, availability: inventory });
+    const identity = await createIdentityModule(rt, {
+      afterLogin: async ({ userId, cartId }) => {
+        if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
+      },
+    });
+    const notifications = createNotificationsModule(rt, { bus, jobs });
+    const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt);
     const payments = createPaymentsModule(rt, { jobs });
+    const orders = createOrdersModule(rt, {
+      jobs,
+      retention,
+      payments,
+      inventory,
+      cart,
+      afterStep: overrides.orders?.afterStep,
+    });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -131,7 +155,9 @@ export async function createAgora(
         catalog.routes(guard),
         search.routes(),
         payments.routes(),
+        orders.routes(guard),
         inventory.routes(guard),
+        cart.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
@@ -144,8 +170,10 @@ export async function createAgora(
       jobs,
       search,
       payments,
+      orders,
       inventory,
       catalog,
+      cart,
       async startBackground() {
         background = true;
         await jobs.start();

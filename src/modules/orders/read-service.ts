@@ -19,12 +19,12 @@ export async function getOrder(
   const order = await repo.findOrder(ctx.db, orderId);
   if (!order) throw new OrderNotFoundError();
   const actor = ctx.actor!;
-  const [lines, parts, history, payment] = await Promise.all([
-    repo.linesOf(ctx.db, [orderId]).then((m) => m.get(orderId) ?? []),
-    repo.partsOf(ctx.db, [orderId]).then((m) => m.get(orderId) ?? []),
-    repo.historyOf(ctx.db, orderId),
-    payments.service.get(ctx.db, order.payment_id),
-  ]);
+  // One after the other: a request holds at most one pooled connection at a time, so a burst of
+  // checkouts cannot starve the pool.
+  const lines = (await repo.linesOf(ctx.db, [orderId])).get(orderId) ?? [];
+  const parts = (await repo.partsOf(ctx.db, [orderId])).get(orderId) ?? [];
+  const history = await repo.historyOf(ctx.db, orderId);
+  const payment = await payments.service.get(ctx.db, order.payment_id);
   if (actor.role === 'admin' || actor.userId === order.user_id)
     return orderOut(order, lines, parts, history, payment, opts);
   if (actor.role === 'seller' && parts.some((p) => p.seller_id === actor.userId))

@@ -37,6 +37,8 @@ export class SandboxProvider implements PaymentProvider {
   private readonly payments = new Map<string, SandboxPayment>();
   /** idempotency key → the first answer (a promise, so concurrent replays share it). */
   private readonly answers = new Map<string, Promise<AuthorizeResult>>();
+  /** idempotency key → the settled answer's reference, once it has one. */
+  private readonly refsByKey = new Map<string, string>();
   /** Authorization keys voided before their authorization finished. */
   private readonly voidedKeys = new Set<string>();
   private readonly refunds = new Map<string, string>();
@@ -77,6 +79,7 @@ export class SandboxProvider implements PaymentProvider {
   private record(input: AuthorizeInput, status: 'authorized' | 'requires_action'): AuthorizeResult {
     if (this.voidedKeys.has(input.idempotencyKey)) return { status: 'canceled', providerRef: null };
     const ref = `sbx_${randomUUID()}`;
+    this.refsByKey.set(input.idempotencyKey, ref);
     this.payments.set(ref, {
       ref,
       amount: input.amount.amount,
@@ -120,12 +123,9 @@ export class SandboxProvider implements PaymentProvider {
   }
 
   private async refOf(authorizeKey: string): Promise<string | null> {
+    // An authorization still in flight will see the voided key when it lands.
     this.voidedKeys.add(authorizeKey);
-    const pending = this.answers.get(authorizeKey);
-    if (!pending) return null;
-    // Settled answers are looked at; one still in flight will see the voided key when it lands.
-    const settled = await Promise.race([pending.catch(() => null), Promise.resolve('pending' as const)]);
-    return settled && settled !== 'pending' ? settled.providerRef : null;
+    return this.refsByKey.get(authorizeKey) ?? null;
   }
 
   async refund(input: RefundInput): Promise<{ refundRef: string }> {

@@ -48,3 +48,247 @@ export type SearchSort = NonNullable<Query<'/v1/search'>['sort']>;
 
 /** An RFC 9457 problem as the API sends it; `status` 0 stands for a network failure. */
 export type Problem = Partial<Schemas['Problem']> & { status: number };
+
+export type ImportStatus = Answer<'/v1/catalog/imports/{id}', 'get', 200>;
+export type SellerProductQuery = Partial<Query<'/v1/seller/products'>>;
+
+/*
+ * The commerce API (cart, checkout and orders, inventory, flash sales, feature flags, analytics),
+ * written out from the route schemas until those routes are in the generated document.
+ */
+type Nullable<T> = T | null;
+type Stock = 'in_stock' | 'low_stock' | 'out_of_stock';
+
+export interface CartItem {
+  id: string;
+  sku: string;
+  quantity: number;
+  productId: Nullable<string>;
+  productTitle: Nullable<string>;
+  variantTitle: Nullable<string>;
+  slug: Nullable<string>;
+  image: Nullable<string>;
+  unitPrice: Nullable<Money>;
+  listPrice: Nullable<Money>;
+  lineTotal: Nullable<Money>;
+  held: boolean;
+  holdExpiresAt: Nullable<string>;
+  availability: Stock;
+  available: number;
+  issue: Nullable<'unavailable' | 'currency_mismatch' | 'insufficient_stock' | 'hold_expired'>;
+}
+export interface CartTotals {
+  subtotal: Money;
+  discount: Money;
+  shipping: Money;
+  tax: Money;
+  total: Money;
+  country: string;
+  taxRate: number;
+}
+export interface Cart {
+  id: string;
+  status: 'open' | 'checked_out' | 'merged' | 'expired';
+  guest: boolean;
+  currency: Nullable<string>;
+  items: CartItem[];
+  itemCount: number;
+  totals: CartTotals;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OrderStatus =
+  'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'refunded' | 'partially_refunded';
+export type PartStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
+export interface OrderLine {
+  id: string;
+  sku: string;
+  productId: string;
+  sellerId: string;
+  title: string;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+}
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2: Nullable<string>;
+  city: string;
+  region: Nullable<string>;
+  postalCode: string;
+  country: string;
+  phone: Nullable<string>;
+}
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  currency: string;
+  totals: { subtotal: Money; discount: Money; shipping: Money; tax: Money; total: Money; refunded: Money };
+  lines: OrderLine[];
+  parts: {
+    sellerId: string;
+    status: PartStatus;
+    subtotal: Money;
+    carrier: Nullable<string>;
+    trackingNumber: Nullable<string>;
+    shippedAt: Nullable<string>;
+    deliveredAt: Nullable<string>;
+  }[];
+  shippingAddress: ShippingAddress;
+  payment: { id: string; provider: string; status: string; clientSecret?: Nullable<string> };
+  cancelReason: Nullable<string>;
+  history: { status: string; at: string; note: Nullable<string> }[];
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CheckoutBody {
+  cartId: string;
+  shippingAddress: Omit<ShippingAddress, 'line2' | 'region' | 'phone'> &
+    Partial<Pick<ShippingAddress, 'line2' | 'region' | 'phone'>>;
+  payment: { provider: string; token: string };
+}
+export interface OrderSummary {
+  id: string;
+  status: OrderStatus;
+  total: Money;
+  itemCount: number;
+  sellerIds: string[];
+  createdAt: string;
+}
+export interface SellerOrder {
+  orderId: string;
+  orderStatus: OrderStatus;
+  status: PartStatus;
+  subtotal: Money;
+  lines: OrderLine[];
+  carrier: Nullable<string>;
+  trackingNumber: Nullable<string>;
+  shippedAt: Nullable<string>;
+  shippingAddress: ShippingAddress;
+  createdAt: string;
+}
+
+export interface InventoryLevel {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  locations: { locationId: string; onHand: number }[];
+  lowStockThreshold: number;
+}
+export interface Movement {
+  id: string;
+  sku: string;
+  locationId: Nullable<string>;
+  kind: 'initial' | 'adjustment' | 'reservation' | 'release' | 'commit' | 'return' | 'external';
+  deltaOnHand: number;
+  deltaReserved: number;
+  reason: string;
+  cause: Nullable<{ kind: string; id: string }>;
+  orderId: Nullable<string>;
+  correlationId: Nullable<string>;
+  at: string;
+}
+
+export type SaleState = 'scheduled' | 'active' | 'sold_out' | 'ended';
+export interface FlashSaleItem {
+  sku: string;
+  productId: string;
+  title: string;
+  salePrice: Money;
+  regularPrice: Money;
+  quantity: number;
+  allocated: number;
+  remaining: number;
+  sold: number;
+  perCustomerLimit: number;
+}
+export interface FlashSale {
+  id: string;
+  name: string;
+  state: SaleState;
+  startsAt: string;
+  endsAt: string;
+  startedAt: Nullable<string>;
+  endedAt: Nullable<string>;
+  createdAt: string;
+  items: FlashSaleItem[];
+}
+export interface CreateFlashSaleBody {
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  items: { sku: string; salePrice: Money; quantity: number; perCustomerLimit: number }[];
+}
+export interface Reservation {
+  reservationId: string;
+  expiresAt: string;
+  cartId: string;
+  saleId: string;
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+}
+export interface Queued {
+  status: 'queued';
+  saleId: string;
+  queueToken: string;
+  position: number;
+  pollAfter: number;
+}
+export interface QueueStatus {
+  status: 'waiting' | 'admitted';
+  saleId: string;
+  position: number;
+  pollAfter: number;
+  admittedUntil: Nullable<string>;
+}
+
+export interface FeatureFlag {
+  key: string;
+  enabled: boolean;
+  description: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: Nullable<string>;
+}
+export interface FlagPage extends Page<FeatureFlag> {
+  degradedMode: {
+    active: boolean;
+    reasons: ('flag' | 'event_loop')[];
+    eventLoopDelayMs: number;
+    since: Nullable<string>;
+  };
+}
+interface SalesFigures {
+  orders: number;
+  units: number;
+  revenue: Money[];
+  refunded: Money[];
+}
+export interface TopProduct {
+  productId: string;
+  title: string;
+  units: number;
+  revenue: Money[];
+}
+export interface SalesReport {
+  from: string;
+  to: string;
+  interval: 'hour' | 'day';
+  buckets: ({ start: string } & SalesFigures)[];
+  totals: SalesFigures;
+  topProducts: { byUnits: TopProduct[]; byRevenue: TopProduct[] };
+  generatedAt: string;
+  stale: boolean;
+}
+export interface FlashSaleOffer {
+  saleId: string;
+  salePrice: Money;
+  remaining: number;
+  endsAt: string;
+}

@@ -65,6 +65,10 @@ const ConfigSchema = Type.Object({
   AGORA_SHUTDOWN_TIMEOUT_MS: Int(10_000, 0),
   AGORA_ARGON2_MEMORY_KIB: Int(19_456, 1024, 1_048_576),
   AGORA_ARGON2_TIME_COST: Int(2, 1, 10),
+  AGORA_INVENTORY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  AGORA_INVENTORY_WEBHOOK_TOLERANCE_S: Int(300, 1, 86_400),
+  AGORA_HOLD_SWEEP_MS: Int(5_000, 50, 3_600_000),
+  AGORA_HOLD_SWEEP_BATCH: Int(500, 1, 10_000),
 });
 
 export type Config = Static<typeof ConfigSchema> & {

@@ -172,27 +172,8 @@ export interface SellerOrder {
   createdAt: string;
 }
 
-export interface InventoryLevel {
-  sku: string;
-  onHand: number;
-  reserved: number;
-  available: number;
-  locations: { locationId: string; onHand: number }[];
-  lowStockThreshold: number;
-}
-export interface Movement {
-  id: string;
-  sku: string;
-  locationId: Nullable<string>;
-  kind: 'initial' | 'adjustment' | 'reservation' | 'release' | 'commit' | 'return' | 'external';
-  deltaOnHand: number;
-  deltaReserved: number;
-  reason: string;
-  cause: Nullable<{ kind: string; id: string }>;
-  orderId: Nullable<string>;
-  correlationId: Nullable<string>;
-  at: string;
-}
+export type InventoryLevel = Schemas['InventoryLevel'];
+export type Movement = Schemas['InventoryMovement'];
 
 export type SaleState = 'scheduled' | 'active' | 'sold_out' | 'ended';
 export interface FlashSaleItem {

@@ -8,10 +8,15 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
   let server: WebServer;
   let browser: Browser;
   let seeded: Seeded;
+  let canBuy = false;
   const errors: string[] = [];
 
   beforeAll(async () => {
     server = await startWebServer();
+    // The cart and checkout routes come with their modules; before they are in, there is nothing to buy.
+    canBuy = server.agora.app.hasRoute({ method: 'POST', url: '/v1/checkout' });
+    if (!canBuy)
+      console.warn('[agora tests] no POST /v1/checkout in this build: the buying tests are skipped');
     browser = await launch();
     seeded = await seedCatalog(server);
     await server.api(
@@ -27,7 +32,8 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     await server?.close();
   });
 
-  async function newPage(): Promise<Page> {
+  async function newPage(ctx: { skip: () => void }): Promise<Page> {
+    if (!canBuy) ctx.skip();
     const page = await browser.newPage({ viewport: PHONE });
     watchConsole(page, errors);
     return page;
@@ -48,8 +54,8 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     return keys;
   }
 
-  it('a guest searches, filters by brand, adds to cart, signs in at checkout, pays with tok_visa and sees the order confirmed', async () => {
-    const page = await newPage();
+  it('a guest searches, filters by brand, adds to cart, signs in at checkout, pays with tok_visa and sees the order confirmed', async (ctx) => {
+    const page = await newPage(ctx);
     const keys = checkoutKeys(page);
     await page.goto(server.url);
     const box = page.getByRole('combobox', { name: 'Search products' });
@@ -127,8 +133,8 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
       .accessToken;
   }
 
-  it('a declined card shows the error and keeps the cart; the next attempt has its own key and succeeds', async () => {
-    const page = await newPage();
+  it('a declined card shows the error and keeps the cart; the next attempt has its own key and succeeds', async (ctx) => {
+    const page = await newPage(ctx);
     const keys = checkoutKeys(page);
     await page.goto(`${server.url}/sign-in`);
     await signIn(page);

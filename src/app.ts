@@ -20,6 +20,7 @@ import {
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
+import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import {
   createInventoryModule,
@@ -35,6 +36,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   catalogMigrations,
   searchMigrations,
   inventoryMigrations,
+  cartMigrations,
 ];
 
 export interface Agora {
@@ -50,6 +52,8 @@ export interface Agora {
   inventory: InventoryModule;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
+  /** The cart module, whose door checkout and flash sales use. */
+  cart: CartModule;
   close(): Promise<void>;
 }
 
@@ -87,11 +91,16 @@ export async function createAgora(
   try {
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs } = createBackground(rt);
-    const identity = await createIdentityModule(rt);
-    const notifications = createNotificationsModule(rt, { bus, jobs });
-    const guard = createAuthGuard(identity.tokens);
     const inventory = createInventoryModule(rt, { bus, jobs });
     const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
+    const cart = createCartModule(rt, { jobs, availability: inventory });
+    const identity = await createIdentityModule(rt, {
+      afterLogin: async ({ userId, cartId }) => {
+        if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
+      },
+    });
+    const notifications = createNotificationsModule(rt, { bus, jobs });
+    const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -119,6 +128,7 @@ export async function createAgora(
         catalog.routes(guard),
         search.routes(),
         inventory.routes(guard),
+        cart.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
@@ -132,6 +142,7 @@ export async function createAgora(
       search,
       inventory,
       catalog,
+      cart,
       async startBackground() {
         background = true;
         await jobs.start();

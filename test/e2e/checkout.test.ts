@@ -36,6 +36,13 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     if (!canBuy) ctx.skip();
     const page = await browser.newPage({ viewport: PHONE });
     watchConsole(page, errors);
+    // Failed API answers are printed, so a failing step shows what the server said.
+    page.on('response', (res) => {
+      if (res.url().includes('/v1/') && res.status() >= 400)
+        void res
+          .text()
+          .then((body) => console.log('[api]', res.request().method(), res.url(), res.status(), body));
+    });
     return page;
   }
 

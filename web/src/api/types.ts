@@ -57,47 +57,10 @@ export type SellerProductQuery = Partial<Query<'/v1/seller/products'>>;
  * written out from the route schemas until those routes are in the generated document.
  */
 type Nullable<T> = T | null;
-type Stock = 'in_stock' | 'low_stock' | 'out_of_stock';
 
-export interface CartItem {
-  id: string;
-  sku: string;
-  quantity: number;
-  productId: Nullable<string>;
-  productTitle: Nullable<string>;
-  variantTitle: Nullable<string>;
-  slug: Nullable<string>;
-  image: Nullable<string>;
-  unitPrice: Nullable<Money>;
-  listPrice: Nullable<Money>;
-  lineTotal: Nullable<Money>;
-  held: boolean;
-  holdExpiresAt: Nullable<string>;
-  availability: Stock;
-  available: number;
-  issue: Nullable<'unavailable' | 'currency_mismatch' | 'insufficient_stock' | 'hold_expired'>;
-}
-export interface CartTotals {
-  subtotal: Money;
-  discount: Money;
-  shipping: Money;
-  tax: Money;
-  total: Money;
-  country: string;
-  taxRate: number;
-}
-export interface Cart {
-  id: string;
-  status: 'open' | 'checked_out' | 'merged' | 'expired';
-  guest: boolean;
-  currency: Nullable<string>;
-  items: CartItem[];
-  itemCount: number;
-  totals: CartTotals;
-  expiresAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Cart = Schemas['Cart'];
+export type CartItem = Cart['items'][number];
+export type CartTotals = Cart['totals'];
 
 export type OrderStatus =
   'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'refunded' | 'partially_refunded';

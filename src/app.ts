@@ -11,6 +11,7 @@ import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerRetention } from './platform/jobs/retention.js';
+import { DegradedMode } from './platform/degraded.js';
 import {
   createIdentityModule,
   ensureAdmin,
@@ -27,6 +28,7 @@ import {
   inventoryMigrations,
   type InventoryModule,
 } from './modules/inventory/index.js';
+import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -37,6 +39,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   searchMigrations,
   inventoryMigrations,
   cartMigrations,
+  adminMigrations,
 ];
 
 export interface Agora {
@@ -50,6 +53,10 @@ export interface Agora {
   search: SearchModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
+  /** Feature flags and sales analytics. */
+  admin: AdminModule;
+  /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
+  degraded: DegradedMode;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
   /** The cart module, whose door checkout and flash sales use. */
@@ -57,9 +64,24 @@ export interface Agora {
   close(): Promise<void>;
 }
 
-/** The event bus and job runner of a runtime; modules subscribe and register before they start. */
-export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+/**
+ * The event bus, job runner and degraded mode of a runtime; modules subscribe and register before
+ * they start.
+ */
+export function createBackground(rt: Runtime): {
+  bus: AgoraEventBus;
+  jobs: JobRunner;
+  degraded: DegradedMode;
+} {
   const { config } = rt;
+  const degraded = new DegradedMode({
+    eventLoopThresholdMs: config.AGORA_DEGRADE_EVENT_LOOP_MS,
+    enterAfterMs: config.AGORA_DEGRADE_ENTER_MS,
+    exitAfterMs: config.AGORA_DEGRADE_EXIT_MS,
+    deferMs: config.AGORA_DEGRADE_DEFER_MS,
+    metrics: rt.metrics,
+    log: rt.log,
+  });
   const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
@@ -75,8 +97,9 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
+    degraded,
   });
-  return { bus, jobs };
+  return { bus, jobs, degraded };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -88,9 +111,12 @@ export async function createAgora(
   overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
+  let admin: AdminModule | undefined;
+  let degradedMode: DegradedMode | undefined;
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs } = createBackground(rt);
+    const { bus, jobs, degraded } = createBackground(rt);
+    degradedMode = degraded;
     const inventory = createInventoryModule(rt, { bus, jobs });
     const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const cart = createCartModule(rt, { jobs, availability: inventory });
@@ -99,9 +125,11 @@ export async function createAgora(
         if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
       },
     });
-    const notifications = createNotificationsModule(rt, { bus, jobs });
+    const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt);
+    admin = await createAdminModule(rt, { bus, degraded });
+    degraded.start();
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -129,11 +157,13 @@ export async function createAgora(
         search.routes(),
         inventory.routes(guard),
         cart.routes(guard),
+        admin.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
     });
     let background = false;
+    const adminModule = admin;
     return {
       rt,
       app,
@@ -141,6 +171,8 @@ export async function createAgora(
       jobs,
       search,
       inventory,
+      admin: adminModule,
+      degraded,
       catalog,
       cart,
       async startBackground() {
@@ -155,10 +187,14 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        degraded.stop();
+        await adminModule.close();
         await rt.close();
       },
     };
   } catch (err) {
+    degradedMode?.stop();
+    await admin?.close().catch(() => undefined);
     await rt.close();
     throw err;
   }

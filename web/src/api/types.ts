@@ -192,44 +192,11 @@ export interface QueueStatus {
   admittedUntil: Nullable<string>;
 }
 
-export interface FeatureFlag {
-  key: string;
-  enabled: boolean;
-  description: string;
-  version: number;
-  updatedAt: string;
-  updatedBy: Nullable<string>;
-}
-export interface FlagPage extends Page<FeatureFlag> {
-  degradedMode: {
-    active: boolean;
-    reasons: ('flag' | 'event_loop')[];
-    eventLoopDelayMs: number;
-    since: Nullable<string>;
-  };
-}
-interface SalesFigures {
-  orders: number;
-  units: number;
-  revenue: Money[];
-  refunded: Money[];
-}
-export interface TopProduct {
-  productId: string;
-  title: string;
-  units: number;
-  revenue: Money[];
-}
-export interface SalesReport {
-  from: string;
-  to: string;
-  interval: 'hour' | 'day';
-  buckets: ({ start: string } & SalesFigures)[];
-  totals: SalesFigures;
-  topProducts: { byUnits: TopProduct[]; byRevenue: TopProduct[] };
-  generatedAt: string;
-  stale: boolean;
-}
+export type FeatureFlag = Schemas['FeatureFlag'];
+export type FlagPage = Answer<'/v1/admin/feature-flags', 'get', 200>;
+export type SalesReport = Answer<'/v1/admin/analytics/sales', 'get', 200>;
+export type TopProduct = SalesReport['topProducts']['byUnits'][number];
+
 export interface FlashSaleOffer {
   saleId: string;
   salePrice: Money;

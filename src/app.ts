@@ -21,6 +21,7 @@ import {
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import { flashSalesMigrations } from './modules/flash-sales/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -29,6 +30,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  flashSalesMigrations,
 ];
 
 export interface Agora {

@@ -144,8 +144,9 @@ async function decide(
     .where('sale_id', '=', saleId)
     .where('sku', '=', sku)
     .where('remaining', '>=', taken)
+    .returning('remaining')
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new Error('flash-sale item changed under its lock');
+  if (updated?.remaining !== remaining) throw new Error('flash-sale item changed under its lock');
 
   const lines = await deps.cart.addHeldItems(trx, grants);
   const cartOf = new Map(lines.map((l) => [l.holdId, l.cartId]));

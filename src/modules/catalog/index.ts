@@ -14,11 +14,13 @@ import { catalogRoutes } from './routes.js';
 import type { SellerNameLookup } from './seller-service.js';
 import { catalogStock, type StockSource } from './stock.js';
 import type { ProductSnapshot } from './events.js';
+import type { SaleOverlay } from './sale-overlay.js';
 
 export { catalogMigrations } from './migrations/index.js';
 export { seedCatalog, type SeedOptions } from './seed/seed.js';
 export type { CatalogEvents, ProductSnapshot, ProductEventType, Money } from './events.js';
 export type { StockSource } from './stock.js';
+export type { SaleOverlay, SaleOffer } from './sale-overlay.js';
 export type { SellerNameLookup } from './seller-service.js';
 
 export interface CatalogModule {
@@ -28,12 +30,13 @@ export interface CatalogModule {
 
 export function createCatalogModule(
   rt: Runtime,
-  opts: { sellerName: SellerNameLookup; stock?: StockSource },
+  opts: { sellerName: SellerNameLookup; stock?: StockSource; saleOverlay?: SaleOverlay },
 ): CatalogModule {
   const deps: CatalogDeps = {
     cache: new ReadCache(rt.cache),
     stock: opts.stock ?? catalogStock,
     sellerName: opts.sellerName,
+    saleOverlay: opts.saleOverlay,
   };
   return {
     deps,

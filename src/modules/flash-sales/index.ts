@@ -50,8 +50,12 @@ export interface FlashSalesModule {
   routes(guard: AuthGuard): ReturnType<typeof flashSaleRoutes>;
   /** For orders: claim, convert, unclaim buyers' holds at checkout. */
   holds: ReturnType<typeof holdProvider>;
-  /** For catalog and search: the running sale offers of these SKUs, from memory. */
-  offers: { forSkus(skus: readonly string[]): Map<string, SaleOffer> };
+  /** For catalog and search: the running sale offers of these SKUs or products, from memory. */
+  offers: {
+    forSkus(skus: readonly string[]): Map<string, SaleOffer>;
+    forProducts(productIds: readonly string[]): Map<string, SaleOffer>;
+    anyRunning(): boolean;
+  };
   /** Loads the live sales and reconciles the gate; then keeps both current until `close`. */
   start(): Promise<void>;
   /** Starts, ends a sale now (what the jobs run). */
@@ -199,7 +203,11 @@ export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): Flash
         },
       }),
     holds,
-    offers: { forSkus: (skus) => book.offersFor(skus) },
+    offers: {
+      forSkus: (skus) => book.offersFor(skus),
+      forProducts: (ids) => book.offersForProducts(ids),
+      anyRunning: () => book.anyRunning(),
+    },
     async start() {
       if (refreshTimer) return;
       await reconcile(true);

@@ -39,6 +39,7 @@ const MISS_TTL_MS = 1_000;
 export class SaleBook {
   private sales = new Map<string, LiveSale>();
   private bySku = new Map<string, { sale: LiveSale; item: LiveItem }[]>();
+  private byProduct = new Map<string, string[]>();
   private readonly misses = new Map<string, number>();
   private readonly loading = new Map<string, Promise<LiveSale | null>>();
 
@@ -127,17 +128,48 @@ export class SaleBook {
     return out;
   }
 
+  /** Whether any sale could be running now (a cheap test before looking at an answer). */
+  anyRunning(now = Date.now()): boolean {
+    for (const sale of this.sales.values())
+      if (
+        (sale.state === 'active' || sale.state === 'sold_out') &&
+        sale.startsAt.getTime() <= now &&
+        sale.endsAt.getTime() > now
+      )
+        return true;
+    return false;
+  }
+
+  /** The lowest running offer per product, for these products (memory only). */
+  offersForProducts(productIds: readonly string[], now = Date.now()): Map<string, SaleOffer> {
+    const out = new Map<string, SaleOffer>();
+    for (const id of productIds) {
+      const skus = this.byProduct.get(id);
+      if (!skus) continue;
+      let best: SaleOffer | undefined;
+      for (const offer of this.offersFor(skus, now).values())
+        if (!best || offer.salePrice.amount < best.salePrice.amount) best = offer;
+      if (best) out.set(id, best);
+    }
+    return out;
+  }
+
   private index(): void {
     const bySku = new Map<string, { sale: LiveSale; item: LiveItem }[]>();
+    const byProduct = new Map<string, string[]>();
     for (const sale of this.sales.values()) {
       if (sale.state === 'ended') continue;
       for (const item of sale.items.values()) {
         const list = bySku.get(item.sku) ?? [];
         list.push({ sale, item });
         bySku.set(item.sku, list);
+        const skus = byProduct.get(item.productId) ?? [];
+        if (!skus.includes(item.sku)) skus.push(item.sku);
+        byProduct.set(item.productId, skus);
       }
     }
     this.bySku = bySku;
+    this.byProduct = byProduct;
   }
 }
 

@@ -19,7 +19,7 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule } from './modules/catalog/index.js';
+import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { flashSalesMigrations } from './modules/flash-sales/index.js';
 
@@ -42,6 +42,8 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** The catalog, for commands that act on it in process (`agora import`). */
+  catalog: CatalogModule;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
     const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -114,6 +116,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      catalog,
       async startBackground() {
         background = true;
         await jobs.start();

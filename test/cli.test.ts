@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { databaseModes, startAgora } from './helpers/agora.js';
-import { PASSWORD, uniqueEmail } from './helpers/factories.js';
+import { PASSWORD, registerUser, uniqueEmail } from './helpers/factories.js';
+import { FAST_ENV, buildCategory, signInAdmin, uniqueSku } from './helpers/catalog.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -92,6 +93,57 @@ describe('agora CLI', () => {
         await server.close();
       }
     },
+  );
+
+  it.runIf(databaseModes().includes('postgres'))(
+    'imports a CSV for a seller with progress, reporting bad rows by line',
+    async () => {
+      const server = await startAgora('postgres', FAST_ENV);
+      try {
+        const admin = (await signInAdmin(server)).accessToken;
+        const seller = await registerUser(server, { role: 'seller' });
+        const category = await buildCategory(server, admin, 'Imported by CLI');
+        const [a, b] = [uniqueSku('CLI'), uniqueSku('CLI')];
+        const file = path.join(await tempDir(), 'products.csv');
+        await writeFile(
+          file,
+          [
+            'title,description,brand,categoryId,status,sku,variantTitle,price,currency,initialStock,attributes,images',
+            `Cli Lamp,Warm light,Lumen,${category.id},published,${a},One,4900,EUR,5,,`,
+            `Cli Broken,x,Lumen,${category.id},published,${uniqueSku('CLI')},One,free,EUR,5,,`,
+            `Cli Shade,Linen,Lumen,${category.id},draft,${b},One,1900,EUR,0,,`,
+          ].join('\n'),
+        );
+        const run = await agora(['import', file, '--seller', seller.user.email], {
+          DATABASE_URL: server.databaseUrl!,
+          LOG_LEVEL: 'warn',
+        }).done;
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(/3 rows, 2 created, 1 failed/);
+        expect(run.stdout).toMatch(/line 3 \/variants\/0\/price\/amount/);
+        expect(run.stderr).toMatch(/import +3 rows/);
+        const mine = await server.request({
+          method: 'GET',
+          url: '/v1/seller/products',
+          token: seller.accessToken,
+        });
+        expect(
+          mine
+            .json<{ items: { title: string }[] }>()
+            .items.map((p) => p.title)
+            .sort(),
+        ).toEqual(['Cli Lamp', 'Cli Shade']);
+        const buyer = await registerUser(server);
+        const refused = await agora(['import', file, '--seller', buyer.user.email], {
+          DATABASE_URL: server.databaseUrl!,
+        }).done;
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/not a seller/);
+      } finally {
+        await server.close();
+      }
+    },
+    180_000,
   );
 
   it('says what to do when the embedded database is held by a running server, then serves and shuts down gracefully', async () => {

@@ -11,6 +11,7 @@ import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate
 import { workerCommand } from './worker.js';
 import { dlqListCommand, dlqReplayCommand } from './events.js';
 import { searchReindexCommand, seedCommand } from './seed.js';
+import { importCommand } from './import.js';
 
 const HELP = `Usage: agora <command> [options]
 
@@ -27,6 +28,8 @@ Commands:
   seed [--products N] [--seed S]
                                 add a generated demo catalog (default 1,000 products) and index it
   search reindex                rebuild the search index from the catalog
+  import <file.csv> --seller E  import products from a CSV (the columns of GET /v1/catalog/export)
+                                as the seller (or admin) with email E; exit 1 when rows failed
 
 Configuration comes from the environment (and .env); see .env.example.
 `;
@@ -45,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       products: { type: 'string' },
       seed: { type: 'string' },
+      seller: { type: 'string' },
     },
   });
   const [command, sub, action] = positionals;
@@ -53,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 1;
   }
   const config = loadConfig();
+  if (command === 'import') {
+    if (!sub || action || !values.seller) throw new UsageError('import needs one file and --seller <email>');
+    return importCommand(config, { file: sub, seller: values.seller });
+  }
   switch ([command, sub, action].filter(Boolean).join(' ')) {
     case 'start':
       return startCommand(config);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { IMPORT_JOB, runImportJob } from './csv-import.js';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import { FAST_ENV, buildCategory, signInAdmin, uniqueSku } from '../../../test/helpers/catalog.js';
@@ -13,6 +15,7 @@ describe.each(databaseModes())('catalog CSV import and export (%s)', (mode) => {
     const admin = (await signInAdmin(agora)).accessToken;
     seller = await registerUser(agora, { role: 'seller' });
     categoryId = (await buildCategory(agora, admin, 'Imported')).id;
+    await agora.startBackground();
   });
   afterAll(() => agora.close());
 
@@ -94,5 +97,51 @@ describe.each(databaseModes())('catalog CSV import and export (%s)', (mode) => {
     expect(peek.statusCode).toBe(404);
     const status = await finished(res.json().importId);
     expect(status).toMatchObject({ totalRows: 1, createdRows: 0, failedRows: 1 });
+  });
+
+  it('resumes an interrupted import after its last checkpoint without creating a row twice', async () => {
+    const skus = Array.from({ length: 150 }, () => uniqueSku('RES'));
+    const row = (sku: string, n: number) =>
+      `Resumed ${n},x,Resume,${categoryId},published,${sku},One,100,EUR,1,,`;
+    const header =
+      'title,description,brand,categoryId,status,sku,variantTitle,price,currency,initialStock,attributes,images';
+    // What a worker that crashed after row 105 left behind: rows 1..105 created, checkpoint at 100.
+    await agora.jobs.stop();
+    const res = await upload([header, ...skus.map(row)].join('\n'));
+    const importId = res.json<{ importId: string }>().importId;
+    const db = agora.rt.database.db;
+    await sql`delete from platform.jobs where name = ${IMPORT_JOB} and key = ${importId}`.execute(db);
+    for (const [n, sku] of skus.slice(0, 105).entries()) {
+      const body = {
+        title: `Resumed ${n}`,
+        description: 'x',
+        brand: 'Resume',
+        categoryId,
+        status: 'published',
+        variants: [{ sku, title: 'One', price: { amount: 100, currency: 'EUR' }, initialStock: 1 }],
+      };
+      expect(
+        (await agora.request({ method: 'POST', url: '/v1/products', token: seller.accessToken, body }))
+          .statusCode,
+      ).toBe(201);
+    }
+    await sql`update catalog.imports set status = 'running', total_rows = 100, created_rows = 100 where id = ${importId}`.execute(
+      db,
+    );
+    await runImportJob(
+      agora.catalog.deps,
+      { importId },
+      { db, log: agora.rt.log, attempt: 2, maxAttempts: 3, jobId: 0 },
+    );
+    const status = await finished(importId);
+    expect(status).toMatchObject({ status: 'completed', totalRows: 150, createdRows: 150, failedRows: 0 });
+    const count = await sql<{
+      n: number;
+    }>`select count(*)::int as n from catalog.products where brand = 'Resume'`.execute(db);
+    expect(count.rows[0].n).toBe(150);
+    const file = await sql<{
+      n: number;
+    }>`select count(*)::int as n from catalog.import_files where import_id = ${importId}`.execute(db);
+    expect(file.rows[0].n).toBe(0);
   });
 });

@@ -1,8 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
@@ -11,7 +11,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, NotFoundError, UnauthorizedError } from '../../platform/errors.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import type { JobContext } from '../../platform/jobs/runner.js';
+import { scheduleJob } from '../../platform/jobs/runner.js';
+import { DuplicateSkuError } from './errors.js';
 import { createProduct, type CatalogDeps } from './product-service.js';
+import * as repo from './repository.js';
 import { CreateProductBody } from './schemas.js';
 import type { CatalogImportTables } from './tables.js';
 
@@ -102,24 +106,48 @@ async function spool(upload: Readable): Promise<{ file: string; dir: string }> {
   return { file, dir };
 }
 
+export const IMPORT_JOB = 'catalog.import';
+export interface ImportJobPayload {
+  importId: string;
+}
+
 /**
- * Accepts a CSV upload (streamed to a temporary file) and starts its import as a background job:
- * each valid row becomes a product (through the same use case as `POST /v1/products`), each
- * invalid one an error with its line number. Returns the import's id at once.
+ * Accepts a CSV upload (spooled to a temporary file, at most 50 MB) and queues its import: the
+ * import row, the file's bytes and the job are written in one transaction, so any worker can run
+ * it and a crash mid-import resumes it. Returns the import's id at once.
  */
 export async function startImport(
   ctx: Ctx,
-  deps: CatalogDeps,
+  _deps: CatalogDeps,
   upload: Readable,
 ): Promise<{ importId: string }> {
   if (!ctx.actor) throw new UnauthorizedError();
   const { file, dir } = await spool(upload);
-  const id = uuidv7();
-  await t(ctx.db)
+  try {
+    const body = await readFile(file);
+    const id = uuidv7();
+    const actor = ctx.actor;
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertImport(trx, id, actor);
+      await t(trx).insertInto('catalog.import_files').values({ import_id: id, body }).execute();
+      await scheduleJob(trx, IMPORT_JOB, { importId: id } satisfies ImportJobPayload, new Date(), {
+        key: id,
+        maxAttempts: 3,
+      });
+    });
+    return { importId: id };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function insertImport(db: AnyDb, id: string, actor: { userId: string; role: string }) {
+  return t(db)
     .insertInto('catalog.imports')
     .values({
       id,
-      seller_id: ctx.actor.userId,
+      seller_id: actor.userId,
+      actor_role: actor.role === 'admin' ? 'admin' : 'seller',
       status: 'queued',
       total_rows: 0,
       created_rows: 0,
@@ -128,37 +156,104 @@ export async function startImport(
       finished_at: null,
     })
     .execute();
-  void runImport(ctx, deps, id, file)
-    .catch(async (err: unknown) => {
-      ctx.log.error({ err, importId: id }, 'catalog import failed');
-      await t(ctx.db)
-        .updateTable('catalog.imports')
-        .set({ status: 'failed', finished_at: new Date() })
-        .where('id', '=', id)
-        .execute();
-    })
-    .finally(() => rm(dir, { recursive: true, force: true }));
-  return { importId: id };
 }
 
-async function runImport(ctx: Ctx, deps: CatalogDeps, id: string, file: string): Promise<void> {
+/** The job: runs a queued import from its stored file; a retry resumes after the last checkpoint. */
+export async function runImportJob(
+  deps: CatalogDeps,
+  payload: ImportJobPayload,
+  job: JobContext,
+): Promise<void> {
+  const row = await t(job.db)
+    .selectFrom('catalog.imports')
+    .innerJoin('catalog.import_files', 'catalog.import_files.import_id', 'catalog.imports.id')
+    .select(['seller_id', 'actor_role', 'status', 'body'])
+    .where('catalog.imports.id', '=', payload.importId)
+    .executeTakeFirst();
+  if (!row || row.status === 'completed' || row.status === 'failed') return;
+  const ctx: Ctx = {
+    db: job.db,
+    actor: { userId: row.seller_id, role: row.actor_role, sessionId: `import:${payload.importId}` },
+    requestId: `import:${payload.importId}`,
+    log: job.log,
+  };
+  try {
+    await processImport(ctx, deps, payload.importId, Readable.from([Buffer.from(row.body)]), {
+      resume: job.attempt > 1,
+    });
+  } catch (err) {
+    if (job.attempt >= job.maxAttempts) await markFailed(job.db, payload.importId);
+    throw err;
+  }
+}
+
+/**
+ * `agora import`: imports a local CSV file for a seller in this process, reporting progress as it
+ * goes; recorded like an upload, so `GET /v1/catalog/imports/{id}` shows it too.
+ */
+export async function importFile(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  input: Readable,
+  onProgress: (p: { rows: number; created: number; failed: number }) => void,
+): Promise<ImportStatus> {
+  if (!ctx.actor) throw new UnauthorizedError();
+  const id = uuidv7();
+  await insertImport(ctx.db, id, ctx.actor);
+  try {
+    await processImport(ctx, deps, id, input, { resume: false, onProgress });
+  } catch (err) {
+    await markFailed(ctx.db, id);
+    throw err;
+  }
+  return importStatus({ ...ctx, actor: { ...ctx.actor, role: 'admin' } }, id);
+}
+
+const markFailed = (db: AnyDb, id: string) =>
+  t(db)
+    .updateTable('catalog.imports')
+    .set({ status: 'failed', finished_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+
+/**
+ * Parses the CSV and creates one product per valid row (through the same use case as `POST
+ * /v1/products`), recording progress every 100 rows. With `resume`, rows up to the last recorded
+ * checkpoint are skipped, and a row after it whose SKU the seller already owns counts as created
+ * (it was created before the crash, after the checkpoint).
+ */
+async function processImport(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  id: string,
+  input: Readable,
+  opts: { resume: boolean; onProgress?: (p: { rows: number; created: number; failed: number }) => void },
+): Promise<void> {
   const db = t(ctx.db);
-  await db.updateTable('catalog.imports').set({ status: 'running' }).where('id', '=', id).execute();
-  const errors: ImportStatus['errors'] = [];
+  const state = await db
+    .updateTable('catalog.imports')
+    .set({ status: 'running' })
+    .where('id', '=', id)
+    .returning(['total_rows', 'created_rows', 'failed_rows', 'errors'])
+    .executeTakeFirstOrThrow();
+  const checkpoint = opts.resume ? state.total_rows : 0;
+  const errors: ImportStatus['errors'] = opts.resume ? state.errors : [];
   let total = 0;
-  let created = 0;
-  let failed = 0;
+  let created = opts.resume ? state.created_rows : 0;
+  let failed = opts.resume ? state.failed_rows : 0;
   const fail = (line: number, path: string, message: string) => {
     failed += 1;
     if (errors.length < MAX_ERRORS) errors.push({ line, path, message });
   };
-  const progress = () =>
-    db
+  const progress = async () => {
+    await db
       .updateTable('catalog.imports')
       .set({ total_rows: total, created_rows: created, failed_rows: failed, errors: JSON.stringify(errors) })
       .where('id', '=', id)
       .execute();
-  const parser = createReadStream(file).pipe(
+    opts.onProgress?.({ rows: total, created, failed });
+  };
+  const parser = input.pipe(
     parse({
       columns: true,
       bom: true,
@@ -173,6 +268,7 @@ async function runImport(ctx: Ctx, deps: CatalogDeps, id: string, file: string):
     info: { lines: number };
   }>) {
     total += 1;
+    if (total <= checkpoint) continue;
     const body = bodyOf(record);
     const problem = Value.Errors(CreateProductBody, body)[0];
     if (problem) fail(info.lines, problem.instancePath || '/', problem.message);
@@ -182,17 +278,27 @@ async function runImport(ctx: Ctx, deps: CatalogDeps, id: string, file: string):
         created += 1;
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        fail(info.lines, err.errors?.[0]?.path.replace('/body', '') ?? '/', err.message);
+        if (opts.resume && err instanceof DuplicateSkuError && (await ownsSku(ctx, body.variants[0].sku)))
+          created += 1;
+        else fail(info.lines, err.errors?.[0]?.path.replace('/body', '') ?? '/', err.message);
       }
     }
     if (total % 100 === 0) await progress();
   }
   await progress();
-  await db
-    .updateTable('catalog.imports')
-    .set({ status: 'completed', finished_at: new Date() })
-    .where('id', '=', id)
-    .execute();
+  await ctx.db.transaction().execute(async (trx) => {
+    await t(trx)
+      .updateTable('catalog.imports')
+      .set({ status: 'completed', finished_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    await t(trx).deleteFrom('catalog.import_files').where('import_id', '=', id).execute();
+  });
+}
+
+async function ownsSku(ctx: Ctx, sku: string): Promise<boolean> {
+  const owner = await repo.skuOwner(ctx.db, sku);
+  return owner !== undefined && owner === ctx.actor?.userId;
 }
 
 /**

@@ -4,6 +4,16 @@
  * snapshots for consumers that rebuild their own copy (the search index).
  */
 import type { Runtime } from '../../platform/runtime.js';
+import type { JobRunner } from '../../platform/jobs/runner.js';
+import type { Ctx } from '../../platform/context.js';
+import type { Readable } from 'node:stream';
+import {
+  IMPORT_JOB,
+  importFile,
+  runImportJob,
+  type ImportJobPayload,
+  type ImportStatus,
+} from './csv-import.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
 import type { AnyDb } from '../../platform/db.js';
 import { snapshotOf } from './presenters.js';
@@ -26,11 +36,17 @@ export type { SellerNameLookup } from './seller-service.js';
 export interface CatalogModule {
   deps: CatalogDeps;
   routes(guard: AuthGuard): ReturnType<typeof catalogRoutes>;
+  /** Imports a CSV stream as `ctx.actor` in this process (the `agora import` command). */
+  importCsv(
+    ctx: Ctx,
+    input: Readable,
+    onProgress: (p: { rows: number; created: number; failed: number }) => void,
+  ): Promise<ImportStatus>;
 }
 
 export function createCatalogModule(
   rt: Runtime,
-  opts: { sellerName: SellerNameLookup; stock?: StockSource; saleOverlay?: SaleOverlay },
+  opts: { sellerName: SellerNameLookup; stock?: StockSource; jobs?: JobRunner; saleOverlay?: SaleOverlay },
 ): CatalogModule {
   const deps: CatalogDeps = {
     cache: new ReadCache(rt.cache),
@@ -38,9 +54,11 @@ export function createCatalogModule(
     sellerName: opts.sellerName,
     saleOverlay: opts.saleOverlay,
   };
+  opts.jobs?.register<ImportJobPayload>(IMPORT_JOB, (payload, job) => runImportJob(deps, payload, job));
   return {
     deps,
     routes: (guard) => catalogRoutes({ ...deps, db: rt.database.db, guard }),
+    importCsv: (ctx, input, onProgress) => importFile(ctx, deps, input, onProgress),
   };
 }
 

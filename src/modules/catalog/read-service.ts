@@ -1,12 +1,12 @@
 import type { Ctx } from '../../platform/context.js';
-import { ValidationError } from '../../platform/errors.js';
+import { UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import * as categories from './category-repository.js';
 import { ProductNotFoundError, UnknownCategoryError } from './errors.js';
 import { decodeCursor, encodeCursor, presentProduct } from './presenters.js';
 import { loadProduct, type CatalogDeps } from './product-service.js';
 import type { Cached } from './read-cache.js';
 import * as repo from './repository.js';
-import type { Product, ProductListQuery, ProductPage } from './schemas.js';
+import type { Product, ProductListQuery, ProductPage, SellerProductListQuery } from './schemas.js';
 
 /**
  * A product as the public sees it: published only, served from the cache. Its owner and admins
@@ -100,3 +100,37 @@ export async function listProducts(
 
 const skusOfProduct = (p: Product): string[] => p.variants.map((v) => v.sku);
 const skusOfPage = (page: ProductPage): string[] => page.items.flatMap(skusOfProduct);
+
+/**
+ * The products a seller manages, in any status (drafts included), newest first; admins see every
+ * seller's, or one seller's with `sellerId`. Never cached: it is the seller's working list.
+ * @throws ValidationError for a malformed cursor
+ */
+export async function listSellerProducts(
+  ctx: Ctx,
+  deps: CatalogDeps,
+  q: SellerProductListQuery,
+): Promise<ProductPage> {
+  const actor = ctx.actor;
+  if (!actor) throw new UnauthorizedError();
+  const after = decodeCursor(q.cursor);
+  if (q.cursor && (!after || typeof after.value !== 'string'))
+    throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
+  const sellerId = actor.role === 'admin' ? q.sellerId : actor.userId;
+  const rows = await repo.listForSeller(ctx.db, { sellerId, status: q.status, after, limit: q.limit });
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const variants = await repo.variantsOf(
+    ctx.db,
+    page.map((r) => r.id),
+  );
+  const stock = await deps.stock.available(
+    ctx.db,
+    [...variants.values()].flat().map((v) => ({ sku: v.sku, initialStock: v.initial_stock })),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => presentProduct(r, variants.get(r.id) ?? [], stock)),
+    nextCursor: more && last ? encodeCursor(last.created_at.toISOString(), last.id) : null,
+  };
+}

@@ -257,3 +257,38 @@ export async function countProducts(db: AnyDb): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface SellerListFilter {
+  /** Absent: every seller's (admins). */
+  sellerId?: string;
+  status?: ProductStatus;
+  after?: { value: string | number; id: string };
+  limit: number;
+}
+
+/**
+ * A seller's own products in any status, newest first (index products_seller_idx when sellerId
+ * is given). Fetches one row more than `limit` so the caller knows whether a next page exists.
+ */
+export function listForSeller(db: AnyDb, f: SellerListFilter): Promise<ProductRow[]> {
+  let q = t(db).selectFrom('catalog.products').select(PRODUCT_COLUMNS);
+  if (f.sellerId) q = q.where('seller_id', '=', f.sellerId);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.after) q = q.where(sql<boolean>`(created_at, id) < (${new Date(f.after.value)}, ${f.after.id})`);
+  return q
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** The seller of the product that has this SKU, if any. */
+export async function skuOwner(db: AnyDb, sku: string): Promise<string | undefined> {
+  const row = await t(db)
+    .selectFrom('catalog.variants')
+    .innerJoin('catalog.products', 'catalog.products.id', 'catalog.variants.product_id')
+    .select('catalog.products.seller_id')
+    .where('catalog.variants.sku', '=', sku)
+    .executeTakeFirst();
+  return row?.seller_id;
+}

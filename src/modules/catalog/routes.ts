@@ -28,6 +28,7 @@ import {
   Product,
   ProductListQuery,
   ProductPage,
+  SellerProductListQuery,
   SellerProfile,
   SellerProfileBody,
 } from './schemas.js';
@@ -214,6 +215,24 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
           .type('text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="products.csv"')
           .send(exportCsv(db, actor?.role === 'admin' ? undefined : actor?.userId));
+      },
+    );
+
+    app.get(
+      '/v1/seller/products',
+      {
+        preHandler: guard.requireRole('seller', 'admin'),
+        schema: {
+          tags,
+          security,
+          description: 'Your products in every status (drafts included), newest first',
+          querystring: SellerProductListQuery,
+          response: { 200: ProductPage, ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        reply.header('cache-control', 'private, no-store');
+        return reads.listSellerProducts(ctxOf(req, db), deps, req.query);
       },
     );
 

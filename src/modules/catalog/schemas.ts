@@ -183,6 +183,19 @@ export const ProductListQuery = Type.Object(
 );
 export type ProductListQuery = Static<typeof ProductListQuery>;
 
+export const SellerProductListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    status: Type.Optional(
+      Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]),
+    ),
+    sellerId: Type.Optional({ ...Id, description: "Admins only: one seller's products" }),
+  },
+  { additionalProperties: false },
+);
+export type SellerProductListQuery = Static<typeof SellerProductListQuery>;
+
 export const IdOrSlugParams = Type.Object({ idOrSlug: Type.String({ minLength: 1, maxLength: 120 }) });
 export const IdParams = Type.Object({ id: Id });
 

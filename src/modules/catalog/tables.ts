@@ -64,6 +64,8 @@ export interface CatalogImportTables {
   'catalog.imports': {
     id: string;
     seller_id: string;
+    /** Whom the rows are created as: the seller, or an admin importing their own products. */
+    actor_role: 'seller' | 'admin';
     status: 'queued' | 'running' | 'completed' | 'failed';
     total_rows: number;
     created_rows: number;
@@ -71,6 +73,11 @@ export interface CatalogImportTables {
     errors: Json<{ line: number; path: string; message: string }[]>;
     created_at: Generated<Date>;
     finished_at: Date | null;
+  };
+  /** The uploaded CSV until its import completes, so any worker can run (and resume) it. */
+  'catalog.import_files': {
+    import_id: string;
+    body: Buffer;
   };
 }
 

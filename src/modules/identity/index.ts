@@ -8,7 +8,7 @@ import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
 import { identityRoutes } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
-import { findUserById } from './repository.js';
+import { findUserByEmail, findUserById } from './repository.js';
 import type { AnyDb } from '../../platform/db.js';
 
 export { identityMigrations } from './migrations/index.js';
@@ -61,4 +61,13 @@ export function createPasswordHasher(rt: Pick<Runtime, 'config'>): PasswordHashe
 /** A user's display name, for other modules that show who someone is (e.g. a seller profile). */
 export async function findUserName(db: AnyDb, userId: string): Promise<string | undefined> {
   return (await findUserById(db, userId))?.name;
+}
+
+/** An account by email (the CLI acts for a named user): its id and role, if it exists. */
+export async function findAccountByEmail(
+  db: AnyDb,
+  email: string,
+): Promise<{ id: string; role: 'buyer' | 'seller' | 'admin' } | undefined> {
+  const user = await findUserByEmail(db, email.trim().toLowerCase());
+  return user && { id: user.id, role: user.role };
 }

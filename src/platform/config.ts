@@ -43,6 +43,7 @@ const ConfigSchema = Type.Object({
   AGORA_WEBHOOK_RETRY_BASE_MS: Int(10_000, 1, 3_600_000),
   AGORA_SMTP_TIMEOUT_MS: Int(10_000, 100, 120_000),
   AGORA_EMAIL_RETRY_BASE_MS: Int(5_000, 1, 3_600_000),
+  AGORA_ANNOUNCE_PAGE_SIZE: Int(500, 1, 10_000),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   AGORA_DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   AGORA_PUBLIC_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),

@@ -26,6 +26,17 @@ export interface ConsumedEvents {
 }
 
 export type ConsumedType = keyof ConsumedEvents;
+
+/** Marketing announcements: sent to every user who opted in (see announcements.ts). */
+export interface AnnouncedEvents {
+  'flash_sale.started': {
+    saleId: string;
+    name: string;
+    startsAt: string;
+    endsAt: string;
+    items?: { sku: string; salePrice: Money; quantity: number }[];
+  };
+}
 export type EventOf<T extends ConsumedType> = CloudEvent<ConsumedEvents[T]>;
 
 export const NOTIFY_TYPES: ConsumedType[] = [

@@ -15,6 +15,13 @@ import {
   type EmailJobPayload,
 } from './consumers.js';
 import { createMailer } from './mailer.js';
+import {
+  ANNOUNCE_JOB,
+  ANNOUNCE_TYPES,
+  announceOnEvent,
+  announcePage,
+  type AnnounceJobPayload,
+} from './announcements.js';
 import { notificationRoutes } from './routes.js';
 import { WEBHOOK_JOB, WebhookSender, type WebhookJobPayload } from './webhook-delivery.js';
 
@@ -54,6 +61,19 @@ export function createNotificationsModule(
     handle: (event, ctx) =>
       fanOutToWebhooks(event, ctx, { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS }),
   });
+  deps.bus.subscribe({
+    consumer: 'notifications.announce',
+    types: [...ANNOUNCE_TYPES],
+    handle: (event, ctx) =>
+      announceOnEvent(event, ctx, { jobs: deps.jobs, publicUrl: config.AGORA_PUBLIC_URL }),
+  });
+  deps.jobs.register<AnnounceJobPayload>(ANNOUNCE_JOB, (payload, ctx) =>
+    announcePage(payload, ctx, {
+      jobs: deps.jobs,
+      pageSize: config.AGORA_ANNOUNCE_PAGE_SIZE,
+      emailMaxAttempts: 8,
+    }),
+  );
   deps.jobs.register<EmailJobPayload>(EMAIL_JOB, (payload, ctx) => sendEmail(mailer, payload, ctx), {
     backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
   });

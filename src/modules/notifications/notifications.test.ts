@@ -14,6 +14,7 @@ const FAST = {
   AGORA_WEBHOOK_RETRY_BASE_MS: '50',
   AGORA_EMAIL_RETRY_BASE_MS: '50',
   AGORA_WEBHOOK_MAX_ATTEMPTS: '4',
+  AGORA_ANNOUNCE_PAGE_SIZE: '2',
 };
 
 async function publish(agora: TestAgora, events: NewEvent[]) {
@@ -191,6 +192,47 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     expect((await agora.request({ method: 'GET', url, token: user.accessToken })).json()).toEqual({
       marketingEmails: true,
     });
+  });
+
+  it('announces a flash sale by email to every user who opted in, and to nobody else', async () => {
+    const optedIn = await Promise.all([registerUser(agora), registerUser(agora), registerUser(agora)]);
+    const optedOut = await registerUser(agora);
+    for (const u of optedIn) {
+      const res = await agora.request({
+        method: 'PUT',
+        url: '/v1/me/notification-preferences',
+        token: u.accessToken,
+        body: { marketingEmails: true },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    // the recipients' addresses arrive with their user.registered events
+    await waitFor(
+      async () => optedIn.every((u) => mailTo(u.user.email).length === 1),
+      10_000,
+      'welcome emails',
+    );
+    const saleId = randomUUID();
+    await publish(agora, [
+      {
+        type: 'flash_sale.started',
+        subject: saleId,
+        data: {
+          saleId,
+          name: 'Midnight Madness',
+          startsAt: new Date().toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          items: [{ sku: 'SKU-HOT', salePrice: { amount: 999, currency: 'USD' }, quantity: 100 }],
+        },
+      },
+    ]);
+    const sale = (email: string) => mailTo(email).filter((m) => m.subject === 'Flash sale: Midnight Madness');
+    await waitFor(async () => optedIn.every((u) => sale(u.user.email).length === 1), 15_000, 'announcements');
+    expect(sale(optedIn[0].user.email)[0].text).toContain(`/flash-sales/${saleId}`);
+    expect(sale(optedIn[0].user.email)[0].text).toContain('9.99 USD');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sale(optedOut.user.email)).toHaveLength(0);
+    expect(optedIn.map((u) => sale(u.user.email).length)).toEqual([1, 1, 1]);
   });
 
   it('delivers signed webhooks to the seller they concern, retrying failures, every attempt visible', async () => {

@@ -290,3 +290,19 @@ export function attemptsOf(db: AnyDb, deliveryIds: string[]): Promise<AttemptRow
     .orderBy('id')
     .execute();
 }
+
+/** Users who opted in to marketing emails and whose address is known, after `after`, ascending. */
+export async function marketingRecipients(db: AnyDb, after: string | null, limit: number): Promise<string[]> {
+  let q = t(db)
+    .selectFrom('notifications.preferences')
+    .innerJoin(
+      'notifications.recipients',
+      'notifications.recipients.user_id',
+      'notifications.preferences.user_id',
+    )
+    .select('notifications.preferences.user_id')
+    .where('notifications.preferences.marketing_emails', '=', true);
+  if (after) q = q.where('notifications.preferences.user_id', '>', after);
+  const rows = await q.orderBy('notifications.preferences.user_id').limit(limit).execute();
+  return rows.map((r) => r.user_id);
+}

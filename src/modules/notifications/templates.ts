@@ -1,5 +1,5 @@
 import type { CloudEvent } from '../../platform/events/outbox.js';
-import type { ConsumedEvents, ConsumedType } from './events.js';
+import type { AnnouncedEvents, ConsumedEvents, ConsumedType } from './events.js';
 
 /** Transactional messages always go; marketing ones only to users who opted in. */
 export type Category = 'transactional' | 'marketing';
@@ -106,4 +106,22 @@ export function render(event: CloudEvent, publicUrl: string): Rendered {
   const renderer = renderers[event.type as ConsumedType] as Renderer<ConsumedType> | undefined;
   if (!renderer) throw new Error(`no template for ${event.type}`);
   return renderer(event.data as never, publicUrl);
+}
+
+/** The email announcing a flash sale to users who opted in to marketing emails. */
+export function renderAnnouncement(
+  d: AnnouncedEvents['flash_sale.started'],
+  publicUrl: string,
+): { subject: string; text: string; html: string } {
+  const title = `Flash sale: ${d.name}`;
+  const deals = (d.items ?? [])
+    .slice(0, 5)
+    .map((i) => `${i.sku} at ${money(i.salePrice)} (${i.quantity} units)`);
+  const body = page(title, [
+    `${d.name} is on now, until ${d.endsAt}. Quantities are limited.`,
+    ...deals,
+    `Shop it: ${publicUrl}/flash-sales/${encodeURIComponent(d.saleId)}`,
+    'You receive this because you switched marketing emails on; switch them off in your account.',
+  ]);
+  return { subject: title, ...body };
 }

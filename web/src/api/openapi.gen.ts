@@ -2175,6 +2175,17 @@ export interface paths {
                 /** Format: date-time */
                 createdAt: string;
                 description: string;
+                /** @description The lowest running flash-sale offer of the product */
+                flashSale?: {
+                  /** Format: date-time */
+                  endsAt: string;
+                  remaining: number;
+                  saleId: string;
+                  salePrice: {
+                    amount: number;
+                    currency: string;
+                  };
+                };
                 id: string;
                 image: string | null;
                 inStock: boolean;
@@ -2829,6 +2840,14 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       description: string;
+      flashSale?: {
+        /** Format: date-time */
+        endsAt: string;
+        /** @description Units the sale can still hold for buyers */
+        remaining: number;
+        saleId: string;
+        salePrice: components['schemas']['Money'];
+      };
       id: string;
       images: string[];
       inStock: boolean;
@@ -2844,6 +2863,14 @@ export interface components {
           [key: string]: string;
         };
         availability: 'in_stock' | 'low_stock' | 'out_of_stock';
+        flashSale?: {
+          /** Format: date-time */
+          endsAt: string;
+          /** @description Units the sale can still hold for buyers */
+          remaining: number;
+          saleId: string;
+          salePrice: components['schemas']['Money'];
+        };
         id: string;
         price: components['schemas']['Money'];
         sku: string;

@@ -1,5 +1,5 @@
 import type { AnyDb } from '../../platform/db.js';
-import { ValidationError } from '../../platform/errors.js';
+import { AppError, ValidationError } from '../../platform/errors.js';
 import { Coalescer, type CoalescerOptions } from './coalescer.js';
 import { CustomerLimitError, SaleNotActiveError, SaleNotFoundError, SaleSoldOutError } from './errors.js';
 import { settlement, type AdmissionGate } from './gate.js';
@@ -118,18 +118,33 @@ export class Reservations {
     }
   }
 
+  /**
+   * One transaction for the batch. A domain error thrown inside it (the cart refusing one buyer's
+   * line, say) would fail everyone in the batch: the batch is split in halves until the request
+   * that causes it stands alone and gets the error as its own answer.
+   */
   private async decide(key: string, batch: ReserveRequest[]): Promise<ReserveOutcome[]> {
     const cut = key.indexOf(':');
     const saleId = key.slice(0, cut);
     const sku = key.slice(cut + 1);
-    const result: BatchResult = await reserveBatch(
-      this.deps.db,
-      { cart: this.deps.cart, holdTtlMs: this.deps.holdTtlMs },
-      saleId,
-      sku,
-      batch,
-    );
-    if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
-    return result.outcomes;
+    try {
+      const result: BatchResult = await reserveBatch(
+        this.deps.db,
+        { cart: this.deps.cart, holdTtlMs: this.deps.holdTtlMs },
+        saleId,
+        sku,
+        batch,
+      );
+      if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
+      return result.outcomes;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (batch.length === 1) return [{ ok: false, error: err }];
+      const half = Math.ceil(batch.length / 2);
+      return [
+        ...(await this.decide(key, batch.slice(0, half))),
+        ...(await this.decide(key, batch.slice(half))),
+      ];
+    }
   }
 }

@@ -9,7 +9,9 @@ import type { FindVariants, VariantFacts } from './ports.js';
 import { Reservations } from './reservations.js';
 import { SaleBook } from './sale-book.js';
 import { createSale, endSale, getSale, startSale } from './sale-service.js';
-import { tableCart, tableInventory } from './test-support.js';
+import { seedActiveSale, tableCart, tableInventory } from './test-support.js';
+import type { CartPort } from './ports.js';
+import { AppError } from '../../platform/errors.js';
 import { WaitingRoom } from './waiting-room.js';
 
 describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
@@ -249,5 +251,46 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     await expect(db.transaction().execute((trx) => holds.claim(trx, [holdId], order))).rejects.toMatchObject({
       code: 'conflict',
     });
+  });
+
+  it('a cart that refuses one buyer gives that buyer the error and the rest of the batch their units', async () => {
+    const db = agora.rt.database.db;
+    const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 1 });
+    const picky = randomUUID();
+    const refusing: CartPort = {
+      addHeldItems: async (trx, inputs) => {
+        if (inputs.some((i) => i.userId === picky))
+          throw new AppError('conflict', 'Your cart is in another currency');
+        return cart.addHeldItems(trx, inputs);
+      },
+      removeHeldItem: (trx, id) => cart.removeHeldItem(trx, id),
+    };
+    const book = new SaleBook(db);
+    await book.refresh();
+    const path = new Reservations({
+      db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart: refusing,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
+    const buyers = [randomUUID(), randomUUID(), picky, randomUUID(), randomUUID()];
+    const answers = await Promise.all(
+      buyers.map((u) =>
+        path.reserve(saleId, u, { sku: skus[0], quantity: 1 }).then(
+          () => 'reserved',
+          (e: AppError) => e.code,
+        ),
+      ),
+    );
+    expect(answers).toEqual(['reserved', 'reserved', 'conflict', 'reserved', 'reserved']);
+    expect((await getSale(db, saleId)).items[0].remaining).toBe(6);
   });
 });

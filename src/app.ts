@@ -21,6 +21,11 @@ import {
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import {
+  createInventoryModule,
+  inventoryMigrations,
+  type InventoryModule,
+} from './modules/inventory/index.js';
 import { flashSalesMigrations } from './modules/flash-sales/index.js';
 
 /** Every schema's migrations, in dependency order. */
@@ -30,6 +35,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   notificationsMigrations,
   catalogMigrations,
   searchMigrations,
+  inventoryMigrations,
   flashSalesMigrations,
 ];
 
@@ -42,6 +48,8 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
+  inventory: InventoryModule;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
   close(): Promise<void>;
@@ -84,7 +92,8 @@ export async function createAgora(
     const identity = await createIdentityModule(rt);
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const catalog = createCatalogModule(rt, { sellerName: findUserName, jobs });
+    const inventory = createInventoryModule(rt, { bus, jobs });
+    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const search = createSearchModule(rt);
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
@@ -104,8 +113,15 @@ export async function createAgora(
     }
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
+    for (const subscription of catalog.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
-      routes: [identity.routes(guard), notifications.routes(guard), catalog.routes(guard), search.routes()],
+      routes: [
+        identity.routes(guard),
+        notifications.routes(guard),
+        catalog.routes(guard),
+        search.routes(),
+        inventory.routes(guard),
+      ],
       readiness,
       webRoot: overrides.webRoot,
     });
@@ -116,6 +132,7 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      inventory,
       catalog,
       async startBackground() {
         background = true;

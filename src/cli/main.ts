@@ -11,6 +11,7 @@ import { adminCreateCommand, keysRotateCommand, migrateCommand } from './operate
 import { workerCommand } from './worker.js';
 import { dlqListCommand, dlqReplayCommand } from './events.js';
 import { searchReindexCommand, seedCommand } from './seed.js';
+import { inventoryVerifyCommand } from './inventory.js';
 import { importCommand } from './import.js';
 
 const HELP = `Usage: agora <command> [options]
@@ -28,6 +29,7 @@ Commands:
   seed [--products N] [--seed S]
                                 add a generated demo catalog (default 1,000 products) and index it
   search reindex                rebuild the search index from the catalog
+  inventory verify              rebuild stock levels from the movement ledger and compare; exit 1 on any mismatch
   import <file.csv> --seller E  import products from a CSV (the columns of GET /v1/catalog/export)
                                 as the seller (or admin) with email E; exit 1 when rows failed
 
@@ -93,6 +95,8 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'search reindex':
       return searchReindexCommand(config);
+    case 'inventory verify':
+      return inventoryVerifyCommand(config);
     default:
       throw new UsageError(`unknown command "${positionals.join(' ')}"`);
   }

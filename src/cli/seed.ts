@@ -6,6 +6,7 @@ import { migrate } from '../app.js';
 import { countProducts, seedCatalog, streamProductsForIndex } from '../modules/catalog/index.js';
 import { createPasswordHasher, ensureSeller } from '../modules/identity/index.js';
 import { createSearchModule, type SearchModule } from '../modules/search/index.js';
+import { inventoryStock } from '../modules/inventory/index.js';
 
 interface SeedReport {
   products: number;
@@ -30,7 +31,8 @@ function progressBar(label: string, total: number, quiet: boolean) {
 }
 
 /**
- * Seller accounts (through identity's door), the catalog, then the search index rebuilt from it.
+ * Seller accounts (through identity's door), the catalog with its stock (inventory's door), then
+ * the search index rebuilt from it.
  * New seller accounts get a random password, returned once.
  */
 export async function seedAll(
@@ -59,6 +61,7 @@ export async function seedAll(
   await seedCatalog(db, {
     products: opts.products,
     sellerIds,
+    stock: inventoryStock,
     seed: opts.seed,
     onProgress: catalogBar.update,
   });

@@ -75,6 +75,10 @@ const ConfigSchema = Type.Object({
   AGORA_FLASH_RECONCILE_MS: Int(30_000, 100, 3_600_000),
   AGORA_FLASH_BATCH_MAX: Int(500, 1, 10_000),
   AGORA_FLASH_BATCH_WINDOW_MS: Int(0, 0, 1_000),
+  AGORA_INVENTORY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  AGORA_INVENTORY_WEBHOOK_TOLERANCE_S: Int(300, 1, 86_400),
+  AGORA_HOLD_SWEEP_MS: Int(5_000, 50, 3_600_000),
+  AGORA_HOLD_SWEEP_BATCH: Int(500, 1, 10_000),
 });
 
 export type Config = Static<typeof ConfigSchema> & {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { listenPostgres } from './listen.js';
+import { serializedDialect } from './serial-dialect.js';
 
 /**
  * The database handle every module shares. Modules narrow it to their own schema's tables with
@@ -97,7 +98,8 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
       // development or demo catalog, and this keeps its resident memory ~110 MB lower.
       postgresqlconf: ['shared_buffers=16MB'],
     });
-    const db = new Kysely<unknown>({ dialect: new KyselyPGlite(client).dialect }) as AnyDb;
+    // One session: transactions take turns (see serial-dialect.ts).
+    const db = new Kysely<unknown>({ dialect: serializedDialect(new KyselyPGlite(client).dialect) }) as AnyDb;
     return {
       kind: 'pglite',
       db,

@@ -22,7 +22,9 @@ import { ReadCache } from './read-cache.js';
 import * as repo from './repository.js';
 import { catalogRoutes } from './routes.js';
 import type { SellerNameLookup } from './seller-service.js';
-import { catalogStock, type StockSource } from './stock.js';
+import type { StockSource } from './stock.js';
+import { INVALIDATE_JOB, stockSubscription, type InvalidateJobPayload } from './stock-sync.js';
+import type { Subscription } from '../../platform/events/bus.js';
 import type { ProductSnapshot } from './events.js';
 import type { SaleOverlay } from './sale-overlay.js';
 
@@ -36,6 +38,11 @@ export type { SellerNameLookup } from './seller-service.js';
 export interface CatalogModule {
   deps: CatalogDeps;
   routes(guard: AuthGuard): ReturnType<typeof catalogRoutes>;
+  /**
+   * The bus subscriptions of this module (consumer `catalog.stock`: inventory's stock changes).
+   * @throws Error when the module was created without the job runner, which they need
+   */
+  subscriptions(): Subscription[];
   /** Imports a CSV stream as `ctx.actor` in this process (the `agora import` command). */
   importCsv(
     ctx: Ctx,
@@ -46,18 +53,24 @@ export interface CatalogModule {
 
 export function createCatalogModule(
   rt: Runtime,
-  opts: { sellerName: SellerNameLookup; stock?: StockSource; jobs?: JobRunner; saleOverlay?: SaleOverlay },
+  opts: { sellerName: SellerNameLookup; stock: StockSource; jobs?: JobRunner; saleOverlay?: SaleOverlay },
 ): CatalogModule {
   const deps: CatalogDeps = {
     cache: new ReadCache(rt.cache),
-    stock: opts.stock ?? catalogStock,
+    stock: opts.stock,
     sellerName: opts.sellerName,
     saleOverlay: opts.saleOverlay,
   };
-  opts.jobs?.register<ImportJobPayload>(IMPORT_JOB, (payload, job) => runImportJob(deps, payload, job));
+  const { jobs } = opts;
+  jobs?.register<ImportJobPayload>(IMPORT_JOB, (payload, job) => runImportJob(deps, payload, job));
+  jobs?.register<InvalidateJobPayload>(INVALIDATE_JOB, (payload) => deps.cache.invalidate(payload.keys));
   return {
     deps,
     routes: (guard) => catalogRoutes({ ...deps, db: rt.database.db, guard }),
+    subscriptions: () => {
+      if (!jobs) throw new Error('the catalog subscriptions need the job runner');
+      return [stockSubscription({ ...deps, jobs })];
+    },
     importCsv: (ctx, input, onProgress) => importFile(ctx, deps, input, onProgress),
   };
 }

@@ -37,7 +37,7 @@ function actorRequired(ctx: Ctx): Actor {
   return ctx.actor;
 }
 
-/** Price, currency and stock summary of a set of variants; all must share one currency. */
+/** Price and currency of a set of variants; all must share one currency. */
 function summarize(variants: VariantBody[]) {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
@@ -55,7 +55,6 @@ function summarize(variants: VariantBody[]) {
   return {
     priceAmount: Math.min(...variants.map((v) => v.price.amount)),
     currency,
-    inStock: variants.some((v) => (v.initialStock ?? 0) > 0),
   };
 }
 
@@ -104,6 +103,26 @@ function conflictOf(err: unknown, skus: string[], slug: string): unknown {
   return err;
 }
 
+/**
+ * Hands the initial stock of `variants` whose SKU is new to the stock source (inventory), in the
+ * catalog's transaction, and answers whether any of the variants now has units to sell.
+ */
+async function stockFor(
+  trx: Transaction<unknown>,
+  ctx: Ctx,
+  deps: CatalogDeps,
+  sellerId: string,
+  variants: VariantBody[],
+  existingSkus: ReadonlySet<string> = new Set(),
+): Promise<boolean> {
+  const lines = variants
+    .filter((v) => !existingSkus.has(v.sku))
+    .map((v) => ({ sku: v.sku, quantity: v.initialStock ?? 0 }));
+  if (lines.length) await deps.stock.initialize(trx, { sellerId, lines, correlationId: ctx.requestId });
+  const available = await deps.stock.available(trx, variants);
+  return variants.some((v) => (available.get(v.sku) ?? 0) > 0);
+}
+
 async function emit(
   trx: Transaction<unknown>,
   ctx: Ctx,
@@ -132,6 +151,7 @@ export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: CreatePr
       await assertSkusFree(trx, input.variants);
       slug = await freeSlug(trx, input.slug, input.title);
       if (actor.role === 'seller') await ensureSellerProfile(trx, actor.userId, deps.sellerName);
+      const inStock = await stockFor(trx, ctx, deps, actor.userId, input.variants);
       await repo.insertProducts(trx, [
         {
           id,
@@ -146,6 +166,7 @@ export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: CreatePr
           images: input.images ?? [],
           status: input.status,
           ...summary,
+          inStock,
         },
       ]);
       await repo.insertVariants(trx, variantRows(id, input.variants));
@@ -167,11 +188,7 @@ export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: CreatePr
 }
 
 async function present(db: AnyDb, deps: CatalogDeps, row: ProductRow, variants: VariantRow[]) {
-  const stock = await deps.stock.available(
-    db,
-    variants.map((v) => ({ sku: v.sku, initialStock: v.initial_stock })),
-  );
-  return presentProduct(row, variants, stock);
+  return presentProduct(row, variants, await deps.stock.available(db, variants));
 }
 
 /** Locks the product and checks that the actor may change it. */
@@ -204,9 +221,11 @@ export async function updateProduct(
       const categoryPath = patch.categoryId ? await categoryPathOf(trx, patch.categoryId) : undefined;
       if (patch.variants) await assertSkusFree(trx, patch.variants, id);
       slug = patch.slug && patch.slug !== before.slug ? await freeSlug(trx, patch.slug, '', id) : before.slug;
+      let inStock: boolean | undefined;
       if (patch.variants) {
-        await repo.deleteVariants(trx, id);
+        const previous = await repo.deleteVariants(trx, id);
         await repo.insertVariants(trx, variantRows(id, patch.variants));
+        inStock = await stockFor(trx, ctx, deps, before.seller_id, patch.variants, new Set(previous));
       }
       const row = await repo.updateProductRow(trx, id, {
         ...patch,
@@ -215,6 +234,7 @@ export async function updateProduct(
         slug,
         categoryPath,
         ...summary,
+        inStock,
       });
       if (!row) throw new ProductNotFoundError();
       const variants = (await repo.variantsOf(trx, [id])).get(id) ?? [];

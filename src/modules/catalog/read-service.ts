@@ -78,11 +78,7 @@ export async function listProducts(
         ctx.db,
         page.map((r) => r.id),
       );
-      const all = [...variants.values()].flat();
-      const stock = await deps.stock.available(
-        ctx.db,
-        all.map((v) => ({ sku: v.sku, initialStock: v.initial_stock })),
-      );
+      const stock = await deps.stock.available(ctx.db, [...variants.values()].flat());
       const items = page.map((r) => presentProduct(r, variants.get(r.id) ?? [], stock));
       const last = page.at(-1);
       const nextCursor =

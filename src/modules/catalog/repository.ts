@@ -182,8 +182,24 @@ export async function variantsOf(db: AnyDb, productIds: string[]): Promise<Map<s
   return out;
 }
 
-export async function deleteVariants(db: AnyDb, productId: string): Promise<void> {
-  await t(db).deleteFrom('catalog.variants').where('product_id', '=', productId).execute();
+/** The product a SKU belongs to, if any. */
+export async function productIdOfSku(db: AnyDb, sku: string): Promise<string | undefined> {
+  const row = await t(db)
+    .selectFrom('catalog.variants')
+    .select('product_id')
+    .where('sku', '=', sku)
+    .executeTakeFirst();
+  return row?.product_id;
+}
+
+/** Deletes a product's variants; returns their SKUs. */
+export async function deleteVariants(db: AnyDb, productId: string): Promise<string[]> {
+  const rows = await t(db)
+    .deleteFrom('catalog.variants')
+    .where('product_id', '=', productId)
+    .returning('sku')
+    .execute();
+  return rows.map((r) => r.sku);
 }
 
 export type ListSort = 'newest' | 'price_asc' | 'price_desc';

@@ -1,27 +1,30 @@
+import type { Transaction } from 'kysely';
 import type { AnyDb } from '../../platform/db.js';
 import type { Availability } from './schemas.js';
 
 /**
- * Where the catalog learns how many units of a variant can be sold.
+ * Where the catalog's variants get their stock, and learn how many units can be sold.
  *
- * Stock belongs to the inventory module. Until it exists, the catalog keeps `initial_stock` on
- * each variant and `catalogStock` reads it from the rows already loaded (no extra query). When
- * inventory lands it provides a `StockSource` over its own tables, the composition root passes
- * that one instead, and inventory events keep `products.in_stock` current for listing filters.
+ * Stock belongs to the inventory module, which implements this interface over its own tables; the
+ * composition root passes it in. The catalog hands it the initial stock of new SKUs inside its own
+ * create/update transaction, reads availability through it (one query per page), and follows its
+ * `inventory.stock_changed` events to keep `products.in_stock` current (stock-sync.ts).
  */
 export interface StockSource {
-  /** Units available per SKU; a SKU missing from the answer has none. */
-  available(
-    db: AnyDb,
-    variants: readonly { sku: string; initialStock: number }[],
-  ): Promise<Map<string, number>>;
+  /** Units available per SKU, one query; a SKU missing from the answer has none. */
+  available(db: AnyDb, variants: readonly { sku: string }[]): Promise<Map<string, number>>;
+  /**
+   * Creates stock for new SKUs of one seller's product, in the catalog's transaction (`initial`
+   * ledger rows and events). A SKU that already has stock keeps its levels and follows `sellerId`.
+   */
+  initialize(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    trx: Transaction<any>,
+    input: { sellerId: string; lines: { sku: string; quantity: number }[]; correlationId?: string },
+  ): Promise<void>;
+  /** Bulk loads (the demo seed): many sellers, one statement per batch, no events. */
+  seed(db: AnyDb, rows: { sku: string; sellerId: string; quantity: number }[]): Promise<void>;
 }
-
-export const catalogStock: StockSource = {
-  async available(_db, variants) {
-    return new Map(variants.map((v) => [v.sku, v.initialStock]));
-  },
-};
 
 /** At or below this many units a variant shows as `low_stock`. */
 export const LOW_STOCK_THRESHOLD = 5;

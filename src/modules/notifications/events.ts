@@ -55,6 +55,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'product.created',
   'product.updated',
   'inventory.adjusted',
+  'inventory.stock_changed',
   'inventory.low_stock',
   'order.placed',
   'order.confirmed',

@@ -2,6 +2,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { AnyDb } from '../../../platform/db.js';
 import { insertCategoriesIfMissing } from '../category-repository.js';
 import { slugify } from '../slugs.js';
+import type { StockSource } from '../stock.js';
 import { bulkInsertProducts, bulkInsertVariants, type BulkProduct, type BulkVariant } from './bulk.js';
 import { ADJECTIVES, BRANDS, FEATURES, MODELS, TREE, type LeafSpec } from './vocabulary.js';
 
@@ -129,6 +130,8 @@ export interface SeedOptions {
   products: number;
   /** Sellers the products are spread over (at least one). */
   sellerIds: string[];
+  /** Where the variants' stock is created (inventory), in the same transaction as each batch. */
+  stock: StockSource;
   /** Same seed, same catalog; a different seed adds a different set. Default 1. */
   seed?: number;
   /** Rows per INSERT. Default 1,000. */
@@ -138,7 +141,8 @@ export interface SeedOptions {
 
 /**
  * Generates a realistic, deterministic catalog: a three-level category tree, brands, attributes,
- * prices, stock and descriptions, inserted in batches (one statement per batch and table).
+ * prices, stock (through `opts.stock`) and descriptions, inserted in batches (one statement per batch
+ * and table).
  * Products that exist (same seed and index) are skipped, so running it twice adds nothing.
  */
 export async function seedCatalog(
@@ -158,9 +162,20 @@ export async function seedCatalog(
       products.push(p.product);
       variants.push(...p.variants);
     }
+    const sellerOf = new Map(products.map((p) => [p.id, p.seller_id]));
     await db.transaction().execute(async (trx) => {
       await bulkInsertProducts(trx, products);
       await bulkInsertVariants(trx, variants);
+      // Every generated variant, also of products a previous run created: a seed run fills in
+      // the stock of its own products that have none yet, and leaves existing stock alone.
+      await opts.stock.seed(
+        trx,
+        variants.map((v) => ({
+          sku: v.sku,
+          sellerId: sellerOf.get(v.product_id) ?? '',
+          quantity: v.initial_stock,
+        })),
+      );
     });
     opts.onProgress?.(end);
   }

@@ -1,0 +1,204 @@
+import { sql, type Kysely } from 'kysely';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { HoldStatus, InventoryTables, RefKind } from './tables.js';
+
+type Db = Kysely<InventoryTables>;
+const t = (db: AnyDb): Db => scoped<InventoryTables>(db);
+
+export interface LockedHold {
+  id: string;
+  refKind: RefKind;
+  refId: string;
+  status: HoldStatus;
+  expiresAt: Date | null;
+  expired: boolean;
+}
+
+export interface HoldLineRow {
+  sku: string;
+  quantity: number;
+  remaining: number;
+  committed: number;
+}
+
+export async function insertHold(
+  trx: AnyDb,
+  hold: {
+    id: string;
+    ref: { kind: RefKind; id: string };
+    expiresAt: Date | null;
+    correlationId: string | null;
+    lines: [string, number][];
+  },
+): Promise<void> {
+  await t(trx)
+    .insertInto('inventory.holds')
+    .values({
+      id: hold.id,
+      ref_kind: hold.ref.kind,
+      ref_id: hold.ref.id,
+      status: 'held',
+      expires_at: hold.expiresAt,
+      correlation_id: hold.correlationId,
+    })
+    .execute();
+  await t(trx)
+    .insertInto('inventory.hold_lines')
+    .values(hold.lines.map(([sku, q]) => ({ hold_id: hold.id, sku, quantity: q, remaining: q })))
+    .execute();
+}
+
+/** Locks a hold for the rest of the transaction; `expired` is judged by the database clock. */
+export async function lockHold(trx: AnyDb, id: string): Promise<LockedHold | undefined> {
+  const { rows } = await sql<{
+    id: string;
+    ref_kind: RefKind;
+    ref_id: string;
+    status: HoldStatus;
+    expires_at: Date | null;
+    expired: boolean;
+  }>`
+    select id, ref_kind, ref_id, status, expires_at, coalesce(expires_at <= now(), false) as expired
+      from inventory.holds where id = ${id} for update`.execute(trx);
+  const r = rows[0];
+  return r
+    ? {
+        id: r.id,
+        refKind: r.ref_kind,
+        refId: r.ref_id,
+        status: r.status,
+        expiresAt: r.expires_at,
+        expired: r.expired,
+      }
+    : undefined;
+}
+
+export async function findHold(
+  db: AnyDb,
+  id: string,
+): Promise<{ hold: Omit<LockedHold, 'expired'>; lines: HoldLineRow[] } | undefined> {
+  const row = await t(db)
+    .selectFrom('inventory.holds')
+    .select(['id', 'ref_kind', 'ref_id', 'status', 'expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    hold: {
+      id: row.id,
+      refKind: row.ref_kind,
+      refId: row.ref_id,
+      status: row.status,
+      expiresAt: row.expires_at,
+    },
+    lines: await holdLines(db, id),
+  };
+}
+
+export function holdLines(db: AnyDb, holdId: string): Promise<HoldLineRow[]> {
+  return t(db)
+    .selectFrom('inventory.hold_lines')
+    .select(['sku', 'quantity', 'remaining', 'committed'])
+    .where('hold_id', '=', holdId)
+    .orderBy('sku')
+    .execute();
+}
+
+/** Whether `orderId` already committed this hold (call with the hold locked). */
+export async function commitRecorded(trx: AnyDb, holdId: string, orderId: string): Promise<boolean> {
+  const row = await t(trx)
+    .selectFrom('inventory.hold_commits')
+    .select('hold_id')
+    .where('hold_id', '=', holdId)
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordCommit(trx: AnyDb, holdId: string, orderId: string): Promise<void> {
+  await t(trx).insertInto('inventory.hold_commits').values({ hold_id: holdId, order_id: orderId }).execute();
+}
+
+/** Lowers the remaining quantity of hold lines; `sold` also counts the units as committed. */
+export async function drawDown(
+  trx: AnyDb,
+  holdId: string,
+  takes: [string, number][],
+  sold: boolean,
+): Promise<void> {
+  if (!takes.length) return;
+  const json = JSON.stringify(takes.map(([sku, q]) => ({ sku, q })));
+  const { rows } = await sql<{ sku: string }>`
+    update inventory.hold_lines h
+       set remaining = h.remaining - v.q,
+           committed = h.committed + ${sold ? sql`v.q` : sql`0`}
+      from jsonb_to_recordset(${json}::jsonb) as v(sku text, q integer)
+     where h.hold_id = ${holdId} and h.sku = v.sku and h.remaining >= v.q
+    returning h.sku`.execute(trx);
+  // The caller holds the hold's lock and computed `takes` from its lines: anything else is a bug.
+  if (rows.length !== takes.length)
+    throw new Error(`hold ${holdId} changed under its lock: ${rows.length}/${takes.length} lines drawn`);
+}
+
+/**
+ * A hold with nothing left is over: `committed` when any unit was sold, else `released`. Holds are
+ * given as ids; one statement.
+ */
+export async function settleHolds(trx: AnyDb, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await sql`
+    update inventory.holds h
+       set status = case when s.committed > 0 then 'committed' else 'released' end, updated_at = now()
+      from (select hold_id, sum(remaining) as remaining, sum(committed) as committed
+              from inventory.hold_lines where hold_id in (${sql.join(ids)}) group by hold_id) s
+     where h.id = s.hold_id and s.remaining = 0 and h.status = 'held'`.execute(trx);
+}
+
+/** Moves a live hold's expiry; undefined when the hold is not live. */
+export async function extendHold(trx: AnyDb, id: string, expiresAt: Date | null): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    update inventory.holds set expires_at = ${expiresAt}, updated_at = now()
+     where id = ${id} and status = 'held' and (expires_at is null or expires_at > now())
+    returning id`.execute(trx);
+  return rows.length > 0;
+}
+
+/** Expired live holds, oldest first, locked; holds another transaction is working on are skipped. */
+export async function claimExpired(
+  trx: AnyDb,
+  limit: number,
+): Promise<{ id: string; refKind: RefKind; refId: string }[]> {
+  const { rows } = await sql<{ id: string; ref_kind: RefKind; ref_id: string }>`
+    select id, ref_kind, ref_id from inventory.holds
+     where status = 'held' and expires_at <= now()
+     order by expires_at, id
+     limit ${limit}
+     for update skip locked`.execute(trx);
+  return rows.map((r) => ({ id: r.id, refKind: r.ref_kind, refId: r.ref_id }));
+}
+
+/** What the given holds still hold, per hold and SKU. */
+export async function remainingOf(
+  trx: AnyDb,
+  holdIds: string[],
+): Promise<{ holdId: string; sku: string; remaining: number }[]> {
+  if (!holdIds.length) return [];
+  const rows = await t(trx)
+    .selectFrom('inventory.hold_lines')
+    .select(['hold_id', 'sku', 'remaining'])
+    .where('hold_id', 'in', holdIds)
+    .where('remaining', '>', 0)
+    .execute();
+  return rows.map((r) => ({ holdId: r.hold_id, sku: r.sku, remaining: r.remaining }));
+}
+
+/** Empties the given holds' lines (their units were just given back). */
+export async function emptyHolds(trx: AnyDb, holdIds: string[]): Promise<void> {
+  if (!holdIds.length) return;
+  await t(trx)
+    .updateTable('inventory.hold_lines')
+    .set({ remaining: 0 })
+    .where('hold_id', 'in', holdIds)
+    .where('remaining', '>', 0)
+    .execute();
+}

@@ -1,0 +1,325 @@
+import { sql, type Kysely } from 'kysely';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { InventoryTables } from './tables.js';
+
+type Db = Kysely<InventoryTables>;
+const t = (db: AnyDb): Db => scoped<InventoryTables>(db);
+
+export const DEFAULT_LOCATION = 'default';
+/** Threshold of a new SKU (the column's default too). */
+export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
+
+/** A SKU's levels as an UPDATE ... RETURNING leaves them. */
+export interface Level {
+  sku: string;
+  sellerId: string;
+  onHand: number;
+  reserved: number;
+  threshold: number;
+}
+
+const LEVEL_COLUMNS = ['sku', 'seller_id', 'on_hand', 'reserved', 'low_stock_threshold'] as const;
+
+interface LevelRow {
+  sku: string;
+  seller_id: string;
+  on_hand: number;
+  reserved: number;
+  low_stock_threshold: number;
+}
+
+export const levelOf = (r: LevelRow): Level => ({
+  sku: r.sku,
+  sellerId: r.seller_id,
+  onHand: r.on_hand,
+  reserved: r.reserved,
+  threshold: r.low_stock_threshold,
+});
+
+const one = async (q: Promise<LevelRow | undefined>) => {
+  const row = await q;
+  return row ? levelOf(row) : undefined;
+};
+
+/**
+ * The reservation: `reserved += q` only while `on_hand - reserved >= q`, in one statement, so
+ * concurrent buyers cannot both take the last unit. Undefined: not enough (or no such SKU).
+ */
+export function reserveUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
+  return one(
+    t(trx)
+      .updateTable('inventory.items')
+      .set({ reserved: sql`reserved + ${q}`, updated_at: sql`now()` })
+      .where('sku', '=', sku)
+      .where(sql<boolean>`on_hand - reserved >= ${q}`)
+      .returning(LEVEL_COLUMNS)
+      .executeTakeFirst(),
+  );
+}
+
+/** Gives back `q` held units (`reserved -= q`). */
+export function unreserveUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
+  return one(
+    t(trx)
+      .updateTable('inventory.items')
+      .set({ reserved: sql`reserved - ${q}`, updated_at: sql`now()` })
+      .where('sku', '=', sku)
+      .where('reserved', '>=', q)
+      .returning(LEVEL_COLUMNS)
+      .executeTakeFirst(),
+  );
+}
+
+/** Held units become sold ones: `on_hand -= q, reserved -= q`. */
+export function sellUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
+  return one(
+    t(trx)
+      .updateTable('inventory.items')
+      .set({ on_hand: sql`on_hand - ${q}`, reserved: sql`reserved - ${q}`, updated_at: sql`now()` })
+      .where('sku', '=', sku)
+      .where('reserved', '>=', q)
+      .returning(LEVEL_COLUMNS)
+      .executeTakeFirst(),
+  );
+}
+
+/**
+ * `on_hand += delta` unless that would leave fewer on hand than reserved. `ownerId` (a seller)
+ * narrows it to that seller's SKUs. Undefined: no such SKU, not the owner's, or below reserved.
+ */
+export function changeOnHand(
+  trx: AnyDb,
+  sku: string,
+  delta: number,
+  ownerId?: string,
+): Promise<Level | undefined> {
+  let q = t(trx)
+    .updateTable('inventory.items')
+    .set({ on_hand: sql`on_hand + ${delta}`, updated_at: sql`now()` })
+    .where('sku', '=', sku)
+    .where(sql<boolean>`on_hand + ${delta} >= reserved`);
+  if (ownerId) q = q.where('seller_id', '=', ownerId);
+  return one(q.returning(LEVEL_COLUMNS).executeTakeFirst());
+}
+
+/** Locks a SKU's row for the rest of the transaction and returns its levels. */
+export function lockItem(trx: AnyDb, sku: string): Promise<Level | undefined> {
+  return one(
+    t(trx)
+      .selectFrom('inventory.items')
+      .select(LEVEL_COLUMNS)
+      .where('sku', '=', sku)
+      .forUpdate()
+      .executeTakeFirst(),
+  );
+}
+
+export function findItem(db: AnyDb, sku: string): Promise<Level | undefined> {
+  return one(
+    t(db).selectFrom('inventory.items').select(LEVEL_COLUMNS).where('sku', '=', sku).executeTakeFirst(),
+  );
+}
+
+export function setThreshold(
+  trx: AnyDb,
+  sku: string,
+  threshold: number,
+  ownerId?: string,
+): Promise<Level | undefined> {
+  let q = t(trx)
+    .updateTable('inventory.items')
+    .set({ low_stock_threshold: threshold, updated_at: sql`now()` })
+    .where('sku', '=', sku);
+  if (ownerId) q = q.where('seller_id', '=', ownerId);
+  return one(q.returning(LEVEL_COLUMNS).executeTakeFirst());
+}
+
+/** Available units per SKU, one query; a SKU inventory does not know is absent. */
+export async function availableOf(db: AnyDb, skus: readonly string[]): Promise<Map<string, number>> {
+  if (!skus.length) return new Map();
+  const rows = await t(db)
+    .selectFrom('inventory.items')
+    .select(['sku', sql<number>`on_hand - reserved`.as('available')])
+    .where('sku', 'in', [...new Set(skus)])
+    .execute();
+  return new Map(rows.map((r) => [r.sku, Number(r.available)]));
+}
+
+export async function locationsOf(db: AnyDb, sku: string): Promise<{ locationId: string; onHand: number }[]> {
+  const rows = await t(db)
+    .selectFrom('inventory.location_levels')
+    .select(['location_id', 'on_hand'])
+    .where('sku', '=', sku)
+    .orderBy('location_id')
+    .execute();
+  return rows.map((r) => ({ locationId: r.location_id, onHand: r.on_hand }));
+}
+
+/** The on-hand of one location; call with the SKU's row locked. */
+export async function locationOnHand(trx: AnyDb, sku: string, locationId: string): Promise<number> {
+  const row = await t(trx)
+    .selectFrom('inventory.location_levels')
+    .select('on_hand')
+    .where('sku', '=', sku)
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
+  return row?.on_hand ?? 0;
+}
+
+export async function ensureLocation(trx: AnyDb, locationId: string): Promise<void> {
+  await t(trx)
+    .insertInto('inventory.locations')
+    .values({ id: locationId, name: locationId })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/**
+ * Adds `delta` (any sign) to one location; a location may not go below zero. Call it with the
+ * SKU's row locked (every caller changed `items` first), so per-location changes are serialized.
+ * Returns the new on-hand, or undefined when a negative delta would take it below zero.
+ */
+export async function addAtLocation(
+  trx: AnyDb,
+  sku: string,
+  locationId: string,
+  delta: number,
+): Promise<number | undefined> {
+  if (delta >= 0) {
+    const row = await t(trx)
+      .insertInto('inventory.location_levels')
+      .values({ sku, location_id: locationId, on_hand: delta })
+      .onConflict((oc) =>
+        oc
+          .columns(['sku', 'location_id'])
+          .doUpdateSet({ on_hand: sql`inventory.location_levels.on_hand + ${delta}` }),
+      )
+      .returning('on_hand')
+      .executeTakeFirstOrThrow();
+    return row.on_hand;
+  }
+  const row = await t(trx)
+    .updateTable('inventory.location_levels')
+    .set({ on_hand: sql`on_hand + ${delta}` })
+    .where('sku', '=', sku)
+    .where('location_id', '=', locationId)
+    .where(sql<boolean>`on_hand + ${delta} >= 0`)
+    .returning('on_hand')
+    .executeTakeFirst();
+  return row?.on_hand;
+}
+
+/**
+ * Takes `q` sold units out of the SKU's locations, the default location first, then the others in
+ * id order, in one statement. The SKU's row must be locked by the caller, whose `items` update
+ * guaranteed `q` units exist in total.
+ *
+ *   with levels as (select location_id, on_hand,
+ *                     sum(on_hand) over (order by location_id <> 'default', location_id) - on_hand as before
+ *                   from inventory.location_levels where sku = $1 and on_hand > 0),
+ *        takes as (select location_id, least(on_hand, $2 - before) as take from levels where before < $2)
+ *   update inventory.location_levels ... from takes ... returning location_id, take
+ */
+export async function takeFromLocations(
+  trx: AnyDb,
+  sku: string,
+  q: number,
+): Promise<{ locationId: string; take: number }[]> {
+  const { rows } = await sql<{ location_id: string; take: number }>`
+    with levels as (
+      select location_id, on_hand,
+             sum(on_hand) over (order by location_id <> ${DEFAULT_LOCATION}, location_id
+                                rows between unbounded preceding and current row) - on_hand as before
+        from inventory.location_levels
+       where sku = ${sku} and on_hand > 0
+    ), takes as (
+      select location_id, least(on_hand, ${q} - before)::int as take from levels where before < ${q}
+    )
+    update inventory.location_levels l
+       set on_hand = l.on_hand - takes.take
+      from takes
+     where l.sku = ${sku} and l.location_id = takes.location_id
+    returning l.location_id, takes.take`.execute(trx);
+  const taken = rows.reduce((n, r) => n + r.take, 0);
+  if (taken !== q)
+    throw new Error(`inventory of ${sku} is inconsistent: ${q} units sold, ${taken} found in locations`);
+  return rows.map((r) => ({ locationId: r.location_id, take: r.take }));
+}
+
+/**
+ * Arms or re-arms the low-stock flag of SKUs this transaction has locked: set when available is
+ * at or below the threshold, cleared above it. Returns the rows whose flag changed; those now set
+ * have just crossed (one `inventory.low_stock` each).
+ */
+export async function refreshLowStock(
+  trx: AnyDb,
+  skus: readonly string[],
+): Promise<{ sku: string; sellerId: string; available: number; threshold: number; alerted: boolean }[]> {
+  if (!skus.length) return [];
+  const { rows } = await sql<{
+    sku: string;
+    seller_id: string;
+    available: number;
+    low_stock_threshold: number;
+    low_stock_alerted: boolean;
+  }>`
+    update inventory.items
+       set low_stock_alerted = (on_hand - reserved <= low_stock_threshold)
+     where sku in (${sql.join([...new Set(skus)])})
+       and low_stock_alerted <> (on_hand - reserved <= low_stock_threshold)
+    returning sku, seller_id, on_hand - reserved as available, low_stock_threshold, low_stock_alerted`.execute(
+    trx,
+  );
+  return rows.map((r) => ({
+    sku: r.sku,
+    sellerId: r.seller_id,
+    available: Number(r.available),
+    threshold: r.low_stock_threshold,
+    alerted: r.low_stock_alerted,
+  }));
+}
+
+/**
+ * New SKUs with their initial stock at the default location and an `initial` ledger row, in one
+ * statement whose one parameter is a JSON array (cheap for a 1,000-row seed batch). A SKU that
+ * exists keeps its levels. Returns the SKUs created.
+ */
+export async function insertItems(
+  db: AnyDb,
+  rows: { sku: string; sellerId: string; quantity: number }[],
+  correlationId: string | null,
+): Promise<{ sku: string; sellerId: string; onHand: number }[]> {
+  if (!rows.length) return [];
+  const json = JSON.stringify(rows.map((r) => ({ sku: r.sku, seller_id: r.sellerId, on_hand: r.quantity })));
+  const { rows: created } = await sql<{ sku: string; seller_id: string; on_hand: number }>`
+    with input as (
+      select distinct on (sku) sku, seller_id, on_hand
+        from jsonb_to_recordset(${json}::jsonb) as r(sku text, seller_id uuid, on_hand integer)
+       order by sku
+    ), created as (
+      insert into inventory.items (sku, seller_id, on_hand, low_stock_threshold, low_stock_alerted)
+      select sku, seller_id, on_hand, ${DEFAULT_LOW_STOCK_THRESHOLD}, on_hand <= ${DEFAULT_LOW_STOCK_THRESHOLD}
+        from input
+      on conflict (sku) do nothing
+      returning sku, seller_id, on_hand
+    ), levels as (
+      insert into inventory.location_levels (sku, location_id, on_hand)
+      select sku, ${DEFAULT_LOCATION}, on_hand from created
+    ), ledger as (
+      insert into inventory.movements (sku, location_id, kind, delta_on_hand, delta_reserved, reason, correlation_id)
+      select sku, ${DEFAULT_LOCATION}, 'initial', on_hand, 0, 'initial stock', ${correlationId} from created
+    )
+    select sku, seller_id, on_hand from created`.execute(db);
+  return created.map((r) => ({ sku: r.sku, sellerId: r.seller_id, onHand: r.on_hand }));
+}
+
+/** A SKU that moved to another seller's product follows its new owner. */
+export async function reassignSeller(trx: AnyDb, skus: string[], sellerId: string): Promise<void> {
+  if (!skus.length) return;
+  await t(trx)
+    .updateTable('inventory.items')
+    .set({ seller_id: sellerId, updated_at: sql`now()` })
+    .where('sku', 'in', skus)
+    .where('seller_id', '<>', sellerId)
+    .execute();
+}

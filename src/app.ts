@@ -19,14 +19,24 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
+import {
+  catalogMigrations,
+  createCatalogModule,
+  findVariants,
+  type CatalogModule,
+} from './modules/catalog/index.js';
+import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import {
   createInventoryModule,
   inventoryMigrations,
   type InventoryModule,
 } from './modules/inventory/index.js';
-import { flashSalesMigrations } from './modules/flash-sales/index.js';
+import {
+  createFlashSalesModule,
+  flashSalesMigrations,
+  type FlashSalesModule,
+} from './modules/flash-sales/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -36,6 +46,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   catalogMigrations,
   searchMigrations,
   inventoryMigrations,
+  cartMigrations,
   flashSalesMigrations,
 ];
 
@@ -52,6 +63,10 @@ export interface Agora {
   inventory: InventoryModule;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
+  /** The cart module, whose door checkout and flash sales use. */
+  cart: CartModule;
+  /** Flash sales: the sale jobs, the hot path's pieces, and the hold provider checkout uses. */
+  flash: FlashSalesModule;
   close(): Promise<void>;
 }
 
@@ -89,12 +104,23 @@ export async function createAgora(
   try {
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs } = createBackground(rt);
-    const identity = await createIdentityModule(rt);
+    const inventory = createInventoryModule(rt, { bus, jobs });
+    const cart = createCartModule(rt, { jobs, availability: inventory });
+    const flash = createFlashSalesModule(rt, { bus, jobs, inventory, cart, findVariants });
+    const catalog = createCatalogModule(rt, {
+      sellerName: findUserName,
+      stock: inventory.stock,
+      jobs,
+      saleOverlay: flash.offers,
+    });
+    const identity = await createIdentityModule(rt, {
+      afterLogin: async ({ userId, cartId }) => {
+        if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
+      },
+    });
     const notifications = createNotificationsModule(rt, { bus, jobs });
     const guard = createAuthGuard(identity.tokens);
-    const inventory = createInventoryModule(rt, { bus, jobs });
-    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
-    const search = createSearchModule(rt);
+    const search = createSearchModule(rt, { saleOverlay: flash.offers });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -121,10 +147,14 @@ export async function createAgora(
         catalog.routes(guard),
         search.routes(),
         inventory.routes(guard),
+        cart.routes(guard),
+        flash.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
     });
+    // what the process keeps in memory of live sales, and the admission gate, from the database
+    await flash.start();
     let background = false;
     return {
       rt,
@@ -134,6 +164,8 @@ export async function createAgora(
       search,
       inventory,
       catalog,
+      cart,
+      flash,
       async startBackground() {
         background = true;
         await jobs.start();
@@ -146,6 +178,7 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        flash.close();
         await rt.close();
       },
     };

@@ -13,13 +13,6 @@ const ENV = {
   AGORA_JOBS_POLL_MS: '100',
   AGORA_FLASH_SWEEP_MS: '200',
 };
-const SHIPPING = {
-  name: 'Ada Buyer',
-  line1: '1 Main St',
-  city: 'Springfield',
-  postalCode: '12345',
-  country: 'US',
-};
 
 describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
   let agora: TestAgora;

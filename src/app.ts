@@ -20,7 +20,12 @@ import {
   findUserName,
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
-import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
+import {
+  catalogMigrations,
+  createCatalogModule,
+  findVariants,
+  type CatalogModule,
+} from './modules/catalog/index.js';
 import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
@@ -36,6 +41,11 @@ import {
   type InventoryModule,
 } from './modules/inventory/index.js';
 import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
+import {
+  createFlashSalesModule,
+  flashSalesMigrations,
+  type FlashSalesModule,
+} from './modules/flash-sales/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -49,6 +59,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   adminMigrations,
   paymentsMigrations,
   ordersMigrations,
+  flashSalesMigrations,
 ];
 
 export interface Agora {
@@ -74,6 +85,8 @@ export interface Agora {
   catalog: CatalogModule;
   /** The cart module, whose door checkout and flash sales use. */
   cart: CartModule;
+  /** Flash sales: the sale jobs, the hot path's pieces, and the hold provider checkout uses. */
+  flash: FlashSalesModule;
   close(): Promise<void>;
 }
 
@@ -137,8 +150,23 @@ export async function createAgora(
     const { bus, jobs, retention, degraded } = createBackground(rt);
     degradedMode = degraded;
     const inventory = createInventoryModule(rt, { bus, jobs });
-    const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
     const cart = createCartModule(rt, { jobs, availability: inventory });
+    admin = await createAdminModule(rt, { bus, degraded });
+    degraded.start();
+    const flash = createFlashSalesModule(rt, {
+      bus,
+      jobs,
+      inventory,
+      cart,
+      findVariants,
+      flags: admin.flags,
+    });
+    const catalog = createCatalogModule(rt, {
+      sellerName: findUserName,
+      stock: inventory.stock,
+      jobs,
+      saleOverlay: flash.offers,
+    });
     const identity = await createIdentityModule(rt, {
       afterLogin: async ({ userId, cartId }) => {
         if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
@@ -146,9 +174,6 @@ export async function createAgora(
     });
     const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
-    const search = createSearchModule(rt);
-    admin = await createAdminModule(rt, { bus, degraded });
-    degraded.start();
     const payments = createPaymentsModule(rt, { jobs });
     const orders = createOrdersModule(rt, {
       jobs,
@@ -156,8 +181,10 @@ export async function createAgora(
       payments,
       inventory,
       cart,
+      holds: flash.holds,
       afterStep: overrides.orders?.afterStep,
     });
+    const search = createSearchModule(rt, { saleOverlay: flash.offers });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -188,10 +215,13 @@ export async function createAgora(
         inventory.routes(guard),
         cart.routes(guard),
         admin.routes(guard),
+        flash.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
     });
+    // what the process keeps in memory of live sales, and the admission gate, from the database
+    await flash.start();
     let background = false;
     const adminModule = admin;
     return {
@@ -207,6 +237,7 @@ export async function createAgora(
       degraded,
       catalog,
       cart,
+      flash,
       async startBackground() {
         background = true;
         await jobs.start();
@@ -222,6 +253,7 @@ export async function createAgora(
         degraded.stop();
         await adminModule.close();
         payments.close();
+        flash.close();
         await rt.close();
       },
     };

@@ -26,12 +26,14 @@ import type { StockSource } from './stock.js';
 import { INVALIDATE_JOB, stockSubscription, type InvalidateJobPayload } from './stock-sync.js';
 import type { Subscription } from '../../platform/events/bus.js';
 import type { Money, ProductSnapshot } from './events.js';
+import type { SaleOverlay } from './sale-overlay.js';
 import type { ProductStatus } from './tables.js';
 
 export { catalogMigrations } from './migrations/index.js';
 export { seedCatalog, type SeedOptions } from './seed/seed.js';
 export type { CatalogEvents, ProductSnapshot, ProductEventType, Money } from './events.js';
 export type { StockSource } from './stock.js';
+export type { SaleOverlay, SaleOffer } from './sale-overlay.js';
 export type { SellerNameLookup } from './seller-service.js';
 export type { ProductStatus } from './tables.js';
 
@@ -53,12 +55,13 @@ export interface CatalogModule {
 
 export function createCatalogModule(
   rt: Runtime,
-  opts: { sellerName: SellerNameLookup; stock: StockSource; jobs?: JobRunner },
+  opts: { sellerName: SellerNameLookup; stock: StockSource; jobs?: JobRunner; saleOverlay?: SaleOverlay },
 ): CatalogModule {
   const deps: CatalogDeps = {
     cache: new ReadCache(rt.cache),
     stock: opts.stock,
     sellerName: opts.sellerName,
+    saleOverlay: opts.saleOverlay,
   };
   const { jobs } = opts;
   jobs?.register<ImportJobPayload>(IMPORT_JOB, (payload, job) => runImportJob(deps, payload, job));

@@ -15,6 +15,7 @@ import {
 } from './errors.js';
 import { CATALOG_SOURCE, type ProductEventType } from './events.js';
 import { presentProduct, snapshotOf } from './presenters.js';
+import type { SaleOverlay } from './sale-overlay.js';
 import type { ReadCache } from './read-cache.js';
 import * as repo from './repository.js';
 import type { CreateProductBody, PatchProductBody, Product, VariantBody } from './schemas.js';
@@ -27,6 +28,8 @@ export interface CatalogDeps {
   cache: ReadCache;
   stock: StockSource;
   sellerName: SellerNameLookup;
+  /** Running flash-sale offers laid over public reads (absent: none). */
+  saleOverlay?: SaleOverlay;
 }
 
 function actorRequired(ctx: Ctx): Actor {

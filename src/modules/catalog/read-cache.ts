@@ -9,15 +9,17 @@ import { NearCache, type NearCacheOptions } from '../../platform/near-cache.js';
 export interface Cached<T> {
   etag: string;
   json: string;
+  /** The SKUs the answer shows, for laying running flash-sale offers over it. */
+  skus?: string[];
   /** Type marker only; never set. */
   readonly type?: T;
 }
 
 export const etagOf = (json: string): string => `"${createHash('sha1').update(json).digest('base64url')}"`;
 
-export function cachedOf<T>(body: T): Cached<T> {
+export function cachedOf<T>(body: T, skus?: string[]): Cached<T> {
   const json = JSON.stringify(body);
-  return { etag: etagOf(json), json };
+  return skus ? { etag: etagOf(json), json, skus } : { etag: etagOf(json), json };
 }
 
 /** Whether an `If-None-Match` header matches `etag` (weak comparison, lists and `*` allowed). */
@@ -55,17 +57,26 @@ export class ReadCache {
     this.cache = new NearCache(shared, opts.near);
   }
 
-  product<T>(idOrSlug: string, load: () => Promise<T | null>): Promise<Cached<T> | null> {
+  product<T>(
+    idOrSlug: string,
+    load: () => Promise<T | null>,
+    skusOf?: (body: T) => string[],
+  ): Promise<Cached<T> | null> {
     return this.cache.read(`catalog:p:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
       const body = await load();
-      return body === null ? null : cachedOf(body);
+      return body === null ? null : cachedOf(body, skusOf?.(body));
     });
   }
 
-  async list<T>(queryKey: string, load: () => Promise<T>): Promise<Cached<T>> {
+  async list<T>(
+    queryKey: string,
+    load: () => Promise<T>,
+    skusOf?: (body: T) => string[],
+  ): Promise<Cached<T>> {
     const gen = await this.cache.generation('catalog:lists');
     return this.cache.read(`catalog:l:${gen}:${queryKey}`, this.opts.ttlSeconds.list, async () => {
-      return cachedOf(await load());
+      const body = await load();
+      return cachedOf(body, skusOf?.(body));
     });
   }
 

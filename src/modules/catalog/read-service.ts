@@ -18,10 +18,14 @@ export async function getProduct(
   deps: CatalogDeps,
   idOrSlug: string,
 ): Promise<Cached<Product> | { etag: null; body: Product }> {
-  const cached = await deps.cache.product(idOrSlug, async () => {
-    const product = await loadProduct(ctx.db, deps, idOrSlug);
-    return product?.status === 'published' ? product : null;
-  });
+  const cached = await deps.cache.product(
+    idOrSlug,
+    async () => {
+      const product = await loadProduct(ctx.db, deps, idOrSlug);
+      return product?.status === 'published' ? product : null;
+    },
+    skusOfProduct,
+  );
   if (cached) return cached;
   if (ctx.actor) {
     const product = await loadProduct(ctx.db, deps, idOrSlug);
@@ -58,30 +62,40 @@ export async function listProducts(
     q.maxPrice,
     q.inStock,
   ]);
-  return deps.cache.list(key, async () => {
-    let categoryPath: string | undefined;
-    if (q.categoryId) {
-      const category = await categories.findCategory(ctx.db, q.categoryId);
-      if (!category) throw new UnknownCategoryError('/query/categoryId');
-      categoryPath = category.path;
-    }
-    const rows = await repo.listPublished(ctx.db, { ...q, categoryPath, sort, after, limit: q.limit });
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    const variants = await repo.variantsOf(
-      ctx.db,
-      page.map((r) => r.id),
-    );
-    const stock = await deps.stock.available(ctx.db, [...variants.values()].flat());
-    const items = page.map((r) => presentProduct(r, variants.get(r.id) ?? [], stock));
-    const last = page.at(-1);
-    const nextCursor =
-      more && last
-        ? encodeCursor(sort === 'newest' ? last.created_at.toISOString() : Number(last.price_amount), last.id)
-        : null;
-    return { items, nextCursor };
-  });
+  return deps.cache.list(
+    key,
+    async () => {
+      let categoryPath: string | undefined;
+      if (q.categoryId) {
+        const category = await categories.findCategory(ctx.db, q.categoryId);
+        if (!category) throw new UnknownCategoryError('/query/categoryId');
+        categoryPath = category.path;
+      }
+      const rows = await repo.listPublished(ctx.db, { ...q, categoryPath, sort, after, limit: q.limit });
+      const more = rows.length > q.limit;
+      const page = more ? rows.slice(0, q.limit) : rows;
+      const variants = await repo.variantsOf(
+        ctx.db,
+        page.map((r) => r.id),
+      );
+      const stock = await deps.stock.available(ctx.db, [...variants.values()].flat());
+      const items = page.map((r) => presentProduct(r, variants.get(r.id) ?? [], stock));
+      const last = page.at(-1);
+      const nextCursor =
+        more && last
+          ? encodeCursor(
+              sort === 'newest' ? last.created_at.toISOString() : Number(last.price_amount),
+              last.id,
+            )
+          : null;
+      return { items, nextCursor };
+    },
+    skusOfPage,
+  );
 }
+
+const skusOfProduct = (p: Product): string[] => p.variants.map((v) => v.sku);
+const skusOfPage = (page: ProductPage): string[] => page.items.flatMap(skusOfProduct);
 
 /**
  * The products a seller manages, in any status (drafts included), newest first; admins see every

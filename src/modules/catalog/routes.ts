@@ -12,6 +12,7 @@ import { importStatus, startImport } from './csv-import.js';
 import * as products from './product-service.js';
 import * as reads from './read-service.js';
 import { matchesEtag } from './read-cache.js';
+import { withOffers } from './sale-overlay.js';
 import {
   CategoryBody,
   CategoryNode,
@@ -76,7 +77,12 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
           response: { 200: ProductPage, ...notModified, ...problems(400) },
         },
       },
-      async (req, reply) => answer(req, reply, await reads.listProducts(ctxOf(req, db), deps, req.query)),
+      async (req, reply) =>
+        answer(
+          req,
+          reply,
+          withOffers(await reads.listProducts(ctxOf(req, db), deps, req.query), deps.saleOverlay, 'page'),
+        ),
     );
 
     app.get(
@@ -89,8 +95,10 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
           response: { 200: Type.Ref('Product'), ...notModified, ...problems(401, 404) },
         },
       },
-      async (req, reply) =>
-        answer(req, reply, await reads.getProduct(ctxOf(req, db), deps, req.params.idOrSlug)),
+      async (req, reply) => {
+        const c = await reads.getProduct(ctxOf(req, db), deps, req.params.idOrSlug);
+        return answer(req, reply, c.etag === null ? c : withOffers(c, deps.saleOverlay, 'product'));
+      },
     );
 
     app.post(

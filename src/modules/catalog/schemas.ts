@@ -84,6 +84,15 @@ export const Availability = Type.Union([
 ]);
 export type Availability = Static<typeof Availability>;
 
+/** A running flash sale's offer (present only while a sale runs for the SKU). */
+export const FlashSaleOffer = Type.Object({
+  saleId: Type.String(),
+  salePrice: MoneyRef,
+  remaining: Type.Integer({ description: 'Units the sale can still hold for buyers' }),
+  endsAt: Timestamp,
+});
+type FlashSaleOffer = Static<typeof FlashSaleOffer>;
+
 export const Variant = Type.Object({
   id: Type.String(),
   sku: Type.String(),
@@ -91,6 +100,7 @@ export const Variant = Type.Object({
   price: MoneyRef,
   attributes: AttributesOut,
   availability: Availability,
+  flashSale: Type.Optional(FlashSaleOffer),
 });
 
 export const Product = Type.Object(
@@ -108,6 +118,8 @@ export const Product = Type.Object(
     price: MoneyRef,
     inStock: Type.Boolean(),
     variants: Type.Array(Variant),
+    // the lowest running flash-sale offer among the variants
+    flashSale: Type.Optional(FlashSaleOffer),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -133,7 +145,9 @@ export interface Product {
     price: { amount: number; currency: string };
     attributes: Record<string, string>;
     availability: Availability;
+    flashSale?: FlashSaleOffer;
   }[];
+  flashSale?: FlashSaleOffer;
   createdAt: string;
   updatedAt: string;
 }

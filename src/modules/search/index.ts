@@ -12,11 +12,12 @@ import type { EventContext, Subscription } from '../../platform/events/bus.js';
 import type { ProductSnapshot } from '../catalog/index.js';
 import { applyProductEvent, PRODUCT_EVENT_TYPES, reindex, upsertDocuments } from './indexer.js';
 import { documentCount } from './repository.js';
-import { searchRoutes } from './routes.js';
+import { searchRoutes, type SearchSaleOverlay } from './routes.js';
 import { INDEX_GENERATION } from './service.js';
 
 export { searchMigrations } from './migrations/index.js';
 export { applyProductEvent, upsertDocuments, reindex, documentCount };
+export type { SearchSaleOverlay };
 
 export const SEARCH_CONSUMER = 'search.indexer';
 
@@ -30,7 +31,10 @@ export interface SearchModule {
   rebuild(batches: AsyncIterable<ProductSnapshot[]>, onBatch?: (done: number) => void): Promise<number>;
 }
 
-export function createSearchModule(rt: Runtime): SearchModule {
+export function createSearchModule(
+  rt: Runtime,
+  opts: { saleOverlay?: SearchSaleOverlay } = {},
+): SearchModule {
   const db: AnyDb = rt.database.db;
   const cache = new NearCache(rt.cache);
   const lag = new Gauge({
@@ -59,7 +63,7 @@ export function createSearchModule(rt: Runtime): SearchModule {
     applied.inc({ type: event.type });
   };
   return {
-    routes: () => searchRoutes({ db, cache }),
+    routes: () => searchRoutes({ db, cache, saleOverlay: opts.saleOverlay }),
     apply,
     // Re-indexing is not critical: while the degraded mode is on, its events wait (see the bus).
     subscriptions: () => [

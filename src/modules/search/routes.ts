@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AnyDb } from '../../platform/db.js';
 import type { NearCache } from '../../platform/near-cache.js';
 import { problems } from '../../platform/http/problem.js';
-import { SearchQuery, SearchResult, SuggestQuery, Suggestions } from './schemas.js';
+import { SearchQuery, SearchResult, SuggestQuery, Suggestions, type SearchHit } from './schemas.js';
 import * as service from './service.js';
 
 /** Sends JSON serialized already: Fastify sends a string with a JSON content type as it is. */
@@ -11,7 +11,33 @@ function sendSerialized(reply: FastifyReply, json: string) {
   return reply.type('application/json; charset=utf-8').send(json);
 }
 
-export function searchRoutes(deps: { db: AnyDb; cache: NearCache }): FastifyPluginAsync {
+/**
+ * Running flash-sale offers by product, served from memory by the flash-sales module and passed in
+ * by the composition root (search does not depend on it).
+ */
+export interface SearchSaleOverlay {
+  anyRunning(): boolean;
+  forProducts(productIds: readonly string[]): Map<string, NonNullable<SearchHit['flashSale']>>;
+}
+
+/** Lays the running offers over a cached answer; parses it only while some sale runs. */
+export function withOffers(json: string, overlay: SearchSaleOverlay | undefined): string {
+  if (!overlay?.anyRunning()) return json;
+  const body = JSON.parse(json) as { items: SearchHit[] };
+  const offers = overlay.forProducts(body.items.map((h) => h.id));
+  if (!offers.size) return json;
+  for (const hit of body.items) {
+    const offer = offers.get(hit.id);
+    if (offer) hit.flashSale = offer;
+  }
+  return JSON.stringify(body);
+}
+
+export function searchRoutes(deps: {
+  db: AnyDb;
+  cache: NearCache;
+  saleOverlay?: SearchSaleOverlay;
+}): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['search'];
@@ -21,7 +47,10 @@ export function searchRoutes(deps: { db: AnyDb; cache: NearCache }): FastifyPlug
       '/v1/search',
       { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, ...problems(400) } } },
       async (req, reply) =>
-        sendSerialized(reply, await service.cachedSearchJson({ db }, deps.cache, req.query)),
+        sendSerialized(
+          reply,
+          withOffers(await service.cachedSearchJson({ db }, deps.cache, req.query), deps.saleOverlay),
+        ),
     );
 
     app.get(

@@ -49,6 +49,17 @@ export const SearchHit = Type.Object({
   image: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   score: Type.Number({ description: 'Relevance (0 without q)' }),
+  flashSale: Type.Optional(
+    Type.Object(
+      {
+        saleId: Type.String(),
+        salePrice: MoneyOut,
+        remaining: Type.Integer(),
+        endsAt: Type.String({ format: 'date-time' }),
+      },
+      { description: 'The lowest running flash-sale offer of the product' },
+    ),
+  ),
 });
 export type SearchHit = Static<typeof SearchHit>;
 

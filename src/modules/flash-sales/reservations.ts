@@ -1,0 +1,150 @@
+import type { AnyDb } from '../../platform/db.js';
+import { AppError, ValidationError } from '../../platform/errors.js';
+import { Coalescer, type CoalescerOptions } from './coalescer.js';
+import { CustomerLimitError, SaleNotActiveError, SaleNotFoundError, SaleSoldOutError } from './errors.js';
+import { settlement, type AdmissionGate } from './gate.js';
+import type { CartPort, FeatureFlags } from './ports.js';
+import { reserveBatch, type BatchResult, type ReserveOutcome, type ReserveRequest } from './reserve-batch.js';
+import type { SaleBook } from './sale-book.js';
+import type { Queued, Reservation } from './schemas.js';
+import type { WaitingRoom } from './waiting-room.js';
+
+export interface ReservationDeps {
+  db: AnyDb;
+  book: SaleBook;
+  gate: AdmissionGate;
+  room: WaitingRoom;
+  cart: CartPort;
+  flags?: FeatureFlags;
+  holdTtlMs: number;
+  batch: CoalescerOptions;
+}
+
+export const itemKey = (saleId: string, sku: string) => `${saleId}:${sku}`;
+
+/**
+ * The hot path: `POST /v1/flash-sales/{id}/reservations`. In order, each step answering without
+ * the next when it can:
+ *   1. the sale's state, the feature flags and the SKU's limit, from memory;
+ *   2. the sold-out hint, from memory (the answer for a sold-out sale costs no I/O);
+ *   3. the waiting room (a queue token when the path is full);
+ *   4. the admission gate (Redis Lua or in-process): sold out, past the limit;
+ *   5. the per-item coalescer: one transaction decides every request that arrived meanwhile.
+ */
+export class Reservations {
+  private readonly coalescer: Coalescer<ReserveRequest, ReserveOutcome>;
+
+  constructor(private readonly deps: ReservationDeps) {
+    this.coalescer = new Coalescer((key, batch) => this.decide(key, batch), deps.batch);
+  }
+
+  get stats() {
+    return { ...this.coalescer.stats, pending: this.coalescer.pending, room: this.deps.room.stats };
+  }
+
+  /**
+   * @throws SaleNotFoundError, SaleNotActiveError, SaleSoldOutError, CustomerLimitError,
+   *   InvalidQueueTokenError, WaitingRoomFullError
+   */
+  async reserve(
+    saleId: string,
+    userId: string,
+    input: { sku: string; quantity: number; queueToken?: string },
+  ): Promise<{ reserved: Reservation } | { queued: Queued }> {
+    const { book, gate, room, flags } = this.deps;
+    const sale = await book.get(saleId);
+    if (!sale) throw new SaleNotFoundError();
+    if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
+      throw new SaleNotActiveError(saleId, 'switched_off');
+    const item = sale.items.get(input.sku);
+    if (!item)
+      throw new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);
+    const now = Date.now();
+    if (sale.state === 'ended' || sale.endsAt.getTime() <= now) throw new SaleNotActiveError(saleId, 'ended');
+    if (sale.state === 'scheduled' || sale.startsAt.getTime() > now)
+      throw new SaleNotActiveError(saleId, 'not_started');
+    if (input.quantity > item.perCustomerLimit)
+      throw new CustomerLimitError(input.sku, item.perCustomerLimit, 0);
+    const key = itemKey(saleId, input.sku);
+    if (sale.state === 'sold_out' || gate.soldOutHint(key))
+      throw new SaleSoldOutError(saleId, input.sku, input.quantity);
+
+    const entry = room.enter(saleId, userId, input.queueToken);
+    if (!entry.admitted)
+      return {
+        queued: {
+          status: 'queued',
+          saleId,
+          queueToken: entry.token,
+          position: entry.position,
+          pollAfter: entry.pollAfter,
+        },
+      };
+    try {
+      const admitted = await gate.admit(key, userId, input.quantity, item.perCustomerLimit);
+      if (admitted.verdict === 'sold_out') throw new SaleSoldOutError(saleId, input.sku, input.quantity);
+      if (admitted.verdict === 'limit')
+        throw new CustomerLimitError(input.sku, item.perCustomerLimit, admitted.held);
+      const took = admitted.verdict === 'pass' ? admitted.took : 0;
+      let outcome: ReserveOutcome;
+      try {
+        outcome = await this.coalescer.submit(key, { userId, quantity: input.quantity });
+      } catch (err) {
+        const s = settlement(took, { refused: 'other' });
+        await gate.settle(key, userId, s.stock, s.units);
+        throw err;
+      }
+      const s = settlement(
+        took,
+        outcome.ok
+          ? { granted: outcome.quantity }
+          : { refused: outcome.error.code === 'out_of_stock' ? 'stock' : 'other' },
+      );
+      await gate.settle(key, userId, s.stock, s.units);
+      if (!outcome.ok) throw outcome.error;
+      return {
+        reserved: {
+          reservationId: outcome.holdId,
+          expiresAt: outcome.expiresAt.toISOString(),
+          cartId: outcome.cartId,
+          saleId,
+          sku: input.sku,
+          quantity: outcome.quantity,
+          unitPrice: outcome.unitPrice,
+        },
+      };
+    } finally {
+      entry.leave();
+    }
+  }
+
+  /**
+   * One transaction for the batch. A domain error thrown inside it (the cart refusing one buyer's
+   * line, say) would fail everyone in the batch: the batch is split in halves until the request
+   * that causes it stands alone and gets the error as its own answer.
+   */
+  private async decide(key: string, batch: ReserveRequest[]): Promise<ReserveOutcome[]> {
+    const cut = key.indexOf(':');
+    const saleId = key.slice(0, cut);
+    const sku = key.slice(cut + 1);
+    try {
+      const result: BatchResult = await reserveBatch(
+        this.deps.db,
+        { cart: this.deps.cart, holdTtlMs: this.deps.holdTtlMs },
+        saleId,
+        sku,
+        batch,
+      );
+      if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
+      return result.outcomes;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      if (batch.length === 1) return [{ ok: false, error: err }];
+      const half = Math.ceil(batch.length / 2);
+      return [
+        ...(await this.decide(key, batch.slice(0, half))),
+        ...(await this.decide(key, batch.slice(half))),
+      ];
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { sql, type Transaction } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { AppError } from '../../platform/errors.js';
+import { CustomerLimitError, SaleNotActiveError, SaleSoldOutError } from './errors.js';
+import type { Money } from './events.js';
+import type { CartPort, HeldItemInput } from './ports.js';
+import type { FlashSalesTables, SaleState } from './tables.js';
+
+type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface ReserveRequest {
+  userId: string;
+  quantity: number;
+}
+
+export type ReserveOutcome =
+  | {
+      ok: true;
+      holdId: string;
+      cartId: string;
+      expiresAt: Date;
+      quantity: number;
+      unitPrice: Money;
+    }
+  | { ok: false; error: AppError };
+
+export interface BatchResult {
+  outcomes: ReserveOutcome[];
+  /** The item's `remaining` after the batch (null when the item or sale was not found). */
+  remaining: number | null;
+}
+
+interface HotRow {
+  remaining: number;
+  per_customer_limit: number;
+  sale_price: number;
+  currency: string;
+  state: SaleState;
+  open: boolean;
+}
+
+const TRANSIENT = new Set(['40P01', '40001']);
+
+/**
+ * Decides a batch of concurrent reservations of one sale item in ONE transaction:
+ *
+ *   select … from flash_sales.items join sales … for update of items   -- the hot row, locked once
+ *   select user_id, units from flash_sales.customer_units where user_id in (…)
+ *   -- in arrival order: past the limit → limit_exceeded; none left → out_of_stock;
+ *   -- else grant min(asked, remaining)
+ *   update flash_sales.items set remaining = remaining - $taken where … and remaining >= $taken
+ *   cart.addHeldItems(…all grants…)                        -- the cart's constant set of statements
+ *   insert into flash_sales.holds values (…), (…), …
+ *   insert into flash_sales.customer_units … on conflict do update
+ *     set units = units + excluded.units where units + excluded.units <= limit_units
+ *
+ * The hot row is locked once per batch, so a batch of N buyers costs about what one buyer costs.
+ * Concurrent batches (other processes) queue on the row lock; every decision is made under it.
+ */
+export async function reserveBatch(
+  db: AnyDb,
+  deps: { cart: CartPort; holdTtlMs: number },
+  saleId: string,
+  sku: string,
+  requests: ReserveRequest[],
+): Promise<BatchResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => decide(trx, deps, saleId, sku, requests));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt < 3 && code && TRANSIENT.has(code)) continue;
+      throw err;
+    }
+  }
+}
+
+async function decide(
+  trx: Trx,
+  deps: { cart: CartPort; holdTtlMs: number },
+  saleId: string,
+  sku: string,
+  requests: ReserveRequest[],
+): Promise<BatchResult> {
+  const t = scoped<FlashSalesTables>(trx);
+  const { rows } = await sql<HotRow>`
+    select i.remaining, i.per_customer_limit, i.sale_price, i.currency, s.state,
+           (s.starts_at <= now() and s.ends_at > now()) as open
+      from flash_sales.items i
+      join flash_sales.sales s on s.id = i.sale_id
+     where i.sale_id = ${saleId} and i.sku = ${sku}
+       for update of i`.execute(trx);
+  const item = rows[0];
+  if (!item) {
+    const error = new SaleNotActiveError(saleId, 'not_on_sale');
+    return { outcomes: requests.map(() => ({ ok: false, error })), remaining: null };
+  }
+  if (item.state === 'sold_out' || (item.state === 'active' && item.open && item.remaining <= 0)) {
+    return {
+      outcomes: requests.map((r) => ({ ok: false, error: new SaleSoldOutError(saleId, sku, r.quantity) })),
+      remaining: item.remaining,
+    };
+  }
+  if (item.state !== 'active' || !item.open) {
+    const error = new SaleNotActiveError(saleId, item.state === 'scheduled' ? 'not_started' : 'ended');
+    return { outcomes: requests.map(() => ({ ok: false, error })), remaining: item.remaining };
+  }
+
+  const userIds = [...new Set(requests.map((r) => r.userId))];
+  const heldRows = await t
+    .selectFrom('flash_sales.customer_units')
+    .select(['user_id', 'units'])
+    .where('sale_id', '=', saleId)
+    .where('sku', '=', sku)
+    .where('user_id', 'in', userIds)
+    .execute();
+  const held = new Map(heldRows.map((r) => [r.user_id, r.units]));
+  const limit = item.per_customer_limit;
+  const unitPrice: Money = { amount: Number(item.sale_price), currency: item.currency.trim() };
+  const expiresAt = new Date(Date.now() + deps.holdTtlMs);
+
+  let remaining = item.remaining;
+  const grants: HeldItemInput[] = [];
+  const granted = new Map<string, number>();
+  const outcomes: (ReserveOutcome | number)[] = requests.map((r) => {
+    const units = held.get(r.userId) ?? 0;
+    if (units + r.quantity > limit)
+      return { ok: false, error: new CustomerLimitError(sku, limit, units) } as const;
+    if (remaining <= 0) return { ok: false, error: new SaleSoldOutError(saleId, sku, r.quantity) } as const;
+    const quantity = Math.min(r.quantity, remaining);
+    remaining -= quantity;
+    held.set(r.userId, units + quantity);
+    granted.set(r.userId, (granted.get(r.userId) ?? 0) + quantity);
+    grants.push({ userId: r.userId, sku, quantity, unitPrice, holdId: uuidv7(), holdExpiresAt: expiresAt });
+    return grants.length - 1;
+  });
+  if (!grants.length) return { outcomes: outcomes as ReserveOutcome[], remaining: item.remaining };
+
+  const taken = item.remaining - remaining;
+  const updated = await t
+    .updateTable('flash_sales.items')
+    .set((eb) => ({ remaining: eb('remaining', '-', taken) }))
+    .where('sale_id', '=', saleId)
+    .where('sku', '=', sku)
+    .where('remaining', '>=', taken)
+    .returning('remaining')
+    .executeTakeFirst();
+  if (updated?.remaining !== remaining) throw new Error('flash-sale item changed under its lock');
+
+  const lines = await deps.cart.addHeldItems(trx, grants);
+  const cartOf = new Map(lines.map((l) => [l.holdId, l.cartId]));
+  await t
+    .insertInto('flash_sales.holds')
+    .values(
+      grants.map((g) => ({
+        id: g.holdId,
+        sale_id: saleId,
+        sku,
+        user_id: g.userId,
+        quantity: g.quantity,
+        unit_price: unitPrice.amount,
+        currency: unitPrice.currency,
+        status: 'held' as const,
+        order_id: null,
+        cart_id: cartOf.get(g.holdId) ?? null,
+        release_reason: null,
+        expires_at: expiresAt,
+      })),
+    )
+    .execute();
+  const counted = await t
+    .insertInto('flash_sales.customer_units')
+    .values(
+      [...granted].map(([userId, units]) => ({
+        sale_id: saleId,
+        sku,
+        user_id: userId,
+        units,
+        limit_units: limit,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['sale_id', 'sku', 'user_id'])
+        .doUpdateSet((eb) => ({
+          units: eb('flash_sales.customer_units.units', '+', eb.ref('excluded.units')),
+        }))
+        .where(
+          sql<boolean>`flash_sales.customer_units.units + excluded.units <= flash_sales.customer_units.limit_units`,
+        ),
+    )
+    .returning('user_id')
+    .execute();
+  // The limit was checked under the item's lock; the database enforcing it too is the backstop.
+  if (counted.length !== granted.size) throw new Error('per-customer limit violated in a batch');
+
+  return {
+    remaining,
+    outcomes: outcomes.map((o) => {
+      if (typeof o !== 'number') return o;
+      const g = grants[o];
+      const cartId = cartOf.get(g.holdId);
+      if (!cartId) throw new Error(`the cart did not take hold ${g.holdId}`);
+      return { ok: true, holdId: g.holdId, cartId, expiresAt, quantity: g.quantity, unitPrice };
+    }),
+  };
+}

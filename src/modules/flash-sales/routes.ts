@@ -1,0 +1,139 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ctxOf } from '../../platform/context.js';
+import type { AnyDb } from '../../platform/db.js';
+import { actorOf, type AuthGuard } from '../../platform/http/auth.js';
+import { problems } from '../../platform/http/problem.js';
+import { SaleNotFoundError } from './errors.js';
+import type { Reservations } from './reservations.js';
+import type { SaleBook } from './sale-book.js';
+import * as sales from './sale-service.js';
+import {
+  CreateSaleBody,
+  FlashSale,
+  QueueParams,
+  QueueStatus,
+  Queued,
+  Reservation,
+  ReservationBody,
+  SaleListQuery,
+  SalePage,
+  SaleParams,
+} from './schemas.js';
+import type { WaitingRoom } from './waiting-room.js';
+
+export interface FlashRouteDeps {
+  db: AnyDb;
+  guard: AuthGuard;
+  saleDeps: sales.SaleDeps;
+  reservations: Reservations;
+  room: WaitingRoom;
+  book: SaleBook;
+  /** After this process created a sale: refresh what it keeps in memory. */
+  onChange(saleId: string): Promise<void>;
+}
+
+export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
+  return async (root) => {
+    const app = root.withTypeProvider<TypeBoxTypeProvider>();
+    app.addSchema(FlashSale);
+    app.addSchema(Queued);
+    const { guard, db } = deps;
+    const tags = ['flash sales'];
+    const security = [{ bearer: [] }];
+
+    app.post(
+      '/v1/admin/flash-sales',
+      {
+        preHandler: guard.requireRole('admin'),
+        schema: {
+          tags,
+          security,
+          body: CreateSaleBody,
+          response: { 201: Type.Ref('FlashSale'), ...problems(400, 401, 403) },
+        },
+      },
+      async (req, reply) => {
+        const sale = await sales.createSale(ctxOf(req, db), deps.saleDeps, req.body);
+        await deps.onChange(sale.id);
+        return reply.code(201).send(sale);
+      },
+    );
+
+    app.get(
+      '/v1/flash-sales',
+      { schema: { tags, querystring: SaleListQuery, response: { 200: SalePage, ...problems(400) } } },
+      async (req) => sales.listSales(db, req.query),
+    );
+
+    app.get(
+      '/v1/flash-sales/:id',
+      {
+        schema: { tags, params: SaleParams, response: { 200: Type.Ref('FlashSale'), ...problems(400, 404) } },
+      },
+      async (req) => sales.getSale(db, req.params.id),
+    );
+
+    app.post(
+      '/v1/flash-sales/:id/reservations',
+      {
+        preHandler: guard.requireUser,
+        // the waiting room and the gate are this route's throttle; the per-IP limit would only
+        // turn a crowd behind one address into errors
+        config: { rateLimit: false },
+        schema: {
+          tags,
+          security,
+          description:
+            "Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. " +
+            'When the path is full the answer is 202 with a queue token (see FlashSaleQueued).',
+          params: SaleParams,
+          body: ReservationBody,
+          response: {
+            201: Reservation,
+            202: Type.Ref('FlashSaleQueued'),
+            ...problems(400, 401, 403, 404, 409, 429, 503),
+          },
+        },
+      },
+      async (req, reply) => {
+        const answer = await deps.reservations.reserve(req.params.id, actorOf(req).userId, req.body);
+        if ('queued' in answer)
+          return reply
+            .code(202)
+            .header('retry-after', String(Math.max(1, Math.ceil(answer.queued.pollAfter))))
+            .send(answer.queued);
+        return reply.code(201).send(answer.reserved);
+      },
+    );
+
+    app.get(
+      '/v1/flash-sales/:id/queue/:token',
+      {
+        preHandler: guard.requireUser,
+        config: { rateLimit: false },
+        schema: {
+          tags,
+          security,
+          description: 'Where a waiting-room place stands; once admitted, reserve with the token',
+          params: QueueParams,
+          response: { 200: QueueStatus, ...problems(400, 401, 404) },
+        },
+      },
+      async (req, reply) => {
+        const { id, token } = req.params;
+        if (!(await deps.book.get(id))) throw new SaleNotFoundError();
+        const s = deps.room.status(id, actorOf(req).userId, token);
+        if (!s.admitted) reply.header('retry-after', String(Math.max(1, Math.ceil(s.pollAfter))));
+        return {
+          status: s.admitted ? ('admitted' as const) : ('waiting' as const),
+          saleId: id,
+          position: s.position,
+          pollAfter: s.pollAfter,
+          admittedUntil: s.admittedUntil?.toISOString() ?? null,
+        };
+      },
+    );
+  };
+}

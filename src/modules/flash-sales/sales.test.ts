@@ -1,0 +1,296 @@
+import { sql } from 'kysely';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import type { Ctx } from '../../platform/context.js';
+import { MemoryGate } from './gate.js';
+import { holdProvider, releaseHolds } from './holds.js';
+import type { FindVariants, VariantFacts } from './ports.js';
+import { Reservations } from './reservations.js';
+import { SaleBook } from './sale-book.js';
+import { createSale, endSale, getSale, startSale } from './sale-service.js';
+import { seedActiveSale, tableCart, tableInventory } from './test-support.js';
+import type { CartPort } from './ports.js';
+import { AppError } from '../../platform/errors.js';
+import { WaitingRoom } from './waiting-room.js';
+
+describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
+  let agora: TestAgora;
+  let inventory: Awaited<ReturnType<typeof tableInventory>>;
+  let cart: Awaited<ReturnType<typeof tableCart>>;
+  const variants = new Map<string, VariantFacts>();
+  const findVariants: FindVariants = async (_db, skus) =>
+    new Map(skus.flatMap((s) => (variants.has(s) ? [[s, variants.get(s)!] as const] : [])));
+  const ctx = (): Ctx => ({ db: agora.rt.database.db, actor: null, requestId: 'test', log: agora.rt.log });
+  const variant = async (stock: number, price = 2_000) => {
+    const sku = `SKU-${randomBytes(4).toString('hex')}`;
+    variants.set(sku, {
+      sku,
+      productId: randomUUID(),
+      sellerId: randomUUID(),
+      productTitle: 'Lamp',
+      variantTitle: 'Blue',
+      price: { amount: price, currency: 'USD' },
+      status: 'published',
+    });
+    await inventory.stock(sku, stock);
+    return sku;
+  };
+  const deps = () => ({ inventory, findVariants });
+  const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+  const events = async (saleId: string) =>
+    (
+      await sql<{
+        type: string;
+        data: unknown;
+      }>`select type, data from platform.outbox where subject = ${saleId} order by id`.execute(
+        agora.rt.database.db,
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    agora = await startAgora(mode);
+    inventory = await tableInventory(agora.rt.database.db);
+    cart = await tableCart(agora.rt.database.db);
+  });
+  afterAll(async () => {
+    await agora?.close();
+  });
+
+  it('validates the times, the SKUs and the currency, naming each field', async () => {
+    const sku = await variant(10);
+    await expect(
+      createSale(ctx(), deps(), {
+        name: 'Bad',
+        startsAt: soon(60_000),
+        endsAt: soon(30_000),
+        items: [
+          { sku: 'NOPE-1', salePrice: { amount: 100, currency: 'USD' }, quantity: 1, perCustomerLimit: 1 },
+          { sku, salePrice: { amount: 100, currency: 'EUR' }, quantity: 1, perCustomerLimit: 1 },
+          { sku, salePrice: { amount: 100, currency: 'USD' }, quantity: 1, perCustomerLimit: 2 },
+        ],
+      }),
+    ).rejects.toMatchObject({
+      code: 'validation_failed',
+      errors: expect.arrayContaining([
+        { path: '/body/endsAt', message: 'must be after startsAt' },
+        { path: '/body/items/0/sku', message: 'is not a known SKU' },
+        { path: '/body/items/1/salePrice/currency', message: "must be the variant's currency (USD)" },
+        { path: '/body/items/2/sku', message: 'appears twice in this sale' },
+        { path: '/body/items/2/perCustomerLimit', message: 'must not exceed quantity' },
+      ]),
+    });
+  });
+
+  it('schedules the start and end jobs; starting allocates stock (what exists when short); ending returns the rest', async () => {
+    const db = agora.rt.database.db;
+    const plenty = await variant(50);
+    const short = await variant(3);
+    const sale = await createSale(ctx(), deps(), {
+      name: 'Lamps',
+      startsAt: soon(-1_000),
+      endsAt: soon(3_600_000),
+      items: [
+        { sku: plenty, salePrice: { amount: 900, currency: 'USD' }, quantity: 10, perCustomerLimit: 2 },
+        { sku: short, salePrice: { amount: 900, currency: 'USD' }, quantity: 5, perCustomerLimit: 1 },
+      ],
+    });
+    expect(sale.state).toBe('scheduled');
+    expect(sale.items.map((i) => i.remaining)).toEqual([10, 5]);
+    const jobs = (
+      await sql<{
+        name: string;
+        key: string;
+      }>`select name, key from platform.jobs where key like ${'%' + sale.id}`.execute(db)
+    ).rows;
+    expect(jobs.map((j) => j.name).sort()).toEqual(['flash_sales.end', 'flash_sales.start']);
+
+    expect(await startSale(db, deps(), sale.id)).toBe('started');
+    expect(await startSale(db, deps(), sale.id)).toBe('skipped');
+    const started = await getSale(db, sale.id);
+    expect(started.state).toBe('active');
+    expect(started.items.map((i) => [i.allocated, i.remaining])).toEqual([
+      [10, 10],
+      [3, 3],
+    ]);
+    expect(await inventory.level(plenty)).toEqual({ on_hand: 50, reserved: 10 });
+    expect(await inventory.level(short)).toEqual({ on_hand: 3, reserved: 3 });
+    expect((await events(sale.id)).map((e) => e.type)).toEqual(['flash_sale.started']);
+
+    // a buyer holds 2 units; the sale ends; the unheld rest goes back to stock at once
+    const book = new SaleBook(db);
+    const path = new Reservations({
+      db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
+    await book.refresh();
+    const buyer = randomUUID();
+    const held = await path.reserve(sale.id, buyer, { sku: plenty, quantity: 2 });
+    if (!('reserved' in held)) throw new Error('expected a reservation');
+    expect(held.reserved.unitPrice).toEqual({ amount: 900, currency: 'USD' });
+
+    expect(await endSale(db, deps(), sale.id)).toBe(true);
+    expect(await endSale(db, deps(), sale.id)).toBe(false);
+    const ended = await getSale(db, sale.id);
+    expect(ended.state).toBe('ended');
+    expect(ended.items.map((i) => i.remaining)).toEqual([0, 0]);
+    expect(await inventory.level(plenty)).toEqual({ on_hand: 50, reserved: 2 });
+    expect(await inventory.level(short)).toEqual({ on_hand: 3, reserved: 0 });
+    const ev = await events(sale.id);
+    expect(ev.map((e) => e.type)).toEqual(['flash_sale.started', 'flash_sale.ended']);
+
+    // the buyer's hold outlives the sale; when it expires its units go back to ordinary stock
+    await sql`update flash_sales.holds set expires_at = now() - interval '1 second' where sale_id = ${sale.id}`.execute(
+      db,
+    );
+    await db
+      .transaction()
+      .execute((trx) => releaseHolds(trx, { inventory }, { expired: true, limit: 10 }, 'expired'));
+    expect(await inventory.level(plenty)).toEqual({ on_hand: 50, reserved: 0 });
+  });
+
+  it('checkout claims a hold, converts it into a sale from the allocation, and the sale sells out', async () => {
+    const db = agora.rt.database.db;
+    const sku = await variant(5);
+    const sale = await createSale(ctx(), deps(), {
+      name: 'One',
+      startsAt: soon(-1_000),
+      endsAt: soon(3_600_000),
+      items: [{ sku, salePrice: { amount: 100, currency: 'USD' }, quantity: 1, perCustomerLimit: 1 }],
+    });
+    await startSale(db, deps(), sale.id);
+    const book = new SaleBook(db);
+    await book.refresh();
+    const path = new Reservations({
+      db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
+    const r = await path.reserve(sale.id, randomUUID(), { sku, quantity: 1 });
+    if (!('reserved' in r)) throw new Error('expected a reservation');
+    const holdId = r.reserved.reservationId;
+    const holds = holdProvider({ inventory });
+    const order = randomUUID();
+    await db.transaction().execute((trx) => holds.claim(trx, [holdId], order));
+    await db.transaction().execute((trx) => holds.claim(trx, [holdId], order)); // idempotent
+    await expect(
+      db.transaction().execute((trx) => holds.claim(trx, [holdId], randomUUID())),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    // a claimed hold is not released by expiry
+    await sql`update flash_sales.holds set expires_at = now() - interval '1 second' where id = ${holdId}`.execute(
+      db,
+    );
+    expect(
+      await db
+        .transaction()
+        .execute((trx) => releaseHolds(trx, { inventory }, { expired: true, limit: 10 }, 'expired')),
+    ).toEqual([]);
+    await db.transaction().execute((trx) => holds.convert(trx, [holdId], order));
+    await db.transaction().execute((trx) => holds.convert(trx, [holdId], order)); // idempotent
+    expect(await inventory.level(sku)).toEqual({ on_hand: 4, reserved: 0 });
+    const after = await getSale(db, sale.id);
+    expect(after.state).toBe('sold_out');
+    expect(after.items[0].sold).toBe(1);
+    expect((await events(sale.id)).map((e) => e.type)).toEqual(['flash_sale.started', 'flash_sale.sold_out']);
+  });
+
+  it('a failed checkout gives the hold back; it then expires and its unit is sold again', async () => {
+    const db = agora.rt.database.db;
+    const sku = await variant(5);
+    const sale = await createSale(ctx(), deps(), {
+      name: 'Two',
+      startsAt: soon(-1_000),
+      endsAt: soon(3_600_000),
+      items: [{ sku, salePrice: { amount: 100, currency: 'USD' }, quantity: 1, perCustomerLimit: 1 }],
+    });
+    await startSale(db, deps(), sale.id);
+    const holds = holdProvider({ inventory });
+    const holdId = randomUUID();
+    const user = randomUUID();
+    await sql`update flash_sales.items set remaining = 0 where sale_id = ${sale.id}`.execute(db);
+    await sql`insert into flash_sales.holds (id, sale_id, sku, user_id, quantity, unit_price, currency, status, expires_at)
+              values (${holdId}, ${sale.id}, ${sku}, ${user}, 1, 100, 'USD', 'held', now() + interval '1 minute')`.execute(
+      db,
+    );
+    await sql`insert into flash_sales.customer_units (sale_id, sku, user_id, units, limit_units) values (${sale.id}, ${sku}, ${user}, 1, 1)`.execute(
+      db,
+    );
+    const order = randomUUID();
+    await db.transaction().execute((trx) => holds.claim(trx, [holdId], order));
+    await db.transaction().execute((trx) => holds.unclaim(trx, [holdId], order));
+    await db.transaction().execute((trx) => holds.unclaim(trx, [holdId], order));
+    await sql`update flash_sales.holds set expires_at = now() - interval '1 second' where id = ${holdId}`.execute(
+      db,
+    );
+    const released = await db
+      .transaction()
+      .execute((trx) => releaseHolds(trx, { inventory }, { expired: true, limit: 10 }, 'expired'));
+    expect(released.map((h) => h.id)).toEqual([holdId]);
+    expect((await getSale(db, sale.id)).items[0].remaining).toBe(1);
+    await expect(db.transaction().execute((trx) => holds.claim(trx, [holdId], order))).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+
+  it('a cart that refuses one buyer gives that buyer the error and the rest of the batch their units', async () => {
+    const db = agora.rt.database.db;
+    const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 1 });
+    const picky = randomUUID();
+    const refusing: CartPort = {
+      addHeldItems: async (trx, inputs) => {
+        if (inputs.some((i) => i.userId === picky))
+          throw new AppError('conflict', 'Your cart is in another currency');
+        return cart.addHeldItems(trx, inputs);
+      },
+      removeHeldItem: (trx, id) => cart.removeHeldItem(trx, id),
+    };
+    const book = new SaleBook(db);
+    await book.refresh();
+    const path = new Reservations({
+      db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart: refusing,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
+    const buyers = [randomUUID(), randomUUID(), picky, randomUUID(), randomUUID()];
+    const answers = await Promise.all(
+      buyers.map((u) =>
+        path.reserve(saleId, u, { sku: skus[0], quantity: 1 }).then(
+          () => 'reserved',
+          (e: AppError) => e.code,
+        ),
+      ),
+    );
+    expect(answers).toEqual(['reserved', 'reserved', 'conflict', 'reserved', 'reserved']);
+    expect((await getSale(db, saleId)).items[0].remaining).toBe(6);
+  });
+});

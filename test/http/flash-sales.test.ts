@@ -1,0 +1,295 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createAgora } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config.js';
+import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
+import { registerUser } from '../helpers/factories.js';
+import { FAST_ENV, buildCategory, buildProduct, signInAdmin, uniqueSku } from '../helpers/catalog.js';
+import { waitFor } from '../helpers/events.js';
+
+const ENV = {
+  ...FAST_ENV,
+  AGORA_RATE_LIMIT: 'false',
+  AGORA_JOBS_POLL_MS: '100',
+  AGORA_FLASH_SWEEP_MS: '200',
+};
+
+describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
+  let agora: TestAgora;
+  let admin: string;
+  let seller: string;
+  let categoryId: string;
+
+  /** A published product with one variant of `stock` units at 100.00 USD; returns its SKU and id. */
+  const product = async (stock: number) => {
+    const sku = uniqueSku('FS');
+    const p = await buildProduct(agora, seller, categoryId, {
+      variants: [{ sku, title: 'One', price: { amount: 10_000, currency: 'USD' }, initialStock: stock }],
+    });
+    return { sku, productId: p.id as string };
+  };
+  const createSale = async (
+    items: { sku: string; quantity: number; perCustomerLimit: number }[],
+    startsInMs = -1_000,
+    endsInMs = 3_600_000,
+  ) => {
+    const res = await agora.request({
+      method: 'POST',
+      url: '/v1/admin/flash-sales',
+      token: admin,
+      body: {
+        name: 'Midnight madness',
+        startsAt: new Date(Date.now() + startsInMs).toISOString(),
+        endsAt: new Date(Date.now() + endsInMs).toISOString(),
+        items: items.map((i) => ({ ...i, salePrice: { amount: 4_900, currency: 'USD' } })),
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<{ id: string; state: string }>();
+  };
+  const stockOf = async (sku: string) =>
+    (await agora.request({ method: 'GET', url: `/v1/inventory/${sku}`, token: admin })).json<{
+      available: number;
+      onHand: number;
+      reserved: number;
+    }>();
+  const reserve = (saleId: string, token: string, sku: string, quantity = 1) =>
+    agora.request({
+      method: 'POST',
+      url: `/v1/flash-sales/${saleId}/reservations`,
+      token,
+      body: { sku, quantity },
+    });
+  const sale = async (id: string) =>
+    (await agora.request({ method: 'GET', url: `/v1/flash-sales/${id}` })).json<{
+      state: string;
+      items: { remaining: number; sold: number; allocated: number }[];
+    }>();
+
+  beforeAll(async () => {
+    agora = await startAgora(mode, ENV);
+    admin = (await signInAdmin(agora)).accessToken;
+    seller = (await registerUser(agora, { role: 'seller' })).accessToken;
+    categoryId = (await buildCategory(agora, admin, 'Deals')).id;
+  });
+  afterAll(async () => {
+    await agora?.close();
+  });
+
+  it('an admin schedules a sale; anyone lists and reads it; a buyer may not create one nor buy early', async () => {
+    const { sku } = await product(10);
+    const s = await createSale([{ sku, quantity: 5, perCustomerLimit: 1 }], 60_000);
+    expect(s.state).toBe('scheduled');
+    const one = await agora.request({ method: 'GET', url: `/v1/flash-sales/${s.id}` });
+    expect(one.json()).toMatchObject({
+      id: s.id,
+      state: 'scheduled',
+      items: [{ sku, remaining: 5, quantity: 5 }],
+    });
+    const list = await agora.request({ method: 'GET', url: '/v1/flash-sales?limit=100' });
+    expect(list.json<{ items: { id: string }[] }>().items.map((x) => x.id)).toContain(s.id);
+    const buyer = await registerUser(agora);
+    const denied = await agora.request({
+      method: 'POST',
+      url: '/v1/admin/flash-sales',
+      token: buyer.accessToken,
+      body: {
+        name: 'Mine',
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+        items: [{ sku, salePrice: { amount: 1, currency: 'USD' }, quantity: 1, perCustomerLimit: 1 }],
+      },
+    });
+    expect(denied.statusCode).toBe(403);
+    const early = await reserve(s.id, buyer.accessToken, sku);
+    expect(early.statusCode).toBe(403);
+    expect(early.json().code).toBe('sale_not_active');
+    const unknown = await agora.request({
+      method: 'POST',
+      url: '/v1/admin/flash-sales',
+      token: admin,
+      body: {
+        name: 'x',
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 60_000).toISOString(),
+        items: [
+          { sku: 'NO-SUCH-SKU', salePrice: { amount: 1, currency: 'USD' }, quantity: 1, perCustomerLimit: 1 },
+        ],
+      },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([{ path: '/body/items/0/sku', message: 'is not a known SKU' }]);
+  });
+
+  it("a reservation puts the unit in the buyer's cart at the sale price; pages show the offer; the limit holds", async () => {
+    const { sku, productId } = await product(10);
+    const s = await createSale([{ sku, quantity: 3, perCustomerLimit: 2 }]);
+    await agora.flash.startSale(s.id);
+    expect((await stockOf(sku)).available).toBe(7);
+    const buyer = await registerUser(agora);
+    const res = await reserve(s.id, buyer.accessToken, sku, 2);
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json<{
+      reservationId: string;
+      cartId: string;
+      expiresAt: string;
+      quantity: number;
+      unitPrice: unknown;
+    }>();
+    expect(r).toMatchObject({ quantity: 2, unitPrice: { amount: 4_900, currency: 'USD' } });
+    const cart = await agora.request({
+      method: 'GET',
+      url: `/v1/carts/${r.cartId}`,
+      token: buyer.accessToken,
+    });
+    expect(cart.statusCode, cart.body).toBe(200);
+    const line = cart
+      .json<{ items: { sku: string; held: boolean; unitPrice: unknown; holdExpiresAt: string }[] }>()
+      .items.find((i) => i.sku === sku);
+    expect(line).toMatchObject({
+      held: true,
+      unitPrice: { amount: 4_900, currency: 'USD' },
+      holdExpiresAt: r.expiresAt,
+    });
+    const again = await reserve(s.id, buyer.accessToken, sku);
+    expect(again.statusCode).toBe(429);
+    expect(again.json().code).toBe('limit_exceeded');
+    const page = await agora.request({ method: 'GET', url: `/v1/products/${productId}` });
+    expect(page.json()).toMatchObject({
+      flashSale: { saleId: s.id, salePrice: { amount: 4_900, currency: 'USD' }, remaining: 1 },
+      variants: [{ sku, flashSale: { saleId: s.id, remaining: 1 } }],
+    });
+    const other = await registerUser(agora);
+    expect((await reserve(s.id, other.accessToken, sku, 2)).json()).toMatchObject({ quantity: 1 });
+    const none = await reserve(s.id, (await registerUser(agora)).accessToken, sku);
+    expect(none.statusCode).toBe(409);
+    expect(none.json().code).toBe('out_of_stock');
+  });
+
+  it('removing a held line from the cart releases the hold; the unit is sold again', async () => {
+    await agora.startBackground();
+    const { sku } = await product(5);
+    const s = await createSale([{ sku, quantity: 1, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const buyer = await registerUser(agora);
+    const r = (await reserve(s.id, buyer.accessToken, sku)).json<{ cartId: string }>();
+    const cart = await agora.request({
+      method: 'GET',
+      url: `/v1/carts/${r.cartId}`,
+      token: buyer.accessToken,
+    });
+    const item = cart.json<{ items: { id: string; sku: string }[] }>().items.find((i) => i.sku === sku)!;
+    const del = await agora.request({
+      method: 'DELETE',
+      url: `/v1/carts/${r.cartId}/items/${item.id}`,
+      token: buyer.accessToken,
+    });
+    expect(del.statusCode).toBeLessThan(300);
+    await waitFor(async () => (await sale(s.id)).items[0].remaining === 1, 15_000, 'the hold to be released');
+    const next = await registerUser(agora);
+    await waitFor(
+      async () => (await reserve(s.id, next.accessToken, sku)).statusCode === 201,
+      5_000,
+      'the unit to sell again',
+    );
+  });
+
+  it('the jobs start and end a sale on time; holds expire and sell again; the rest returns to stock', async () => {
+    const { sku } = await product(10);
+    const s = await createSale([{ sku, quantity: 4, perCustomerLimit: 1 }], 1_000, 6_000);
+    await waitFor(async () => (await sale(s.id)).state === 'active', 10_000, 'the sale to start');
+    expect((await stockOf(sku)).available).toBe(6);
+    const a = await registerUser(agora);
+    await waitFor(
+      async () => (await reserve(s.id, a.accessToken, sku)).statusCode === 201,
+      3_000,
+      'a reservation',
+    );
+    // the hold expires: its unit goes back to the sale
+    await sql`update flash_sales.holds set expires_at = now() where sale_id = ${s.id}`.execute(
+      agora.rt.database.db,
+    );
+    await waitFor(async () => (await sale(s.id)).items[0].remaining === 4, 10_000, 'the hold to expire');
+    const b = await registerUser(agora);
+    expect((await reserve(s.id, b.accessToken, sku)).statusCode).toBe(201);
+    await waitFor(async () => (await sale(s.id)).state === 'ended', 15_000, 'the sale to end');
+    // 3 unheld units return at once; the held one when its hold expires
+    expect(await stockOf(sku)).toMatchObject({ onHand: 10, reserved: 1, available: 9 });
+    await sql`update flash_sales.holds set expires_at = now() where sale_id = ${s.id} and status = 'held'`.execute(
+      agora.rt.database.db,
+    );
+    await waitFor(
+      async () => (await stockOf(sku)).available === 10,
+      10_000,
+      'the last hold to return to stock',
+    );
+    expect((await reserve(s.id, b.accessToken, sku)).json().code).toBe('sale_not_active');
+  });
+});
+
+describe.runIf(inject('pgTemplate'))('flash sales across a restart (postgres)', () => {
+  it('a new process on the same database keeps every hold and sells no unit twice', async () => {
+    const first = await startAgora('postgres', ENV);
+    let second: Awaited<ReturnType<typeof createAgora>> | undefined;
+    try {
+      const admin = (await signInAdmin(first)).accessToken;
+      const seller = (await registerUser(first, { role: 'seller' })).accessToken;
+      const category = (await buildCategory(first, admin, 'Restart')).id;
+      const sku = uniqueSku('RS');
+      await buildProduct(first, seller, category, {
+        variants: [{ sku, title: 'One', price: { amount: 10_000, currency: 'USD' }, initialStock: 20 }],
+      });
+      const created = await first.request({
+        method: 'POST',
+        url: '/v1/admin/flash-sales',
+        token: admin,
+        body: {
+          name: 'Restart',
+          startsAt: new Date(Date.now() - 1_000).toISOString(),
+          endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          items: [{ sku, salePrice: { amount: 100, currency: 'USD' }, quantity: 10, perCustomerLimit: 1 }],
+        },
+      });
+      const saleId = created.json<{ id: string }>().id;
+      await first.flash.startSale(saleId);
+      const buyers = await Promise.all(Array.from({ length: 16 }, () => registerUser(first)));
+      const reserveOn = (app: { inject: TestAgora['app']['inject'] }, token: string) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/flash-sales/${saleId}/reservations`,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ sku, quantity: 1 }),
+        });
+      const before = await Promise.all(buyers.slice(0, 6).map((b) => reserveOn(first.app, b.accessToken)));
+      expect(before.filter((r) => r.statusCode === 201)).toHaveLength(6);
+      await first.app.close();
+      second = await createAgora(
+        loadConfig(
+          {
+            ...process.env,
+            NODE_ENV: 'test',
+            LOG_LEVEL: 'silent',
+            AGORA_SEED_DEMO: 'false',
+            AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+            DATABASE_URL: first.databaseUrl!,
+            ...ENV,
+          },
+          { dotenv: false },
+        ),
+      );
+      const after = await Promise.all(
+        buyers.flatMap((b) => [reserveOn(second!.app, b.accessToken), reserveOn(second!.app, b.accessToken)]),
+      );
+      const codes = after.map((r) => (r.statusCode === 201 ? 'reserved' : r.json<{ code: string }>().code));
+      expect(codes.filter((c) => c === 'reserved')).toHaveLength(4);
+      const { rows } = await sql<{ n: number; users: number }>`
+        select sum(quantity)::int as n, count(distinct user_id)::int as users from flash_sales.holds where sale_id = ${saleId}`.execute(
+        second.rt.database.db,
+      );
+      expect(rows[0]).toEqual({ n: 10, users: 10 });
+    } finally {
+      await second?.close();
+      await first.close();
+    }
+  });
+});

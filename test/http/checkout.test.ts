@@ -164,6 +164,38 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
     expect(await count(sql`select count(*)::int as n from orders.orders where cart_id = ${cartId}`)).toBe(1);
   });
 
+  it('units of an expired hold are released and can be bought again', async () => {
+    const [sku] = await m.product(seller.token, [{ stock: 2 }]);
+    await db()
+      .transaction()
+      .execute((trx) =>
+        agora.inventory.reserve(trx, {
+          lines: [{ sku, quantity: 2 }],
+          ref: { kind: 'cart', id: randomUUID() },
+          expiresAt: new Date(Date.now() - 1_000),
+        }),
+      );
+    const buyer = await m.buyer();
+    const cartId = await m.cartWith(buyer.token, []);
+    const blocked = await agora.request({
+      method: 'POST',
+      url: `/v1/carts/${cartId}/items`,
+      token: buyer.token,
+      body: { sku, quantity: 1 },
+    });
+    expect(blocked.statusCode).toBe(409);
+    expect(await agora.inventory.expireHolds()).toBeGreaterThanOrEqual(1);
+    const added = await agora.request({
+      method: 'POST',
+      url: `/v1/carts/${cartId}/items`,
+      token: buyer.token,
+      body: { sku, quantity: 2 },
+    });
+    expect(added.statusCode).toBe(201);
+    expect((await m.checkout(buyer.token, cartId)).statusCode).toBe(201);
+    expect(await m.stock(seller.token, sku)).toMatchObject({ onHand: 0, reserved: 0 });
+  });
+
   it('sellers see and ship their own part; the order ships when every part has; others see nothing', async () => {
     const second = await m.seller();
     const [a] = await m.product(seller.token, [{ stock: 3, price: 500 }]);

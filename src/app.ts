@@ -11,6 +11,7 @@ import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerRetention } from './platform/jobs/retention.js';
+import { DegradedMode } from './platform/degraded.js';
 import {
   createIdentityModule,
   ensureAdmin,
@@ -32,6 +33,7 @@ import {
   inventoryMigrations,
   type InventoryModule,
 } from './modules/inventory/index.js';
+import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 import {
   createFlashSalesModule,
   flashSalesMigrations,
@@ -47,6 +49,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   searchMigrations,
   inventoryMigrations,
   cartMigrations,
+  adminMigrations,
   flashSalesMigrations,
 ];
 
@@ -61,6 +64,10 @@ export interface Agora {
   search: SearchModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
+  /** Feature flags and sales analytics. */
+  admin: AdminModule;
+  /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
+  degraded: DegradedMode;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
   /** The cart module, whose door checkout and flash sales use. */
@@ -70,9 +77,24 @@ export interface Agora {
   close(): Promise<void>;
 }
 
-/** The event bus and job runner of a runtime; modules subscribe and register before they start. */
-export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+/**
+ * The event bus, job runner and degraded mode of a runtime; modules subscribe and register before
+ * they start.
+ */
+export function createBackground(rt: Runtime): {
+  bus: AgoraEventBus;
+  jobs: JobRunner;
+  degraded: DegradedMode;
+} {
   const { config } = rt;
+  const degraded = new DegradedMode({
+    eventLoopThresholdMs: config.AGORA_DEGRADE_EVENT_LOOP_MS,
+    enterAfterMs: config.AGORA_DEGRADE_ENTER_MS,
+    exitAfterMs: config.AGORA_DEGRADE_EXIT_MS,
+    deferMs: config.AGORA_DEGRADE_DEFER_MS,
+    metrics: rt.metrics,
+    log: rt.log,
+  });
   const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
@@ -88,8 +110,9 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
+    degraded,
   });
-  return { bus, jobs };
+  return { bus, jobs, degraded };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -101,12 +124,23 @@ export async function createAgora(
   overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
+  let admin: AdminModule | undefined;
+  let degradedMode: DegradedMode | undefined;
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs } = createBackground(rt);
+    const { bus, jobs, degraded } = createBackground(rt);
+    degradedMode = degraded;
+    admin = await createAdminModule(rt, { bus, degraded });
     const inventory = createInventoryModule(rt, { bus, jobs });
     const cart = createCartModule(rt, { jobs, availability: inventory });
-    const flash = createFlashSalesModule(rt, { bus, jobs, inventory, cart, findVariants });
+    const flash = createFlashSalesModule(rt, {
+      bus,
+      jobs,
+      inventory,
+      cart,
+      findVariants,
+      flags: admin.flags,
+    });
     const catalog = createCatalogModule(rt, {
       sellerName: findUserName,
       stock: inventory.stock,
@@ -118,9 +152,10 @@ export async function createAgora(
         if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
       },
     });
-    const notifications = createNotificationsModule(rt, { bus, jobs });
+    const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt, { saleOverlay: flash.offers });
+    degraded.start();
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -148,6 +183,7 @@ export async function createAgora(
         search.routes(),
         inventory.routes(guard),
         cart.routes(guard),
+        admin.routes(guard),
         flash.routes(guard),
       ],
       readiness,
@@ -156,6 +192,7 @@ export async function createAgora(
     // what the process keeps in memory of live sales, and the admission gate, from the database
     await flash.start();
     let background = false;
+    const adminModule = admin;
     return {
       rt,
       app,
@@ -163,6 +200,8 @@ export async function createAgora(
       jobs,
       search,
       inventory,
+      admin: adminModule,
+      degraded,
       catalog,
       cart,
       flash,
@@ -179,10 +218,14 @@ export async function createAgora(
         }
         notifications.close();
         flash.close();
+        degraded.stop();
+        await adminModule.close();
         await rt.close();
       },
     };
   } catch (err) {
+    degradedMode?.stop();
+    await admin?.close().catch(() => undefined);
     await rt.close();
     throw err;
   }

@@ -38,6 +38,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 export interface DatabaseOptions {
   url?: string;
   poolMax?: number;
+  /** How long a query waits for a pooled connection (or for a new one to open) before it fails. */
+  poolTimeoutMs?: number;
   /** Directory for the embedded database (PGlite); used when `url` is absent. */
   dataDir?: string;
   /** A tarball made by PGlite's `dumpDataDir`, to open a prepared database in memory (tests). */
@@ -46,14 +48,16 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolMax ?? 10, opts.log) : openPglite(opts);
+  return opts.url
+    ? openPostgres(opts.url, opts.poolMax ?? 10, opts.poolTimeoutMs ?? 5_000, opts.log)
+    : openPglite(opts);
 }
 
-function openPostgres(url: string, poolMax: number, log?: Logger): Database {
+function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?: Logger): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: poolTimeoutMs,
     idleTimeoutMillis: 30_000,
     // Every statement has a ceiling, so a stuck query cannot pin a connection forever.
     statement_timeout: 30_000,

@@ -31,6 +31,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   const database = await openDatabase({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
+    poolTimeoutMs: config.DATABASE_POOL_TIMEOUT_MS,
     dataDir: config.dataDir,
     loadDataDir: overrides.loadDataDir,
     log,

@@ -166,6 +166,42 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     expect(none.json().code).toBe('out_of_stock');
   });
 
+  it('feature flags switch every sale, or one sale, off (403 sale_not_active) and on again', async () => {
+    const { sku } = await product(10);
+    const s = await createSale([{ sku, quantity: 5, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const flag = async (key: string, enabled: boolean) => {
+      const res = await agora.request({
+        method: 'PUT',
+        url: `/v1/admin/feature-flags/${key}`,
+        token: admin,
+        body: { enabled },
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    const buyer = await registerUser(agora);
+    await flag(`flash_sale.${s.id}`, false);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 403,
+      5_000,
+      'the sale off',
+    );
+    expect((await reserve(s.id, buyer.accessToken, sku)).json()).toMatchObject({ code: 'sale_not_active' });
+    await flag(`flash_sale.${s.id}`, true);
+    await flag('flash_sales', false);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 403,
+      5_000,
+      'all sales off',
+    );
+    await flag('flash_sales', true);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 201,
+      5_000,
+      'sales on',
+    );
+  });
+
   it('removing a held line from the cart releases the hold; the unit is sold again', async () => {
     await agora.startBackground();
     const { sku } = await product(5);

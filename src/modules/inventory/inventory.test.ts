@@ -17,7 +17,13 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
     (await agora.inventory.available(agora.rt.database.db, [sku])).get(sku);
 
   beforeAll(async () => {
-    agora = await startAgora(mode, { ...FAST_ENV, AGORA_HOLD_SWEEP_MS: '100', AGORA_JOBS_POLL_MS: '100' });
+    agora = await startAgora(mode, {
+      ...FAST_ENV,
+      AGORA_HOLD_SWEEP_MS: '100',
+      AGORA_JOBS_POLL_MS: '100',
+      // 200 transactions queue for the pool's few connections; on a busy machine that takes a while
+      DATABASE_POOL_TIMEOUT_MS: '60000',
+    });
     fx = await inventoryFixture(agora);
     await agora.startBackground();
   });

@@ -10,7 +10,7 @@ import { buildHttp, type App } from './platform/http/build.js';
 import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
-import { registerRetention } from './platform/jobs/retention.js';
+import { registerRetention, type Retention } from './platform/jobs/retention.js';
 import { DegradedMode } from './platform/degraded.js';
 import {
   createIdentityModule,
@@ -28,6 +28,13 @@ import {
 } from './modules/catalog/index.js';
 import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
+import { createPaymentsModule, paymentsMigrations, type PaymentsModule } from './modules/payments/index.js';
+import {
+  createOrdersModule,
+  ordersMigrations,
+  type OrdersDeps,
+  type OrdersModule,
+} from './modules/orders/index.js';
 import {
   createInventoryModule,
   inventoryMigrations,
@@ -50,6 +57,8 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   inventoryMigrations,
   cartMigrations,
   adminMigrations,
+  paymentsMigrations,
+  ordersMigrations,
   flashSalesMigrations,
 ];
 
@@ -62,6 +71,10 @@ export interface Agora {
   startBackground(): Promise<void>;
   /** The search module, whose event subscriptions the event bus registers. */
   search: SearchModule;
+  /** Payments (its sandbox plays the provider's side in tests and the demo). */
+  payments: PaymentsModule;
+  /** Orders and the checkout saga (tests drive its recovery). */
+  orders: OrdersModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
   /** Feature flags and sales analytics. */
@@ -78,12 +91,13 @@ export interface Agora {
 }
 
 /**
- * The event bus, job runner and degraded mode of a runtime; modules subscribe and register before
- * they start.
+ * The event bus, job runner, retention and degraded mode of a runtime; modules subscribe and
+ * register before they start.
  */
 export function createBackground(rt: Runtime): {
   bus: AgoraEventBus;
   jobs: JobRunner;
+  retention: Retention;
   degraded: DegradedMode;
 } {
   const { config } = rt;
@@ -99,7 +113,7 @@ export function createBackground(rt: Runtime): {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
   });
-  registerRetention(jobs, config.AGORA_RETENTION_DAYS);
+  const retention = registerRetention(jobs, config.AGORA_RETENTION_DAYS);
   const bus = new AgoraEventBus(rt.database, jobs, rt.log, rt.metrics, {
     amqpUrl: config.AMQP_URL,
     amqpPrefix: config.AMQP_PREFIX,
@@ -112,23 +126,28 @@ export function createBackground(rt: Runtime): {
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
     degraded,
   });
-  return { bus, jobs, degraded };
+  return { bus, jobs, retention, degraded };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
   await migrateAll(rt.database.db, ALL_MIGRATIONS, rt.log);
 }
 
+export interface AgoraOverrides {
+  /** Tests only: passed to the orders module (a hook after each checkout saga step). */
+  orders?: Pick<OrdersDeps, 'afterStep'>;
+}
+
 export async function createAgora(
   config: Config,
-  overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
+  overrides: RuntimeOverrides & AgoraOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
   let admin: AdminModule | undefined;
   let degradedMode: DegradedMode | undefined;
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs, degraded } = createBackground(rt);
+    const { bus, jobs, retention, degraded } = createBackground(rt);
     degradedMode = degraded;
     admin = await createAdminModule(rt, { bus, degraded });
     const inventory = createInventoryModule(rt, { bus, jobs });
@@ -156,6 +175,16 @@ export async function createAgora(
     const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt, { saleOverlay: flash.offers });
     degraded.start();
+    const payments = createPaymentsModule(rt, { jobs });
+    const orders = createOrdersModule(rt, {
+      jobs,
+      retention,
+      payments,
+      inventory,
+      cart,
+      holds: flash.holds,
+      afterStep: overrides.orders?.afterStep,
+    });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -181,6 +210,8 @@ export async function createAgora(
         notifications.routes(guard),
         catalog.routes(guard),
         search.routes(),
+        payments.routes(),
+        orders.routes(guard),
         inventory.routes(guard),
         cart.routes(guard),
         admin.routes(guard),
@@ -199,6 +230,8 @@ export async function createAgora(
       bus,
       jobs,
       search,
+      payments,
+      orders,
       inventory,
       admin: adminModule,
       degraded,
@@ -220,6 +253,7 @@ export async function createAgora(
         flash.close();
         degraded.stop();
         await adminModule.close();
+        payments.close();
         await rt.close();
       },
     };

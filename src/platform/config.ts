@@ -71,6 +71,28 @@ const ConfigSchema = Type.Object({
   AGORA_FLAGS_REFRESH_MS: Int(5_000, 100, 600_000),
   AGORA_ARGON2_MEMORY_KIB: Int(19_456, 1024, 1_048_576),
   AGORA_ARGON2_TIME_COST: Int(2, 1, 10),
+  // Payments
+  AGORA_PAYMENT_SANDBOX: Type.Optional(Type.Boolean()),
+  AGORA_PAYMENT_TIMEOUT_MS: Int(10_000, 20, 120_000),
+  AGORA_PAYMENT_RETRIES: Int(2, 0, 10),
+  AGORA_PAYMENT_RETRY_BASE_MS: Int(100, 1, 60_000),
+  AGORA_PAYMENT_BREAKER_THRESHOLD: Int(5, 1, 10_000),
+  AGORA_PAYMENT_BREAKER_ERROR_PERCENT: Int(50, 1, 100),
+  AGORA_PAYMENT_BREAKER_RESET_MS: Int(30_000, 10, 3_600_000),
+  AGORA_PAYMENT_FALLBACK_PROVIDER: Type.Optional(
+    Type.Union([Type.Literal('sandbox'), Type.Literal('stripe')]),
+  ),
+  AGORA_SANDBOX_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  STRIPE_SECRET_KEY: Type.Optional(Type.String({ pattern: '^(sk|rk)_' })),
+  STRIPE_WEBHOOK_SECRET: Type.Optional(Type.String({ pattern: '^whsec_' })),
+  STRIPE_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  // Checkout
+  AGORA_IDEMPOTENCY_LEASE_MS: Int(60_000, 100, 3_600_000),
+  AGORA_IDEMPOTENCY_WAIT_MS: Int(30_000, 100, 600_000),
+  AGORA_CHECKOUT_LEASE_MS: Int(60_000, 50, 3_600_000),
+  AGORA_CHECKOUT_RECOVERY_MS: Int(10_000, 50, 3_600_000),
+  AGORA_CHECKOUT_PAYMENT_TTL_MS: Int(1_800_000, 1_000, 7 * 86_400_000),
+  AGORA_CHECKOUT_MAX_ATTEMPTS: Int(5, 1, 100),
   AGORA_FLASH_HOLD_TTL_S: Int(600, 1, 86_400),
   AGORA_FLASH_MAX_INFLIGHT: Int(1_000, 1, 1_000_000),
   AGORA_FLASH_QUEUE_MAX: Int(100_000, 0, 10_000_000),
@@ -133,6 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?
   const parsed = envSchema<Static<typeof ConfigSchema>>({ schema: ConfigSchema, data, dotenv: false });
   if (parsed.AGORA_ADMIN_EMAIL && !parsed.AGORA_ADMIN_PASSWORD) {
     throw new Error('AGORA_ADMIN_PASSWORD must be set when AGORA_ADMIN_EMAIL is set');
+  }
+  if (parsed.STRIPE_SECRET_KEY && !parsed.STRIPE_WEBHOOK_SECRET) {
+    throw new Error('STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is set');
   }
   return {
     ...parsed,

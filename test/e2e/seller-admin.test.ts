@@ -39,7 +39,7 @@ describe.runIf(browserAvailable())('seller portal and admin in a real browser', 
     await page.getByLabel('I want to sell on Agora').check();
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Your products' }).waitFor();
-    await page.getByText('No published products yet.').waitFor();
+    await page.getByText('No products yet.').waitFor();
 
     await page.getByRole('link', { name: 'New product' }).click();
     await page.getByLabel('Title').fill('Quokka Lantern');

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { createAgora, type Agora } from '../../src/app.js';
+import { createAgora, type Agora, type AgoraOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { adminUrl, withDatabase } from './services.js';
 
@@ -30,7 +30,11 @@ export interface TestAgora extends Agora {
  * A whole Agora on a database of its own: a clone of the migrated PostgreSQL template, or a
  * PGlite instance loaded from the migrated dump. `env` overrides configuration.
  */
-export async function startAgora(mode: Mode, env: Record<string, string> = {}): Promise<TestAgora> {
+export async function startAgora(
+  mode: Mode,
+  env: Record<string, string> = {},
+  overrides: AgoraOverrides = {},
+): Promise<TestAgora> {
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
   let loadDataDir: Blob | undefined;
@@ -69,7 +73,7 @@ export async function startAgora(mode: Mode, env: Record<string, string> = {}): 
     },
     { dotenv: false },
   );
-  const agora = await createAgora(config, { loadDataDir });
+  const agora = await createAgora(config, { ...overrides, loadDataDir });
   return {
     ...agora,
     mode,

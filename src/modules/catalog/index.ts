@@ -25,9 +25,8 @@ import type { SellerNameLookup } from './seller-service.js';
 import type { StockSource } from './stock.js';
 import { INVALIDATE_JOB, stockSubscription, type InvalidateJobPayload } from './stock-sync.js';
 import type { Subscription } from '../../platform/events/bus.js';
-import type { ProductSnapshot } from './events.js';
+import type { Money, ProductSnapshot } from './events.js';
 import type { SaleOverlay } from './sale-overlay.js';
-import type { Money } from './events.js';
 import type { ProductStatus } from './tables.js';
 
 export { catalogMigrations } from './migrations/index.js';

@@ -1,8 +1,13 @@
 import type { SchemaMigrations } from '../migrations.js';
 import * as outbox from './20261122_0001_outbox.js';
 import * as busAndJobs from './20261122_0002_bus_and_jobs.js';
+import * as idempotency from './20261123_0003_idempotency.js';
 
 export const platformMigrations: SchemaMigrations = {
   schema: 'platform',
-  migrations: { '20261122_0001_outbox': outbox, '20261122_0002_bus_and_jobs': busAndJobs },
+  migrations: {
+    '20261122_0001_outbox': outbox,
+    '20261122_0002_bus_and_jobs': busAndJobs,
+    '20261123_0003_idempotency': idempotency,
+  },
 };

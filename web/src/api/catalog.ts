@@ -36,6 +36,7 @@ export function useCreateProduct() {
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: keys.products.all });
       await client.invalidateQueries({ queryKey: keys.search.all });
+      await client.invalidateQueries({ queryKey: ['seller', 'products'] });
     },
   });
 }
@@ -48,6 +49,7 @@ export function useUpdateProduct() {
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: keys.products.all });
       await client.invalidateQueries({ queryKey: keys.search.all });
+      await client.invalidateQueries({ queryKey: ['seller', 'products'] });
     },
   });
 }

@@ -5,17 +5,28 @@ import type { AuthResult, Problem } from './types';
 export class ApiError extends Error {
   readonly status: number;
   readonly problem: Problem;
-  constructor(problem: Problem) {
+  /** Seconds the server asked to wait (`Retry-After`), on a 429 or 503. */
+  readonly retryAfter: number | undefined;
+  /** The problem's stable machine code (`out_of_stock`, `payment_declined`, ...). */
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+  constructor(problem: Problem, retryAfter?: number) {
     super(problem.detail ?? problem.title ?? `Request failed (${problem.status})`);
     this.name = 'ApiError';
     this.status = problem.status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 }
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   body?: unknown;
+  /** A raw body sent as it is (a CSV file), with `contentType`. */
+  raw?: Blob | string;
+  contentType?: string;
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -31,14 +42,15 @@ export function withQuery(path: string, query: Query): string {
 }
 
 async function send(path: string, opts: RequestOptions, token: string | undefined): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.raw !== undefined) headers['content-type'] = opts.contentType ?? 'application/octet-stream';
   if (token) headers.authorization = `Bearer ${token}`;
   try {
     return await fetch(path, {
       method: opts.method ?? 'GET',
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   } catch (err) {
@@ -57,7 +69,8 @@ async function parse<T>(res: Response): Promise<T> {
   const body: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const problem = (body && typeof body === 'object' ? body : {}) as Problem;
-    throw new ApiError({ ...problem, status: res.status });
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new ApiError({ ...problem, status: res.status }, retryAfter > 0 ? retryAfter : undefined);
   }
   return body as T;
 }

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
 import { api } from './client';
+import { guestCart } from './guest-cart';
 import { keys } from './keys';
 import { session, type Session } from './session';
 import type { Address, AddressInput, AuthResult, Page, Role, User } from './types';
@@ -12,19 +13,52 @@ export function useSession(): { current: Session | null; restoring: boolean } {
   return { current, restoring };
 }
 
+/** Signs in, bringing this browser's guest cart along (the server merges it into the user's cart). */
+async function logIn(email: string, password: string): Promise<AuthResult> {
+  const cartId = guestCart.get() ?? undefined;
+  const result = await api<AuthResult>('/v1/auth/login', {
+    method: 'POST',
+    body: { email, password, cartId },
+  });
+  if (cartId) guestCart.clear();
+  return result;
+}
+
 export function useSignUp() {
+  const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string; name: string; role?: 'buyer' | 'seller' }) =>
-      api<AuthResult>('/v1/auth/register', { method: 'POST', body }),
-    onSuccess: (result) => session.signIn(result),
+    mutationFn: async (body: {
+      email: string;
+      password: string;
+      name: string;
+      role?: 'buyer' | 'seller';
+    }) => {
+      const registered = await api<AuthResult>('/v1/auth/register', { method: 'POST', body });
+      if (!guestCart.get()) return registered;
+      // Registering takes no cart: a guest with one signs in as well, which merges it, and ends
+      // the session the registration opened.
+      const signedIn = await logIn(body.email, body.password);
+      await fetch('/v1/auth/logout', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${registered.accessToken}` },
+      }).catch(() => undefined);
+      return signedIn;
+    },
+    onSuccess: (result) => {
+      session.signIn(result);
+      void client.invalidateQueries({ queryKey: keys.cart.all });
+    },
   });
 }
 
 export function useSignIn() {
+  const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) =>
-      api<AuthResult>('/v1/auth/login', { method: 'POST', body }),
-    onSuccess: (result) => session.signIn(result),
+    mutationFn: (body: { email: string; password: string }) => logIn(body.email, body.password),
+    onSuccess: (result) => {
+      session.signIn(result);
+      void client.invalidateQueries({ queryKey: keys.cart.all });
+    },
   });
 }
 
@@ -37,6 +71,9 @@ export function useSignOut() {
       session.clear();
       client.removeQueries({ queryKey: keys.me });
       client.removeQueries({ queryKey: ['admin'] });
+      client.removeQueries({ queryKey: ['seller'] });
+      client.removeQueries({ queryKey: keys.orders.all });
+      client.removeQueries({ queryKey: keys.cart.all });
     },
   });
 }

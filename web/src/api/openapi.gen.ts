@@ -594,7 +594,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/admin/flash-sales': {
+  '/v1/admin/orders/{id}/refund': {
     parameters: {
       query?: never;
       header?: never;
@@ -607,39 +607,28 @@ export interface paths {
       parameters: {
         query?: never;
         header?: never;
-        path?: never;
+        path: {
+          id: string;
+        };
         cookie?: never;
       };
       requestBody: {
         content: {
           'application/json': {
-            /** Format: date-time */
-            endsAt: string;
-            items: {
-              perCustomerLimit: number;
-              quantity: number;
-              salePrice: {
-                /** @description Minor units */
-                amount: number;
-                /** @description ISO 4217 */
-                currency: string;
-              };
-              sku: string;
-            }[];
-            name: string;
-            /** Format: date-time */
-            startsAt: string;
+            /** @description Minor units; default: all that is left */
+            amount?: number;
+            reason: string;
           };
         };
       };
       responses: {
         /** @description Default Response */
-        201: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['FlashSale'];
+            'application/json': components['schemas']['Order'];
           };
         };
         /** @description RFC 9457 problem details */
@@ -662,6 +651,24 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -1941,189 +1948,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/flash-sales': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query: {
-          cursor?: string;
-          limit: number;
-          /** @description scheduled → active → sold_out | ended */
-          state?: 'scheduled' | 'active' | 'sold_out' | 'ended';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: components['schemas']['FlashSale'][];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/flash-sales/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['FlashSale'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/flash-sales/{id}/queue/{token}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** @description Where a waiting-room place stands; once admitted, reserve with the token */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-          token: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The admission lapses after this instant if the token is not used */
-              admittedUntil: string | null;
-              /** @description Seconds; 0 once admitted: reserve now, with the token */
-              pollAfter: number;
-              /** @description 0 once admitted */
-              position: number;
-              saleId: string;
-              status: 'waiting' | 'admitted';
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/flash-sales/{id}/reservations': {
+  '/v1/checkout': {
     parameters: {
       query?: never;
       header?: never;
@@ -2132,23 +1957,38 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. When the path is full the answer is 202 with a queue token (see FlashSaleQueued). */
+    /** Checks a cart out: reserve, order, authorize, confirm, capture (Idempotency-Key required) */
     post: {
       parameters: {
         query?: never;
-        header?: never;
-        path: {
-          id: string;
+        header: {
+          'idempotency-key': string;
         };
+        path?: never;
         cookie?: never;
       };
       requestBody: {
         content: {
           'application/json': {
-            quantity: number;
-            /** @description The token of a waiting-room place, sent back once it is admitted */
-            queueToken?: string;
-            sku: string;
+            /** Format: uuid */
+            cartId: string;
+            payment: {
+              /** @description `sandbox` or `stripe` */
+              provider: string;
+              /** @description The provider’s payment token */
+              token: string;
+            };
+            shippingAddress: {
+              city: string;
+              /** @description ISO 3166-1 alpha-2 */
+              country: string;
+              line1: string;
+              line2?: string | null;
+              name: string;
+              phone?: string | null;
+              postalCode: string;
+              region?: string | null;
+            };
           };
         };
       };
@@ -2160,20 +2000,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              cartId: string;
-              /** Format: date-time */
-              expiresAt: string;
-              /** @description Units held (at most what was asked for) */
-              quantity: number;
-              /** @description The hold id; the cart line carries it */
-              reservationId: string;
-              saleId: string;
-              sku: string;
-              unitPrice: {
-                /** @description Minor units */
-                amount: number;
-                currency: string;
-              };
+              order: components['schemas']['Order'];
             };
           };
         };
@@ -2183,7 +2010,9 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['FlashSaleQueued'];
+            'application/json': {
+              order: components['schemas']['Order'];
+            };
           };
         };
         /** @description RFC 9457 problem details */
@@ -2205,7 +2034,7 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details */
-        403: {
+        402: {
           headers: {
             [name: string]: unknown;
           };
@@ -2232,7 +2061,16 @@ export interface paths {
           };
         };
         /** @description RFC 9457 problem details */
-        429: {
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -3369,6 +3207,309 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                createdAt: string;
+                id: string;
+                itemCount: number;
+                sellerIds: string[];
+                status:
+                  | 'pending'
+                  | 'confirmed'
+                  | 'shipped'
+                  | 'delivered'
+                  | 'cancelled'
+                  | 'refunded'
+                  | 'partially_refunded';
+                total: {
+                  amount: number;
+                  currency: string;
+                };
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/orders/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/payments/webhooks/{provider}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Provider events (signature verified the provider’s way; each event id applied once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          provider: 'sandbox' | 'stripe';
+        };
+        cookie?: never;
+      };
+      /** @description The provider’s raw event, as signed */
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              duplicate: boolean;
+              /** @enum {boolean} */
+              received: true;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/products': {
     parameters: {
       query?: never;
@@ -3829,17 +3970,6 @@ export interface paths {
                 /** Format: date-time */
                 createdAt: string;
                 description: string;
-                /** @description The lowest running flash-sale offer of the product */
-                flashSale?: {
-                  /** Format: date-time */
-                  endsAt: string;
-                  remaining: number;
-                  saleId: string;
-                  salePrice: {
-                    amount: number;
-                    currency: string;
-                  };
-                };
                 id: string;
                 image: string | null;
                 inStock: boolean;
@@ -3919,6 +4049,291 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seller/orders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                carrier: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                lines: {
+                  id: string;
+                  lineTotal: {
+                    amount: number;
+                    currency: string;
+                  };
+                  productId: string;
+                  quantity: number;
+                  sellerId: string;
+                  sku: string;
+                  title: string;
+                  unitPrice: {
+                    amount: number;
+                    currency: string;
+                  };
+                }[];
+                orderId: string;
+                orderStatus:
+                  | 'pending'
+                  | 'confirmed'
+                  | 'shipped'
+                  | 'delivered'
+                  | 'cancelled'
+                  | 'refunded'
+                  | 'partially_refunded';
+                shippedAt: string | null;
+                shippingAddress: {
+                  city: string;
+                  country: string;
+                  line1: string;
+                  line2: string | null;
+                  name: string;
+                  phone: string | null;
+                  postalCode: string;
+                  region: string | null;
+                };
+                status: 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
+                subtotal: {
+                  amount: number;
+                  currency: string;
+                };
+                trackingNumber: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seller/orders/{id}/deliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/seller/orders/{id}/ship': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            carrier: string;
+            trackingNumber: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -4533,54 +4948,6 @@ export interface components {
       /** @description Grows by one with every change */
       version: number;
     };
-    FlashSale: {
-      /** Format: date-time */
-      createdAt: string;
-      endedAt: string | null;
-      /** Format: date-time */
-      endsAt: string;
-      id: string;
-      items: {
-        /** @description Units taken from stock when the sale started */
-        allocated: number;
-        perCustomerLimit: number;
-        productId: string;
-        /** @description Units offered */
-        quantity: number;
-        regularPrice: {
-          /** @description Minor units */
-          amount: number;
-          currency: string;
-        };
-        /** @description Units that can still be reserved */
-        remaining: number;
-        salePrice: {
-          /** @description Minor units */
-          amount: number;
-          currency: string;
-        };
-        sku: string;
-        sold: number;
-        title: string;
-      }[];
-      name: string;
-      startedAt: string | null;
-      /** Format: date-time */
-      startsAt: string;
-      /** @description scheduled → active → sold_out | ended */
-      state: 'scheduled' | 'active' | 'sold_out' | 'ended';
-    };
-    FlashSaleQueued: {
-      /** @description Seconds to wait before polling again (also in Retry-After) */
-      pollAfter: number;
-      /** @description Buyers ahead, plus one */
-      position: number;
-      /** @description Signed place in the waiting room. Poll GET /v1/flash-sales/{id}/queue/{token}, or send it back as `queueToken` on the reservation once admitted */
-      queueToken: string;
-      saleId: string;
-      /** @enum {string} */
-      status: 'queued';
-    };
     InventoryLevel: {
       /** @description onHand - reserved */
       available: number;
@@ -4628,6 +4995,94 @@ export interface components {
       /** @description The event type that caused it, e.g. order.shipped */
       type: string;
     };
+    Order: {
+      cancelReason: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      currency: string;
+      history: {
+        /** Format: date-time */
+        at: string;
+        note: string | null;
+        status: string;
+      }[];
+      id: string;
+      lines: {
+        id: string;
+        lineTotal: {
+          amount: number;
+          currency: string;
+        };
+        productId: string;
+        quantity: number;
+        sellerId: string;
+        sku: string;
+        title: string;
+        unitPrice: {
+          amount: number;
+          currency: string;
+        };
+      }[];
+      parts: {
+        carrier: string | null;
+        deliveredAt: string | null;
+        sellerId: string;
+        shippedAt: string | null;
+        status: 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
+        subtotal: {
+          amount: number;
+          currency: string;
+        };
+        trackingNumber: string | null;
+      }[];
+      payment: {
+        clientSecret?: string | null;
+        id: string;
+        provider: string;
+        status: string;
+      };
+      shippingAddress: {
+        city: string;
+        country: string;
+        line1: string;
+        line2: string | null;
+        name: string;
+        phone: string | null;
+        postalCode: string;
+        region: string | null;
+      };
+      status:
+        'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'refunded' | 'partially_refunded';
+      totals: {
+        discount: {
+          amount: number;
+          currency: string;
+        };
+        refunded: {
+          amount: number;
+          currency: string;
+        };
+        shipping: {
+          amount: number;
+          currency: string;
+        };
+        subtotal: {
+          amount: number;
+          currency: string;
+        };
+        tax: {
+          amount: number;
+          currency: string;
+        };
+        total: {
+          amount: number;
+          currency: string;
+        };
+      };
+      /** Format: date-time */
+      updatedAt: string;
+      userId: string;
+    };
     /** @description RFC 9457 problem details */
     Problem: {
       code: string;
@@ -4652,14 +5107,6 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       description: string;
-      flashSale?: {
-        /** Format: date-time */
-        endsAt: string;
-        /** @description Units the sale can still hold for buyers */
-        remaining: number;
-        saleId: string;
-        salePrice: components['schemas']['Money'];
-      };
       id: string;
       images: string[];
       inStock: boolean;
@@ -4675,14 +5122,6 @@ export interface components {
           [key: string]: string;
         };
         availability: 'in_stock' | 'low_stock' | 'out_of_stock';
-        flashSale?: {
-          /** Format: date-time */
-          endsAt: string;
-          /** @description Units the sale can still hold for buyers */
-          remaining: number;
-          saleId: string;
-          salePrice: components['schemas']['Money'];
-        };
         id: string;
         price: components['schemas']['Money'];
         sku: string;

@@ -48,3 +48,158 @@ export type SearchSort = NonNullable<Query<'/v1/search'>['sort']>;
 
 /** An RFC 9457 problem as the API sends it; `status` 0 stands for a network failure. */
 export type Problem = Partial<Schemas['Problem']> & { status: number };
+
+export type ImportStatus = Answer<'/v1/catalog/imports/{id}', 'get', 200>;
+export type SellerProductQuery = Partial<Query<'/v1/seller/products'>>;
+
+/*
+ * The commerce API (cart, checkout and orders, inventory, flash sales, feature flags, analytics),
+ * written out from the route schemas until those routes are in the generated document.
+ */
+type Nullable<T> = T | null;
+
+export type Cart = Schemas['Cart'];
+export type CartItem = Cart['items'][number];
+export type CartTotals = Cart['totals'];
+
+export type OrderStatus =
+  'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'refunded' | 'partially_refunded';
+export type PartStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
+export interface OrderLine {
+  id: string;
+  sku: string;
+  productId: string;
+  sellerId: string;
+  title: string;
+  quantity: number;
+  unitPrice: Money;
+  lineTotal: Money;
+}
+export interface ShippingAddress {
+  name: string;
+  line1: string;
+  line2: Nullable<string>;
+  city: string;
+  region: Nullable<string>;
+  postalCode: string;
+  country: string;
+  phone: Nullable<string>;
+}
+export interface Order {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  currency: string;
+  totals: { subtotal: Money; discount: Money; shipping: Money; tax: Money; total: Money; refunded: Money };
+  lines: OrderLine[];
+  parts: {
+    sellerId: string;
+    status: PartStatus;
+    subtotal: Money;
+    carrier: Nullable<string>;
+    trackingNumber: Nullable<string>;
+    shippedAt: Nullable<string>;
+    deliveredAt: Nullable<string>;
+  }[];
+  shippingAddress: ShippingAddress;
+  payment: { id: string; provider: string; status: string; clientSecret?: Nullable<string> };
+  cancelReason: Nullable<string>;
+  history: { status: string; at: string; note: Nullable<string> }[];
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CheckoutBody {
+  cartId: string;
+  shippingAddress: Omit<ShippingAddress, 'line2' | 'region' | 'phone'> &
+    Partial<Pick<ShippingAddress, 'line2' | 'region' | 'phone'>>;
+  payment: { provider: string; token: string };
+}
+export interface OrderSummary {
+  id: string;
+  status: OrderStatus;
+  total: Money;
+  itemCount: number;
+  sellerIds: string[];
+  createdAt: string;
+}
+export interface SellerOrder {
+  orderId: string;
+  orderStatus: OrderStatus;
+  status: PartStatus;
+  subtotal: Money;
+  lines: OrderLine[];
+  carrier: Nullable<string>;
+  trackingNumber: Nullable<string>;
+  shippedAt: Nullable<string>;
+  shippingAddress: ShippingAddress;
+  createdAt: string;
+}
+
+export type InventoryLevel = Schemas['InventoryLevel'];
+export type Movement = Schemas['InventoryMovement'];
+
+export type SaleState = 'scheduled' | 'active' | 'sold_out' | 'ended';
+export interface FlashSaleItem {
+  sku: string;
+  productId: string;
+  title: string;
+  salePrice: Money;
+  regularPrice: Money;
+  quantity: number;
+  allocated: number;
+  remaining: number;
+  sold: number;
+  perCustomerLimit: number;
+}
+export interface FlashSale {
+  id: string;
+  name: string;
+  state: SaleState;
+  startsAt: string;
+  endsAt: string;
+  startedAt: Nullable<string>;
+  endedAt: Nullable<string>;
+  createdAt: string;
+  items: FlashSaleItem[];
+}
+export interface CreateFlashSaleBody {
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  items: { sku: string; salePrice: Money; quantity: number; perCustomerLimit: number }[];
+}
+export interface Reservation {
+  reservationId: string;
+  expiresAt: string;
+  cartId: string;
+  saleId: string;
+  sku: string;
+  quantity: number;
+  unitPrice: Money;
+}
+export interface Queued {
+  status: 'queued';
+  saleId: string;
+  queueToken: string;
+  position: number;
+  pollAfter: number;
+}
+export interface QueueStatus {
+  status: 'waiting' | 'admitted';
+  saleId: string;
+  position: number;
+  pollAfter: number;
+  admittedUntil: Nullable<string>;
+}
+
+export type FeatureFlag = Schemas['FeatureFlag'];
+export type FlagPage = Answer<'/v1/admin/feature-flags', 'get', 200>;
+export type SalesReport = Answer<'/v1/admin/analytics/sales', 'get', 200>;
+export type TopProduct = SalesReport['topProducts']['byUnits'][number];
+
+export interface FlashSaleOffer {
+  saleId: string;
+  salePrice: Money;
+  remaining: number;
+  endsAt: string;
+}

@@ -1,8 +1,19 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useCart } from '@/api/cart';
 import { useSession, useSignOut } from '@/api/identity';
 import { SearchBox } from './SearchBox';
 import { Loading } from './Status';
+
+function CartLink() {
+  const cart = useCart();
+  const count = cart.data?.itemCount ?? 0;
+  return (
+    <NavLink to="/cart" aria-label={count ? `Cart, ${count} ${count === 1 ? 'item' : 'items'}` : 'Cart'}>
+      Cart{count > 0 && <span className="count-badge">{count}</span>}
+    </NavLink>
+  );
+}
 
 function AccountNav() {
   const { current, restoring } = useSession();
@@ -12,6 +23,7 @@ function AccountNav() {
   if (!current)
     return (
       <>
+        <CartLink />
         <NavLink to="/sign-in">Sign in</NavLink>
         <NavLink to="/sign-up">Sign up</NavLink>
       </>
@@ -19,9 +31,11 @@ function AccountNav() {
   const { role, name } = current.user;
   return (
     <>
+      <CartLink />
       {(role === 'seller' || role === 'admin') && <NavLink to="/seller/products">Sell</NavLink>}
-      {role === 'admin' && <NavLink to="/admin/users">Admin</NavLink>}
-      <NavLink to="/account" aria-label={`Account of ${name}`}>
+      {role === 'admin' && <NavLink to="/admin">Admin</NavLink>}
+      <NavLink to="/account/orders">Orders</NavLink>
+      <NavLink to="/account" end aria-label={`Account of ${name}`}>
         Account
       </NavLink>
       <button

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useAdminUsers, useSession, useUpdateUser } from '@/api/identity';
 import type { Role, User } from '@/api/types';
+import { AreaNav } from '@/components/AreaNav';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 
@@ -75,6 +76,7 @@ export default function AdminUsersPage() {
 
   return (
     <section>
+      <AreaNav area="admin" />
       <h1>Users</h1>
       <form
         className="filters"

@@ -1,5 +1,6 @@
 import { useCategories, useProducts } from '@/api/catalog';
 import { CategoryTree } from '@/components/CategoryTree';
+import { FlashSalesStrip } from '@/components/FlashSales';
 import { ProductGrid } from '@/components/ProductCard';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { productCard } from '@/components/toCard';
@@ -20,14 +21,17 @@ export function HomePage() {
           {categories.data && <CategoryTree nodes={categories.data} />}
         </nav>
       </aside>
-      <section aria-labelledby="new-heading">
-        <h1 id="new-heading">New arrivals</h1>
-        {products.isPending && <Loading label="Loading products…" />}
-        <ErrorNotice error={products.error} onRetry={() => void products.refetch()} />
-        {products.data && (
-          <ProductGrid label="New arrivals" products={products.data.items.map(productCard)} />
-        )}
-      </section>
+      <div>
+        <FlashSalesStrip />
+        <section aria-labelledby="new-heading">
+          <h1 id="new-heading">New arrivals</h1>
+          {products.isPending && <Loading label="Loading products…" />}
+          <ErrorNotice error={products.error} onRetry={() => void products.refetch()} />
+          {products.data && (
+            <ProductGrid label="New arrivals" products={products.data.items.map(productCard)} />
+          )}
+        </section>
+      </div>
     </div>
   );
 }

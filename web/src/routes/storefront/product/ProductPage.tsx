@@ -2,16 +2,41 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '@/api/client';
 import { categoryTrail, useCategories, useProduct } from '@/api/catalog';
-import type { Availability } from '@/api/types';
+import type { Availability, FlashSaleOffer, Variant } from '@/api/types';
+import { Countdown } from '@/components/Countdown';
 import { Price } from '@/components/Price';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
+import { AddToCart } from './AddToCart';
 
 const AVAILABILITY: Record<Availability, string> = {
   in_stock: 'In stock',
   low_stock: 'Only a few left',
   out_of_stock: 'Out of stock',
 };
+
+/** A running flash sale's offer on a variant (reserved on the sale's page, at the sale price). */
+function SaleOffer({ offer }: { offer: FlashSaleOffer }) {
+  return (
+    <div className="sale-offer">
+      <p>
+        <span className="badge sale">Flash sale</span>{' '}
+        <Price money={offer.salePrice} className="price big sale" />
+      </p>
+      <p>
+        {offer.remaining} left · <Countdown to={offer.endsAt} label="ends in" />
+      </p>
+      <Link to={`/flash-sales/${offer.saleId}`} className="button">
+        Reserve at the sale price
+      </Link>
+    </div>
+  );
+}
+
+/** A running flash sale's offer on the variant (the field is there only while one runs). */
+function offerOf(v: Variant | undefined): FlashSaleOffer | undefined {
+  return v && 'flashSale' in v ? (v.flashSale as FlashSaleOffer | undefined) : undefined;
+}
 
 export function ProductPage() {
   const { slug } = useParams();
@@ -36,6 +61,7 @@ export function ProductPage() {
   const variant = p.variants.find((v) => v.id === variantId) ?? p.variants[0];
   const trail = categoryTrail(categories.data ?? [], p.categoryId);
   const attributes = { ...p.attributes, ...variant?.attributes };
+  const offer = offerOf(variant);
 
   return (
     <article className="product" aria-labelledby="product-title">
@@ -99,6 +125,8 @@ export function ProductPage() {
               ))}
             </fieldset>
           )}
+          {offer && <SaleOffer offer={offer} />}
+          {variant && <AddToCart key={variant.id} variant={variant} />}
           {variant && <p className="sku">SKU {variant.sku}</p>}
           {Object.keys(attributes).length > 0 && (
             <dl className="attributes">

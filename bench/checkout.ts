@@ -1,0 +1,239 @@
+/**
+ * Checkout benchmark (`npm run bench:checkout`): Agora on PostgreSQL in a child process, many
+ * buyers and many SKUs, sandbox payments (`tok_visa`). Every buyer has a filled cart; BENCH_CONCURRENCY
+ * buyers (50) check out at once until every cart is done. Prints confirmed orders/s and p50/p95/p99
+ * of `POST /v1/checkout`, checks the invariants (no oversell, ledger consistent with the levels, no
+ * order without a captured payment and no captured payment without a confirmed order), and runs
+ * pgbench TPC-B on the same server in the same run. Appends nothing: copy the printed block into
+ * bench/RESULTS.md.
+ *
+ * Environment: BENCH_PG_URL (admin URL), BENCH_BUYERS (3000), BENCH_SKUS (200), BENCH_CONCURRENCY (50),
+ * BENCH_PGBENCH_SECONDS (15).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { freshDatabase, root, startProcess } from './lib.js';
+import { verifyInventory } from '../src/modules/inventory/index.js';
+
+const BUYERS = Number(process.env.BENCH_BUYERS ?? 3_000);
+const SKUS = Number(process.env.BENCH_SKUS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
+const PORT = 3911;
+const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
+
+execFileSync(
+  process.execPath,
+  [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
+
+const databaseUrl = await freshDatabase('agora_bench_checkout');
+const env = {
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_MAX: '20',
+  PORT: String(PORT),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  NODE_ENV: 'production',
+  AGORA_PAYMENT_SANDBOX: 'true',
+  AGORA_SEED_DEMO: 'false',
+  AGORA_RATE_LIMIT: 'false',
+  AGORA_RATE_LIMIT_AUTH_MAX: '100000000',
+  AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+  AGORA_ARGON2_MEMORY_KIB: '1024',
+  AGORA_ARGON2_TIME_COST: '1',
+  AGORA_ADMIN_EMAIL: ADMIN.email,
+  AGORA_ADMIN_PASSWORD: ADMIN.password,
+  AGORA_DATA_DIR: path.join(root, 'data-bench'),
+};
+const server = await startProcess(['bin/agora.js', 'start'], env, `http://127.0.0.1:${PORT}`);
+const url = server.url;
+
+async function call<T>(
+  method: string,
+  p: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(url + p, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i], i);
+      }
+    }),
+  );
+}
+
+// ---- set-up through the API: categories, sellers, products with stock, buyers with carts
+const admin = (await call<{ accessToken: string }>('POST', '/v1/auth/login', ADMIN)).json.accessToken;
+const category = (await call<{ id: string }>('POST', '/v1/categories', { name: 'Bench' }, admin)).json.id;
+const sellers = await Promise.all(
+  Array.from({ length: 10 }, async (_, i) => {
+    const r = await call<{ accessToken: string }>('POST', '/v1/auth/register', {
+      email: `seller-${i}-${randomUUID()}@example.test`,
+      password: ADMIN.password,
+      name: `Seller ${i}`,
+      role: 'seller',
+    });
+    return r.json.accessToken;
+  }),
+);
+const skus: string[] = [];
+// Stock for about 80 % of the demand, so the run sells out some SKUs and out_of_stock answers happen too.
+const perSku = Math.max(1, Math.floor((BUYERS * 2 * 0.8) / SKUS));
+await pool(
+  Array.from({ length: SKUS / 4 }, (_, i) => i),
+  10,
+  async (i) => {
+    const mine = Array.from({ length: 4 }, (_, v) => `BENCH-${i}-${v}`);
+    const res = await call(
+      'POST',
+      '/v1/products',
+      {
+        title: `Bench product ${i}`,
+        brand: 'Bench',
+        categoryId: category,
+        status: 'published',
+        variants: mine.map((sku, v) => ({
+          sku,
+          title: `V${v}`,
+          price: { amount: 1_000 + v * 250, currency: 'USD' },
+          initialStock: perSku,
+        })),
+      },
+      sellers[i % sellers.length],
+    );
+    if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.json)}`);
+    skus.push(...mine);
+  },
+);
+const carts: { token: string; cartId: string }[] = [];
+await pool(
+  Array.from({ length: BUYERS }, (_, i) => i),
+  20,
+  async (i) => {
+    const r = await call<{ accessToken: string }>('POST', '/v1/auth/register', {
+      email: `buyer-${i}-${randomUUID()}@example.test`,
+      password: ADMIN.password,
+      name: `Buyer ${i}`,
+    });
+    if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.json)}`);
+    const token = r.json.accessToken;
+    const cartId = (await call<{ id: string }>('POST', '/v1/carts', undefined, token)).json.id;
+    const lines = 1 + (i % 3);
+    for (let l = 0; l < lines; l++) {
+      const sku = skus[(i * 7 + l * 13) % skus.length];
+      await call('POST', `/v1/carts/${cartId}/items`, { sku, quantity: 1 }, token);
+    }
+    carts.push({ token, cartId });
+  },
+);
+console.log(`set-up: ${SKUS} SKUs × ${perSku} units, ${BUYERS} buyers with carts`);
+
+// ---- the run
+const latencies: number[] = [];
+const outcomes = new Map<number, number>();
+const started = performance.now();
+await pool(carts, CONCURRENCY, async ({ token, cartId }) => {
+  const t0 = performance.now();
+  const res = await call<{ order?: { status: string } }>(
+    'POST',
+    '/v1/checkout',
+    {
+      cartId,
+      shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'US' },
+      payment: { provider: 'sandbox', token: 'tok_visa' },
+    },
+    token,
+    { 'idempotency-key': randomUUID() },
+  );
+  latencies.push(performance.now() - t0);
+  outcomes.set(res.status, (outcomes.get(res.status) ?? 0) + 1);
+  if (res.status >= 400 && res.status !== 409 && (outcomes.get(res.status) ?? 0) <= 2)
+    console.warn(`checkout answered ${res.status}: ${JSON.stringify(res.json)}`);
+});
+const seconds = (performance.now() - started) / 1000;
+const confirmed = outcomes.get(201) ?? 0;
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+
+// ---- invariants, straight from the database
+const db = new Kysely<unknown>({
+  dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }),
+});
+await new Promise((r) => setTimeout(r, 2_000)); // let the outbox settle
+const mismatches = await verifyInventory(db as never);
+const client = new pg.Client({ connectionString: databaseUrl });
+await client.connect();
+const q = async (text: string) => Number((await client.query<{ n: number }>(text)).rows[0].n);
+const negative = await q(
+  `select count(*)::int as n from inventory.items where on_hand < 0 or reserved < 0 or on_hand < reserved`,
+);
+const reservedLeft = await q(`select coalesce(sum(reserved), 0)::int as n from inventory.items`);
+const unpaid =
+  await q(`select count(*)::int as n from orders.orders o join payments.payments p on p.id = o.payment_id
+                         where o.status = 'confirmed' and p.status <> 'captured'`);
+const orphanCaptures = await q(`select count(*)::int as n from payments.payments p
+                                 where p.status = 'captured' and not exists
+                                   (select 1 from orders.orders o where o.payment_id = p.id and o.status = 'confirmed')`);
+const soldVsLedger = await q(`select count(*)::int as n from (
+    select l.sku, sum(l.quantity) as sold from orders.lines l join orders.orders o on o.id = l.order_id
+     where o.status = 'confirmed' group by l.sku) s
+    join inventory.items i on i.sku = s.sku where i.on_hand <> ${perSku} - s.sold`);
+await client.end();
+await db.destroy();
+await server.stop();
+
+// ---- pgbench TPC-B on the same server, same run
+const pgUrl = new URL(databaseUrl);
+const pgArgs = ['-h', pgUrl.hostname, '-p', pgUrl.port || '5432', '-U', pgUrl.username || 'postgres'];
+const benchDb = (await freshDatabase('agora_bench_pgbench')).split('/').pop()!;
+execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', benchDb], { stdio: 'ignore' });
+const out = execFileSync(
+  'pgbench',
+  [...pgArgs, '-c', String(CONCURRENCY), '-j', '2', '-T', String(PGBENCH_SECONDS), benchDb],
+  {
+    encoding: 'utf8',
+  },
+);
+const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
+
+const ordersPerS = confirmed / seconds;
+const lines = [
+  `checkout: ${carts.length} checkouts by ${CONCURRENCY} concurrent buyers in ${seconds.toFixed(1)} s`,
+  `outcomes: ${[...outcomes].map(([s, n]) => `${s}×${n}`).join(', ')}`,
+  `confirmed orders/s: ${ordersPerS.toFixed(1)}; latency p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
+  `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps; orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
+  `invariants: ledger mismatches ${mismatches.length}, negative levels ${negative}, reserved left ${reservedLeft}, sold ≠ stock ${soldVsLedger}, confirmed unpaid ${unpaid}, captured without order ${orphanCaptures}`,
+];
+console.log(`\n${lines.join('\n')}`);
+const violations = mismatches.length + negative + reservedLeft + soldVsLedger + unpaid + orphanCaptures;
+if (violations > 0) {
+  console.error('INVARIANT VIOLATIONS');
+  process.exitCode = 1;
+}

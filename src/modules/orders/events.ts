@@ -1,0 +1,45 @@
+import type { Money } from './ports.js';
+import type { OrderStatus } from './tables.js';
+
+export const ORDERS_SOURCE = '/agora/orders';
+
+export interface OrderLineData {
+  sku: string;
+  productId: string;
+  sellerId: string;
+  title: string;
+  quantity: number;
+  unitPrice: Money;
+}
+
+export interface OrderEventData {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  total: Money;
+  sellerIds: string[];
+  lines: OrderLineData[];
+  reason?: string;
+}
+
+/** Events the orders module publishes (CloudEvents `type` → `data`). */
+export interface OrdersEvents {
+  'order.placed': OrderEventData;
+  'order.confirmed': OrderEventData;
+  'order.cancelled': OrderEventData;
+  'order.shipped': {
+    orderId: string;
+    userId: string;
+    sellerId: string;
+    sellerIds: string[];
+    carrier: string;
+    trackingNumber: string;
+  };
+  'order.refunded': {
+    orderId: string;
+    userId: string;
+    amount: Money;
+    sellerIds: string[];
+    lines?: OrderLineData[];
+  };
+}

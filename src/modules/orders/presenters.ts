@@ -1,0 +1,123 @@
+import type { PaymentView } from '../payments/index.js';
+import type { LineRow, OrderRow, PartRow } from './repository.js';
+import type { Order, SellerOrder } from './schemas.js';
+import type { ShippingAddress } from './tables.js';
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+const isoOrNull = (d: Date | string | null) => (d === null ? null : iso(d));
+
+export function lineOut(l: LineRow, currency: string) {
+  return {
+    id: l.id,
+    sku: l.sku,
+    productId: l.product_id,
+    sellerId: l.seller_id,
+    title: l.title,
+    quantity: l.quantity,
+    unitPrice: { amount: l.unit_price, currency },
+    lineTotal: { amount: l.unit_price * l.quantity, currency },
+  };
+}
+
+export function addressOut(a: ShippingAddress) {
+  return {
+    name: a.name,
+    line1: a.line1,
+    line2: a.line2 ?? null,
+    city: a.city,
+    region: a.region ?? null,
+    postalCode: a.postalCode,
+    country: a.country,
+    phone: a.phone ?? null,
+  };
+}
+
+export function partOut(p: PartRow, currency: string) {
+  return {
+    sellerId: p.seller_id,
+    status: p.status,
+    subtotal: { amount: p.subtotal, currency },
+    carrier: p.carrier,
+    trackingNumber: p.tracking_number,
+    shippedAt: isoOrNull(p.shipped_at),
+    deliveredAt: isoOrNull(p.delivered_at),
+  };
+}
+
+/**
+ * The order as its viewer may see it: the buyer and admins see all of it; a seller sees only
+ * its own lines and part (and the totals of its part, not of other sellers' goods).
+ */
+export function orderOut(
+  o: OrderRow,
+  lines: LineRow[],
+  parts: PartRow[],
+  history: { status: string; note: string | null; at: Date }[],
+  payment: PaymentView | null,
+  opts: { sellerId?: string; clientSecret?: string | null } = {},
+): Order {
+  const c = o.currency;
+  const m = (amount: number) => ({ amount, currency: c });
+  const mine = <T extends { seller_id: string }>(rows: T[]) =>
+    opts.sellerId ? rows.filter((r) => r.seller_id === opts.sellerId) : rows;
+  const sellerSubtotal = mine(parts).reduce((s, p) => s + p.subtotal, 0);
+  return {
+    id: o.id,
+    userId: o.user_id,
+    status: o.status,
+    currency: c,
+    totals: opts.sellerId
+      ? {
+          subtotal: m(sellerSubtotal),
+          discount: m(0),
+          shipping: m(0),
+          tax: m(0),
+          total: m(sellerSubtotal),
+          refunded: m(0),
+        }
+      : {
+          subtotal: m(o.subtotal),
+          discount: m(o.discount),
+          shipping: m(o.shipping),
+          tax: m(o.tax),
+          total: m(o.total),
+          refunded: m(o.refunded_amount),
+        },
+    lines: mine(lines).map((l) => lineOut(l, c)),
+    parts: mine(parts).map((p) => partOut(p, c)),
+    shippingAddress: addressOut(o.shipping_address),
+    payment: {
+      id: o.payment_id,
+      provider: payment?.provider ?? o.payment_provider,
+      status: payment?.status ?? 'pending',
+      ...(opts.clientSecret !== undefined ? { clientSecret: opts.clientSecret } : {}),
+    },
+    cancelReason: o.cancel_reason,
+    history: history.map((h) => ({ status: h.status, note: h.note, at: iso(h.at) })),
+    createdAt: iso(o.created_at),
+    updatedAt: iso(o.updated_at),
+  };
+}
+
+export function sellerOrderOut(
+  p: PartRow & {
+    order_status: OrderRow['status'];
+    currency: string;
+    shipping_address: ShippingAddress;
+    created_at: Date;
+  },
+  lines: LineRow[],
+): SellerOrder {
+  return {
+    orderId: p.order_id,
+    orderStatus: p.order_status,
+    status: p.status,
+    subtotal: { amount: p.subtotal, currency: p.currency },
+    lines: lines.filter((l) => l.seller_id === p.seller_id).map((l) => lineOut(l, p.currency)),
+    carrier: p.carrier,
+    trackingNumber: p.tracking_number,
+    shippedAt: isoOrNull(p.shipped_at),
+    shippingAddress: addressOut(p.shipping_address),
+    createdAt: iso(p.created_at),
+  };
+}

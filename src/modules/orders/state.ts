@@ -1,0 +1,25 @@
+import type { Transitions } from '../../platform/state-machine.js';
+import type { OrderStatus, PartStatus } from './tables.js';
+
+/**
+ * The order lifecycle of API.md. Shipping and delivery follow the seller parts: the order is
+ * shipped when every part is, delivered when every part is. Refunds keep money apart from goods.
+ */
+export const ORDER_TRANSITIONS: Transitions<OrderStatus> = {
+  pending: ['confirmed', 'cancelled'],
+  confirmed: ['shipped', 'cancelled', 'refunded', 'partially_refunded'],
+  shipped: ['delivered', 'refunded', 'partially_refunded'],
+  delivered: ['refunded', 'partially_refunded'],
+  partially_refunded: ['partially_refunded', 'refunded', 'shipped', 'delivered'],
+  cancelled: [],
+  refunded: [],
+};
+
+/** One seller's part of an order. */
+export const PART_TRANSITIONS: Transitions<PartStatus> = {
+  pending: ['confirmed', 'cancelled'],
+  confirmed: ['shipped', 'cancelled'],
+  shipped: ['delivered'],
+  delivered: [],
+  cancelled: [],
+};

@@ -1,0 +1,21 @@
+import { publishOrderEvent } from '../order-events.js';
+import { eventData } from './create-order.js';
+import * as repo from '../repository.js';
+import type { LocalStep } from '../saga/types.js';
+
+/** pending → confirmed (its parts too), `order.confirmed`. Idempotent. */
+export const confirmOrder: LocalStep = {
+  name: 'confirm-order',
+  remote: false,
+  async run(ctx, trx) {
+    const order = await repo.transitionOrder(trx, ctx.saga.orderId, 'confirmed', {
+      note: 'Payment authorized',
+      parts: 'confirmed',
+    });
+    if (order)
+      await publishOrderEvent(trx, ctx.correlationId, 'order.confirmed', eventData(ctx, 'confirmed'));
+  },
+  async compensate() {
+    // create-order's compensation cancels the order from any status
+  },
+};

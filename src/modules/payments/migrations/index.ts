@@ -1,0 +1,7 @@
+import type { SchemaMigrations } from '../../../platform/migrations.js';
+import * as init from './20261123_0001_init.js';
+
+export const paymentsMigrations: SchemaMigrations = {
+  schema: 'payments',
+  migrations: { '20261123_0001_init': init },
+};

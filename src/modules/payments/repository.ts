@@ -1,0 +1,260 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import { sourcesOf } from '../../platform/state-machine.js';
+import type { Attempt } from './gateway.js';
+import type { ProviderName } from './provider.js';
+import { PAYMENT_TRANSITIONS } from './state.js';
+import type { PaymentStatus, PaymentsTables } from './tables.js';
+
+type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const db = (d: AnyDb) => scoped<PaymentsTables>(d);
+
+export type PaymentRow = Selectable<PaymentsTables['payments.payments']>;
+
+const PAYMENT_COLUMNS = [
+  'id',
+  'order_id',
+  'cart_id',
+  'requested_provider',
+  'provider',
+  'provider_ref',
+  'status',
+  'amount',
+  'currency',
+  'captured_amount',
+  'refunded_amount',
+  'idempotency_key',
+  'token',
+  'failure_code',
+  'created_at',
+  'updated_at',
+] as const;
+
+export async function insertPayment(
+  trx: Trx,
+  p: {
+    id: string;
+    orderId: string;
+    cartId: string;
+    provider: ProviderName;
+    amount: number;
+    currency: string;
+    idempotencyKey: string;
+    token: string;
+  },
+): Promise<void> {
+  await db(trx)
+    .insertInto('payments.payments')
+    .values({
+      id: p.id,
+      order_id: p.orderId,
+      cart_id: p.cartId,
+      requested_provider: p.provider,
+      provider: p.provider,
+      provider_ref: null,
+      status: 'pending',
+      amount: p.amount,
+      currency: p.currency,
+      idempotency_key: p.idempotencyKey,
+      token: p.token,
+      failure_code: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+}
+
+export async function findPayment(d: AnyDb, id: string): Promise<PaymentRow | undefined> {
+  return db(d)
+    .selectFrom('payments.payments')
+    .select(PAYMENT_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findByProviderRef(
+  d: AnyDb,
+  provider: ProviderName,
+  ref: string,
+): Promise<PaymentRow | undefined> {
+  return db(d)
+    .selectFrom('payments.payments')
+    .select(PAYMENT_COLUMNS)
+    .where('provider', '=', provider)
+    .where('provider_ref', '=', ref)
+    .executeTakeFirst();
+}
+
+/**
+ * Moves a payment to `to` if the transition table allows it from its current status: one
+ * conditional UPDATE. Returns the updated row, or undefined when the payment was not in a source state.
+ */
+export async function transition(
+  trx: AnyDb,
+  id: string,
+  to: PaymentStatus,
+  set: Partial<{
+    provider: ProviderName;
+    provider_ref: string | null;
+    failure_code: string | null;
+    captured_amount: number;
+    token: string | null;
+  }> = {},
+): Promise<PaymentRow | undefined> {
+  return db(trx)
+    .updateTable('payments.payments')
+    .set({ ...set, status: to, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, to))
+    .returning(PAYMENT_COLUMNS)
+    .executeTakeFirst();
+}
+
+/** authorized → captured, for the whole authorized amount. */
+export async function capture(trx: AnyDb, id: string): Promise<PaymentRow | undefined> {
+  return db(trx)
+    .updateTable('payments.payments')
+    .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: new Date() }))
+    .where('id', '=', id)
+    .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, 'captured'))
+    .returning(PAYMENT_COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function insertAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): Promise<void> {
+  if (attempts.length === 0) return;
+  await db(trx)
+    .insertInto('payments.attempts')
+    .values(
+      attempts.map((a) => ({
+        payment_id: paymentId,
+        provider: a.provider,
+        operation: a.operation,
+        idempotency_key: a.idempotencyKey,
+        outcome: a.outcome,
+        error: a.error,
+        duration_ms: a.durationMs,
+      })),
+    )
+    .execute();
+}
+
+export async function attemptsOf(d: AnyDb, paymentId: string) {
+  return db(d)
+    .selectFrom('payments.attempts')
+    .select(['provider', 'operation', 'idempotency_key', 'outcome', 'error', 'duration_ms', 'at'])
+    .where('payment_id', '=', paymentId)
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * Reserves `amount` of the captured money for a refund, in one conditional UPDATE (two concurrent
+ * refunds cannot together exceed what was captured). Undefined when it would.
+ */
+export async function reserveRefund(trx: Trx, paymentId: string, amount: number) {
+  const { rows } = await sql<{
+    id: string;
+    status: PaymentStatus;
+    refunded_amount: number;
+    currency: string;
+  }>`
+    update payments.payments
+       set refunded_amount = refunded_amount + ${amount},
+           status = case when refunded_amount + ${amount} = captured_amount then 'refunded' else 'partially_refunded' end,
+           updated_at = now()
+     where id = ${paymentId}
+       and status in ('captured', 'partially_refunded')
+       and refunded_amount + ${amount} <= captured_amount
+    returning id, status, refunded_amount, currency`.execute(trx);
+  return rows[0];
+}
+
+/** Gives back a reservation whose refund the provider refused for good. */
+export async function unreserveRefund(trx: AnyDb, paymentId: string, amount: number): Promise<void> {
+  await sql`
+    update payments.payments
+       set refunded_amount = refunded_amount - ${amount},
+           status = case when refunded_amount - ${amount} = 0 then 'captured' else 'partially_refunded' end,
+           updated_at = now()
+     where id = ${paymentId} and refunded_amount >= ${amount}`.execute(trx);
+}
+
+export async function insertRefund(
+  trx: Trx,
+  r: { id: string; paymentId: string; key: string; amount: number; currency: string; reason: string },
+): Promise<boolean> {
+  const inserted = await db(trx)
+    .insertInto('payments.refunds')
+    .values({
+      id: r.id,
+      payment_id: r.paymentId,
+      key: r.key,
+      amount: r.amount,
+      currency: r.currency,
+      reason: r.reason,
+      status: 'pending',
+      provider_ref: null,
+      error: null,
+      finished_at: null,
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function findRefundByKey(d: AnyDb, key: string) {
+  return db(d)
+    .selectFrom('payments.refunds')
+    .select(['id', 'payment_id', 'key', 'amount', 'currency', 'reason', 'status', 'provider_ref'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function findRefund(d: AnyDb, id: string) {
+  return db(d)
+    .selectFrom('payments.refunds')
+    .select(['id', 'payment_id', 'key', 'amount', 'currency', 'reason', 'status', 'provider_ref'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function finishRefund(
+  trx: AnyDb,
+  id: string,
+  status: 'succeeded' | 'failed',
+  set: { providerRef?: string; error?: string },
+): Promise<boolean> {
+  const updated = await db(trx)
+    .updateTable('payments.refunds')
+    .set({ status, provider_ref: set.providerRef ?? null, error: set.error ?? null, finished_at: new Date() })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+  return updated !== undefined;
+}
+
+export async function refundsOf(d: AnyDb, paymentIds: string[]) {
+  if (paymentIds.length === 0) return [];
+  return db(d)
+    .selectFrom('payments.refunds')
+    .select(['id', 'payment_id', 'amount', 'currency', 'reason', 'status', 'created_at'])
+    .where('payment_id', 'in', paymentIds)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Records a provider event id; false when it was already applied. */
+export async function recordWebhookEvent(
+  trx: Trx,
+  e: { provider: ProviderName; eventId: string; type: string; paymentId: string | null },
+): Promise<boolean> {
+  const inserted = await db(trx)
+    .insertInto('payments.webhook_events')
+    .values({ provider: e.provider, event_id: e.eventId, type: e.type, payment_id: e.paymentId })
+    .onConflict((oc) => oc.columns(['provider', 'event_id']).doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}

@@ -1,0 +1,142 @@
+import { sql } from 'kysely';
+import { createHash, randomUUID } from 'node:crypto';
+import type { AnyDb } from '../db.js';
+import { AppError, ConflictError } from '../errors.js';
+
+/** An answer as it is stored and replayed: status and the exact body bytes. */
+export interface StoredResponse {
+  status: number;
+  /** The serialized body, replayed byte for byte. */
+  body: string;
+}
+
+export interface IdempotencyOptions {
+  /** How long the first request owns a key; after that (its process died) a retry may take over. */
+  leaseMs: number;
+  /** How long a concurrent duplicate waits for the first request's answer before a 409. */
+  waitMs: number;
+}
+
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super(
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request; use a new key for a new request',
+    );
+  }
+}
+
+/** A stable hash of what makes two requests "the same": the operation and its canonical body. */
+export function requestHash(operation: string, body: unknown): string {
+  return createHash('sha256').update(operation).update('\n').update(canonicalJson(body)).digest('hex');
+}
+
+/** JSON with object keys sorted, so `{a, b}` and `{b, a}` hash alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+interface KeyRow {
+  request_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  expired: boolean;
+}
+
+/**
+ * Runs each (scope, key) once and answers every repetition with the stored answer.
+ *
+ * - The first request inserts the row (`INSERT ... ON CONFLICT DO NOTHING`), runs, and stores its
+ *   answer. Domain outcomes (a 409, a 402) are answers like any other and are stored.
+ * - A concurrent duplicate polls (10 ms growing to 100 ms) until the answer is stored, then
+ *   returns it; past `waitMs` it gets a 409 `conflict` it may retry.
+ * - The same key with another request hash is a 422 `idempotency_key_reused`.
+ * - When the work throws (a fault, not an answer), the row is deleted so a retry runs again; a
+ *   process that died leaves a leased row that a retry takes over once `leaseMs` has passed.
+ */
+export class IdempotencyStore {
+  constructor(
+    private readonly db: AnyDb,
+    private readonly opts: IdempotencyOptions,
+  ) {}
+
+  /** @throws IdempotencyKeyReusedError, ConflictError (still in progress after `waitMs`) */
+  async execute(
+    input: { scope: string; key: string; requestHash: string },
+    work: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    const owner = randomUUID();
+    const deadline = Date.now() + this.opts.waitMs;
+    let pause = 10;
+    for (;;) {
+      const { rows: inserted } = await sql<{ ok: number }>`
+        insert into platform.idempotency_keys (scope, key, request_hash, state, owner, locked_until)
+        values (${input.scope}, ${input.key}, ${input.requestHash}, 'in_progress', ${owner},
+                now() + ${this.opts.leaseMs} * interval '1 millisecond')
+        on conflict (scope, key) do nothing
+        returning 1 as ok`.execute(this.db);
+      if (inserted.length > 0) return this.run(input, owner, work);
+
+      const { rows } = await sql<KeyRow>`
+        select request_hash, state, response_status, response_body,
+               (state = 'in_progress' and locked_until < now()) as expired
+          from platform.idempotency_keys
+         where scope = ${input.scope} and key = ${input.key}`.execute(this.db);
+      const row = rows[0];
+      if (row) {
+        if (row.request_hash !== input.requestHash) throw new IdempotencyKeyReusedError();
+        if (row.state === 'done')
+          return { status: row.response_status!, body: row.response_body!, replayed: true };
+        if (row.expired) {
+          const { rows: taken } = await sql<{ ok: number }>`
+            update platform.idempotency_keys
+               set owner = ${owner}, locked_until = now() + ${this.opts.leaseMs} * interval '1 millisecond'
+             where scope = ${input.scope} and key = ${input.key}
+               and state = 'in_progress' and locked_until < now()
+            returning 1 as ok`.execute(this.db);
+          if (taken.length > 0) return this.run(input, owner, work);
+        }
+      }
+      if (Date.now() > deadline)
+        throw new ConflictError(
+          'A request with this Idempotency-Key is still being processed; retry shortly',
+          {
+            retryAfter: 1,
+          },
+        );
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(100, pause * 2);
+    }
+  }
+
+  private async run(
+    input: { scope: string; key: string },
+    owner: string,
+    work: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed: boolean }> {
+    let response: StoredResponse;
+    try {
+      response = await work();
+    } catch (err) {
+      await sql`
+        delete from platform.idempotency_keys
+         where scope = ${input.scope} and key = ${input.key} and owner = ${owner} and state = 'in_progress'`
+        .execute(this.db)
+        .catch(() => undefined);
+      throw err;
+    }
+    // Stored only while we still own the key: a takeover after a lapsed lease answers for itself.
+    await sql`
+      update platform.idempotency_keys
+         set state = 'done', response_status = ${response.status}, response_body = ${response.body},
+             finished_at = now(), locked_until = null
+       where scope = ${input.scope} and key = ${input.key} and owner = ${owner}`.execute(this.db);
+    return { ...response, replayed: false };
+  }
+}

@@ -192,7 +192,6 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().order.status).toBe('confirmed');
-    expect(res.json().order.total.amount).toBeGreaterThanOrEqual(4_900);
     const after = await sale(s.id);
     expect(after.items[0].sold).toBe(1);
     await agora.flash.sweep();

@@ -594,6 +594,89 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/flash-sales': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            endsAt: string;
+            items: {
+              perCustomerLimit: number;
+              quantity: number;
+              salePrice: {
+                /** @description Minor units */
+                amount: number;
+                /** @description ISO 4217 */
+                currency: string;
+              };
+              sku: string;
+            }[];
+            name: string;
+            /** Format: date-time */
+            startsAt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FlashSale'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/orders/{id}/refund': {
     parameters: {
       query?: never;
@@ -2071,6 +2154,322 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/flash-sales': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+          /** @description scheduled → active → sold_out | ended */
+          state?: 'scheduled' | 'active' | 'sold_out' | 'ended';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['FlashSale'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/flash-sales/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FlashSale'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/flash-sales/{id}/queue/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Where a waiting-room place stands; once admitted, reserve with the token */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The admission lapses after this instant if the token is not used */
+              admittedUntil: string | null;
+              /** @description Seconds; 0 once admitted: reserve now, with the token */
+              pollAfter: number;
+              /** @description 0 once admitted */
+              position: number;
+              saleId: string;
+              status: 'waiting' | 'admitted';
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/flash-sales/{id}/reservations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. When the path is full the answer is 202 with a queue token (see FlashSaleQueued). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            quantity: number;
+            /** @description The token of a waiting-room place, sent back once it is admitted */
+            queueToken?: string;
+            sku: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cartId: string;
+              /** Format: date-time */
+              expiresAt: string;
+              /** @description Units held (at most what was asked for) */
+              quantity: number;
+              /** @description The hold id; the cart line carries it */
+              reservationId: string;
+              saleId: string;
+              sku: string;
+              unitPrice: {
+                /** @description Minor units */
+                amount: number;
+                currency: string;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FlashSaleQueued'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -3970,6 +4369,17 @@ export interface paths {
                 /** Format: date-time */
                 createdAt: string;
                 description: string;
+                /** @description The lowest running flash-sale offer of the product */
+                flashSale?: {
+                  /** Format: date-time */
+                  endsAt: string;
+                  remaining: number;
+                  saleId: string;
+                  salePrice: {
+                    amount: number;
+                    currency: string;
+                  };
+                };
                 id: string;
                 image: string | null;
                 inStock: boolean;
@@ -4948,6 +5358,54 @@ export interface components {
       /** @description Grows by one with every change */
       version: number;
     };
+    FlashSale: {
+      /** Format: date-time */
+      createdAt: string;
+      endedAt: string | null;
+      /** Format: date-time */
+      endsAt: string;
+      id: string;
+      items: {
+        /** @description Units taken from stock when the sale started */
+        allocated: number;
+        perCustomerLimit: number;
+        productId: string;
+        /** @description Units offered */
+        quantity: number;
+        regularPrice: {
+          /** @description Minor units */
+          amount: number;
+          currency: string;
+        };
+        /** @description Units that can still be reserved */
+        remaining: number;
+        salePrice: {
+          /** @description Minor units */
+          amount: number;
+          currency: string;
+        };
+        sku: string;
+        sold: number;
+        title: string;
+      }[];
+      name: string;
+      startedAt: string | null;
+      /** Format: date-time */
+      startsAt: string;
+      /** @description scheduled → active → sold_out | ended */
+      state: 'scheduled' | 'active' | 'sold_out' | 'ended';
+    };
+    FlashSaleQueued: {
+      /** @description Seconds to wait before polling again (also in Retry-After) */
+      pollAfter: number;
+      /** @description Buyers ahead, plus one */
+      position: number;
+      /** @description Signed place in the waiting room. Poll GET /v1/flash-sales/{id}/queue/{token}, or send it back as `queueToken` on the reservation once admitted */
+      queueToken: string;
+      saleId: string;
+      /** @enum {string} */
+      status: 'queued';
+    };
     InventoryLevel: {
       /** @description onHand - reserved */
       available: number;
@@ -5107,6 +5565,14 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       description: string;
+      flashSale?: {
+        /** Format: date-time */
+        endsAt: string;
+        /** @description Units the sale can still hold for buyers */
+        remaining: number;
+        saleId: string;
+        salePrice: components['schemas']['Money'];
+      };
       id: string;
       images: string[];
       inStock: boolean;
@@ -5122,6 +5588,14 @@ export interface components {
           [key: string]: string;
         };
         availability: 'in_stock' | 'low_stock' | 'out_of_stock';
+        flashSale?: {
+          /** Format: date-time */
+          endsAt: string;
+          /** @description Units the sale can still hold for buyers */
+          remaining: number;
+          saleId: string;
+          salePrice: components['schemas']['Money'];
+        };
         id: string;
         price: components['schemas']['Money'];
         sku: string;

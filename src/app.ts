@@ -149,10 +149,9 @@ export async function createAgora(
     if (overrides.migrate !== false) await migrate(rt);
     const { bus, jobs, retention, degraded } = createBackground(rt);
     degradedMode = degraded;
+    admin = await createAdminModule(rt, { bus, degraded });
     const inventory = createInventoryModule(rt, { bus, jobs });
     const cart = createCartModule(rt, { jobs, availability: inventory });
-    admin = await createAdminModule(rt, { bus, degraded });
-    degraded.start();
     const flash = createFlashSalesModule(rt, {
       bus,
       jobs,
@@ -174,6 +173,8 @@ export async function createAgora(
     });
     const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
+    const search = createSearchModule(rt, { saleOverlay: flash.offers });
+    degraded.start();
     const payments = createPaymentsModule(rt, { jobs });
     const orders = createOrdersModule(rt, {
       jobs,
@@ -184,7 +185,6 @@ export async function createAgora(
       holds: flash.holds,
       afterStep: overrides.orders?.afterStep,
     });
-    const search = createSearchModule(rt, { saleOverlay: flash.offers });
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -250,10 +250,10 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        flash.close();
         degraded.stop();
         await adminModule.close();
         payments.close();
-        flash.close();
         await rt.close();
       },
     };

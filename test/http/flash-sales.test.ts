@@ -7,6 +7,13 @@ import { registerUser } from '../helpers/factories.js';
 import { FAST_ENV, buildCategory, buildProduct, signInAdmin, uniqueSku } from '../helpers/catalog.js';
 import { waitFor } from '../helpers/events.js';
 
+const SHIPPING = {
+  name: 'Ada Buyer',
+  line1: '1 Main St',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
 const ENV = {
   ...FAST_ENV,
   AGORA_RATE_LIMIT: 'false',
@@ -164,6 +171,68 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     const none = await reserve(s.id, (await registerUser(agora)).accessToken, sku);
     expect(none.statusCode).toBe(409);
     expect(none.json().code).toBe('out_of_stock');
+  });
+
+  it('a held unit checks out through POST /v1/checkout, and the sale sells out', async () => {
+    const { sku } = await product(5);
+    const s = await createSale([{ sku, quantity: 1, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const buyer = await registerUser(agora);
+    const r = (await reserve(s.id, buyer.accessToken, sku)).json<{ cartId: string }>();
+    const res = await agora.request({
+      method: 'POST',
+      url: '/v1/checkout',
+      token: buyer.accessToken,
+      headers: { 'idempotency-key': `flash-${s.id}` },
+      body: {
+        cartId: r.cartId,
+        shippingAddress: SHIPPING,
+        payment: { provider: 'sandbox', token: 'tok_visa' },
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().order.status).toBe('confirmed');
+    const after = await sale(s.id);
+    expect(after.items[0].sold).toBe(1);
+    await agora.flash.sweep();
+    expect((await sale(s.id)).state).toBe('sold_out');
+    expect(await stockOf(sku)).toMatchObject({ onHand: 4, reserved: 0, available: 4 });
+  });
+
+  it('feature flags switch every sale, or one sale, off (403 sale_not_active) and on again', async () => {
+    const { sku } = await product(10);
+    const s = await createSale([{ sku, quantity: 5, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const flag = async (key: string, enabled: boolean) => {
+      const res = await agora.request({
+        method: 'PUT',
+        url: `/v1/admin/feature-flags/${key}`,
+        token: admin,
+        body: { enabled },
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    const buyer = await registerUser(agora);
+    await flag(`flash_sale.${s.id}`, false);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 403,
+      5_000,
+      'the sale off',
+    );
+    expect((await reserve(s.id, buyer.accessToken, sku)).json()).toMatchObject({ code: 'sale_not_active' });
+    await flag(`flash_sale.${s.id}`, true);
+    await flag('flash_sales', false);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 403,
+      5_000,
+      'all sales off',
+    );
+    await flag('flash_sales', true);
+    await waitFor(
+      async () => (await reserve(s.id, buyer.accessToken, sku)).statusCode === 201,
+      5_000,
+      'sales on',
+    );
   });
 
   it('removing a held line from the cart releases the hold; the unit is sold again', async () => {

@@ -35,7 +35,7 @@ function SaleOffer({ offer }: { offer: FlashSaleOffer }) {
 
 /** A running flash sale's offer on the variant (the field is there only while one runs). */
 function offerOf(v: Variant | undefined): FlashSaleOffer | undefined {
-  return v && 'flashSale' in v ? (v.flashSale) : undefined;
+  return v && 'flashSale' in v ? v.flashSale : undefined;
 }
 
 export function ProductPage() {

@@ -11,6 +11,7 @@ import { createAuthGuard } from './platform/http/auth.js';
 import { AgoraEventBus } from './platform/events/event-bus.js';
 import { JobRunner } from './platform/jobs/runner.js';
 import { registerRetention } from './platform/jobs/retention.js';
+import { DegradedMode } from './platform/degraded.js';
 import {
   createIdentityModule,
   ensureAdmin,
@@ -20,12 +21,14 @@ import {
 } from './modules/identity/index.js';
 import { createNotificationsModule, notificationsMigrations } from './modules/notifications/index.js';
 import { catalogMigrations, createCatalogModule, type CatalogModule } from './modules/catalog/index.js';
+import { cartMigrations, createCartModule, type CartModule } from './modules/cart/index.js';
 import { createSearchModule, searchMigrations, type SearchModule } from './modules/search/index.js';
 import {
   createInventoryModule,
   inventoryMigrations,
   type InventoryModule,
 } from './modules/inventory/index.js';
+import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
 
 /** Every schema's migrations, in dependency order. */
 export const ALL_MIGRATIONS: SchemaMigrations[] = [
@@ -35,6 +38,8 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   catalogMigrations,
   searchMigrations,
   inventoryMigrations,
+  cartMigrations,
+  adminMigrations,
 ];
 
 export interface Agora {
@@ -48,14 +53,35 @@ export interface Agora {
   search: SearchModule;
   /** Stock, holds and the ledger: the door other modules (and tests) call in their transactions. */
   inventory: InventoryModule;
+  /** Feature flags and sales analytics. */
+  admin: AdminModule;
+  /** Whether non-critical work is being deferred (flag `degraded_mode` or event-loop pressure). */
+  degraded: DegradedMode;
   /** The catalog, for commands that act on it in process (`agora import`). */
   catalog: CatalogModule;
+  /** The cart module, whose door checkout and flash sales use. */
+  cart: CartModule;
   close(): Promise<void>;
 }
 
-/** The event bus and job runner of a runtime; modules subscribe and register before they start. */
-export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRunner } {
+/**
+ * The event bus, job runner and degraded mode of a runtime; modules subscribe and register before
+ * they start.
+ */
+export function createBackground(rt: Runtime): {
+  bus: AgoraEventBus;
+  jobs: JobRunner;
+  degraded: DegradedMode;
+} {
   const { config } = rt;
+  const degraded = new DegradedMode({
+    eventLoopThresholdMs: config.AGORA_DEGRADE_EVENT_LOOP_MS,
+    enterAfterMs: config.AGORA_DEGRADE_ENTER_MS,
+    exitAfterMs: config.AGORA_DEGRADE_EXIT_MS,
+    deferMs: config.AGORA_DEGRADE_DEFER_MS,
+    metrics: rt.metrics,
+    log: rt.log,
+  });
   const jobs = new JobRunner(rt.database, rt.log, rt.metrics, {
     pollMs: config.AGORA_JOBS_POLL_MS,
     concurrency: config.AGORA_JOBS_CONCURRENCY,
@@ -71,8 +97,9 @@ export function createBackground(rt: Runtime): { bus: AgoraEventBus; jobs: JobRu
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,
     brokerTimeoutMs: config.AGORA_BROKER_TIMEOUT_MS,
+    degraded,
   });
-  return { bus, jobs };
+  return { bus, jobs, degraded };
 }
 
 export async function migrate(rt: Runtime): Promise<void> {
@@ -84,15 +111,25 @@ export async function createAgora(
   overrides: RuntimeOverrides & { migrate?: boolean; webRoot?: string } = {},
 ): Promise<Agora> {
   const rt = await createRuntime(config, overrides);
+  let admin: AdminModule | undefined;
+  let degradedMode: DegradedMode | undefined;
   try {
     if (overrides.migrate !== false) await migrate(rt);
-    const { bus, jobs } = createBackground(rt);
-    const identity = await createIdentityModule(rt);
-    const notifications = createNotificationsModule(rt, { bus, jobs });
-    const guard = createAuthGuard(identity.tokens);
+    const { bus, jobs, degraded } = createBackground(rt);
+    degradedMode = degraded;
     const inventory = createInventoryModule(rt, { bus, jobs });
     const catalog = createCatalogModule(rt, { sellerName: findUserName, stock: inventory.stock, jobs });
+    const cart = createCartModule(rt, { jobs, availability: inventory });
+    const identity = await createIdentityModule(rt, {
+      afterLogin: async ({ userId, cartId }) => {
+        if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
+      },
+    });
+    const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
+    const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt);
+    admin = await createAdminModule(rt, { bus, degraded });
+    degraded.start();
     if (config.AGORA_ADMIN_EMAIL && config.AGORA_ADMIN_PASSWORD) {
       const { created } = await ensureAdmin(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
@@ -119,11 +156,14 @@ export async function createAgora(
         catalog.routes(guard),
         search.routes(),
         inventory.routes(guard),
+        cart.routes(guard),
+        admin.routes(guard),
       ],
       readiness,
       webRoot: overrides.webRoot,
     });
     let background = false;
+    const adminModule = admin;
     return {
       rt,
       app,
@@ -131,7 +171,10 @@ export async function createAgora(
       jobs,
       search,
       inventory,
+      admin: adminModule,
+      degraded,
       catalog,
+      cart,
       async startBackground() {
         background = true;
         await jobs.start();
@@ -144,10 +187,14 @@ export async function createAgora(
           await jobs.stop();
         }
         notifications.close();
+        degraded.stop();
+        await adminModule.close();
         await rt.close();
       },
     };
   } catch (err) {
+    degradedMode?.stop();
+    await admin?.close().catch(() => undefined);
     await rt.close();
     throw err;
   }

@@ -64,18 +64,56 @@ const ConfigSchema = Type.Object({
   AGORA_LOGIN_LOCK_SECONDS: Int(900, 1),
   AGORA_MAX_EVENT_LOOP_DELAY_MS: Int(1000, 0),
   AGORA_SHUTDOWN_TIMEOUT_MS: Int(10_000, 0),
+  AGORA_DEGRADE_EVENT_LOOP_MS: Int(200, 0, 60_000),
+  AGORA_DEGRADE_ENTER_MS: Int(3_000, 0, 600_000),
+  AGORA_DEGRADE_EXIT_MS: Int(10_000, 0, 3_600_000),
+  AGORA_DEGRADE_DEFER_MS: Int(30_000, 10, 3_600_000),
+  AGORA_FLAGS_REFRESH_MS: Int(5_000, 100, 600_000),
   AGORA_ARGON2_MEMORY_KIB: Int(19_456, 1024, 1_048_576),
   AGORA_ARGON2_TIME_COST: Int(2, 1, 10),
   AGORA_INVENTORY_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   AGORA_INVENTORY_WEBHOOK_TOLERANCE_S: Int(300, 1, 86_400),
   AGORA_HOLD_SWEEP_MS: Int(5_000, 50, 3_600_000),
   AGORA_HOLD_SWEEP_BATCH: Int(500, 1, 10_000),
+  AGORA_CART_TTL_HOURS: Int(168, 1, 365 * 24),
+  AGORA_USER_CART_TTL_HOURS: Int(720, 1, 10 * 365 * 24),
+  AGORA_CART_EXPIRY_INTERVAL_MS: Int(600_000, 1_000, 86_400_000),
+  AGORA_SHIPPING_FLAT_AMOUNT: Int(499, 0, 1_000_000_000),
+  AGORA_FREE_SHIPPING_FROM: Int(5000, 0, 1_000_000_000_000),
+  AGORA_TAX_RATES: Type.String({
+    default: 'US:0,DE:1900,GB:2000,FR:2000',
+    pattern: '^[A-Z]{2}:[0-9]{1,5}(,[A-Z]{2}:[0-9]{1,5})*$',
+  }),
+  AGORA_DEFAULT_COUNTRY: Type.String({ default: 'US', pattern: '^[A-Z]{2}$' }),
+  AGORA_DEFAULT_CURRENCY: Type.String({ default: 'USD', pattern: '^[A-Z]{3}$' }),
 });
 
 export type Config = Static<typeof ConfigSchema> & {
   /** Absolute path of AGORA_DATA_DIR. */
   dataDir: string;
+  /** AGORA_TAX_RATES parsed: basis points per ISO 3166-1 alpha-2 country. */
+  taxRates: Readonly<Record<string, number>>;
 };
+
+/**
+ * `US:0,DE:1900` → `{US: 0, DE: 1900}` (basis points: 1900 = 19 %).
+ * @throws Error naming the variable for a rate above 100 %, a repeated country, or a default
+ * country without a rate.
+ */
+export function parseTaxRates(value: string, defaultCountry: string): Record<string, number> {
+  const rates: Record<string, number> = {};
+  for (const entry of value.split(',')) {
+    const [country, bp] = entry.split(':');
+    const rate = Number(bp);
+    if (!/^[A-Z]{2}$/.test(country) || !Number.isInteger(rate) || rate < 0 || rate > 10_000)
+      throw new Error(`AGORA_TAX_RATES: "${entry}" is not COUNTRY:basis points (0 to 10000)`);
+    if (country in rates) throw new Error(`AGORA_TAX_RATES: ${country} appears twice`);
+    rates[country] = rate;
+  }
+  if (!(defaultCountry in rates))
+    throw new Error(`AGORA_TAX_RATES has no rate for AGORA_DEFAULT_COUNTRY (${defaultCountry})`);
+  return rates;
+}
 
 /** Reads `.env` (when present) and the environment, validates, and returns the typed configuration. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?: boolean } = {}): Config {
@@ -86,7 +124,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?
   if (parsed.AGORA_ADMIN_EMAIL && !parsed.AGORA_ADMIN_PASSWORD) {
     throw new Error('AGORA_ADMIN_PASSWORD must be set when AGORA_ADMIN_EMAIL is set');
   }
-  return { ...parsed, dataDir: path.resolve(parsed.AGORA_DATA_DIR) };
+  return {
+    ...parsed,
+    dataDir: path.resolve(parsed.AGORA_DATA_DIR),
+    taxRates: parseTaxRates(parsed.AGORA_TAX_RATES, parsed.AGORA_DEFAULT_COUNTRY),
+  };
 }
 
 /** Which backing service each part uses: a server when its URL is set, the embedded default otherwise. */

@@ -61,6 +61,9 @@ export async function startAgora(mode: Mode, env: Record<string, string> = {}): 
       DATABASE_POOL_MAX: '5',
       // Load shedding reacts to the event loop stalls of test start-up; its own test turns it on.
       AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+      // Likewise the automatic degraded mode (it would defer indexing in unrelated tests); its
+      // tests feed event-loop samples directly or turn it on.
+      AGORA_DEGRADE_EVENT_LOOP_MS: '0',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },

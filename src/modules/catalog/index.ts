@@ -26,12 +26,15 @@ import type { StockSource } from './stock.js';
 import { INVALIDATE_JOB, stockSubscription, type InvalidateJobPayload } from './stock-sync.js';
 import type { Subscription } from '../../platform/events/bus.js';
 import type { ProductSnapshot } from './events.js';
+import type { Money } from './events.js';
+import type { ProductStatus } from './tables.js';
 
 export { catalogMigrations } from './migrations/index.js';
 export { seedCatalog, type SeedOptions } from './seed/seed.js';
 export type { CatalogEvents, ProductSnapshot, ProductEventType, Money } from './events.js';
 export type { StockSource } from './stock.js';
 export type { SellerNameLookup } from './seller-service.js';
+export type { ProductStatus } from './tables.js';
 
 export interface CatalogModule {
   deps: CatalogDeps;
@@ -96,3 +99,42 @@ export async function* streamProductsForIndex(
 
 /** How many products exist (any status). */
 export const countProducts = (db: AnyDb): Promise<number> => repo.countProducts(db);
+
+/** A variant as other modules (cart, orders, flash sales) see it: price, product and seller. */
+export interface VariantInfo {
+  sku: string;
+  productId: string;
+  sellerId: string;
+  productTitle: string;
+  variantTitle: string;
+  slug: string;
+  /** The product's first image. */
+  image: string | null;
+  price: Money;
+  /** The product's status: only `published` variants can be bought. */
+  status: ProductStatus;
+}
+
+/**
+ * The variants of `skus` (any product status), keyed by SKU, in one query however many SKUs are
+ * asked for. SKUs that do not exist are absent from the map.
+ */
+export async function findVariants(db: AnyDb, skus: readonly string[]): Promise<Map<string, VariantInfo>> {
+  const rows = await repo.variantsBySku(db, skus);
+  return new Map(
+    rows.map((r) => [
+      r.sku,
+      {
+        sku: r.sku,
+        productId: r.product_id,
+        sellerId: r.seller_id,
+        productTitle: r.product_title,
+        variantTitle: r.variant_title,
+        slug: r.slug,
+        image: r.image,
+        price: { amount: Number(r.price_amount), currency: r.currency },
+        status: r.status,
+      },
+    ]),
+  );
+}

@@ -274,6 +274,49 @@ export async function countProducts(db: AnyDb): Promise<number> {
   return Number(row.n);
 }
 
+export interface VariantInfoRow {
+  sku: string;
+  product_id: string;
+  seller_id: string;
+  product_title: string;
+  variant_title: string;
+  slug: string;
+  image: string | null;
+  price_amount: number;
+  currency: string;
+  status: ProductStatus;
+}
+
+/**
+ * Variants by SKU with what a cart or an order shows of their product, in one query whatever the
+ * number of SKUs (`variants_sku_key` index, then the product by primary key):
+ *
+ *   select v.sku, v.product_id, p.seller_id, p.title, v.title, p.slug, p.images->>0,
+ *          v.price_amount, v.currency, p.status
+ *     from catalog.variants v join catalog.products p on p.id = v.product_id
+ *    where v.sku in ($1, $2, ...)
+ */
+export async function variantsBySku(db: AnyDb, skus: readonly string[]): Promise<VariantInfoRow[]> {
+  if (!skus.length) return [];
+  return t(db)
+    .selectFrom('catalog.variants as v')
+    .innerJoin('catalog.products as p', 'p.id', 'v.product_id')
+    .select([
+      'v.sku',
+      'v.product_id',
+      'p.seller_id',
+      'p.title as product_title',
+      'v.title as variant_title',
+      'p.slug',
+      sql<string | null>`p.images->>0`.as('image'),
+      'v.price_amount',
+      'v.currency',
+      'p.status',
+    ])
+    .where('v.sku', 'in', [...new Set(skus)])
+    .execute();
+}
+
 export interface SellerListFilter {
   /** Absent: every seller's (admins). */
   sellerId?: string;

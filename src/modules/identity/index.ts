@@ -6,13 +6,14 @@ import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
 import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
-import { identityRoutes } from './routes.js';
+import { identityRoutes, type AfterLogin } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
 import { findUserByEmail, findUserById } from './repository.js';
 import type { AnyDb } from '../../platform/db.js';
 
 export { identityMigrations } from './migrations/index.js';
 export type { IdentityEvents } from './events.js';
+export type { AfterLogin } from './routes.js';
 export { ensureAdmin, ensureSeller, rotateSigningKey };
 
 export interface IdentityModule {
@@ -21,7 +22,14 @@ export interface IdentityModule {
   routes(guard: AuthGuard): ReturnType<typeof identityRoutes>;
 }
 
-export async function createIdentityModule(rt: Runtime): Promise<IdentityModule> {
+/**
+ * @param opts.afterLogin called after each successful sign-in with the user and the `cartId` the
+ * client passed (the composition root merges that guest cart); a failure is logged, the sign-in stands.
+ */
+export async function createIdentityModule(
+  rt: Runtime,
+  opts: { afterLogin?: AfterLogin } = {},
+): Promise<IdentityModule> {
   const { config } = rt;
   const tokens = await TokenService.create(rt.database.db, {
     issuer: config.AGORA_PUBLIC_URL,
@@ -47,6 +55,7 @@ export async function createIdentityModule(rt: Runtime): Promise<IdentityModule>
         auth: authDeps,
         tokens,
         authRateLimit: config.AGORA_RATE_LIMIT_AUTH_MAX,
+        afterLogin: opts.afterLogin,
       }),
   };
 }

@@ -31,12 +31,16 @@ import {
 } from './schemas.js';
 import type { TokenService } from './tokens.js';
 
+/** Runs after every successful sign-in; its failure is logged and never fails the sign-in. */
+export type AfterLogin = (input: { userId: string; cartId?: string; requestId: string }) => Promise<void>;
+
 export interface IdentityRouteDeps {
   db: AnyDb;
   guard: AuthGuard;
   auth: auth.AuthDeps;
   tokens: TokenService;
   authRateLimit: number;
+  afterLogin?: AfterLogin;
 }
 
 export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
@@ -70,7 +74,18 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
         config: tight,
         schema: { tags, body: LoginBody, response: { 200: AuthResult, ...problems(400, 401, 403, 429) } },
       },
-      async (req) => auth.login(ctxOf(req, db), deps.auth, req.body),
+      async (req) => {
+        const { cartId, ...credentials } = req.body;
+        const result = await auth.login(ctxOf(req, db), deps.auth, credentials);
+        if (deps.afterLogin) {
+          try {
+            await deps.afterLogin({ userId: result.user.id, cartId, requestId: req.id });
+          } catch (err) {
+            req.log.error({ err, userId: result.user.id, cartId }, 'after-login hook failed');
+          }
+        }
+        return result;
+      },
     );
 
     app.post(

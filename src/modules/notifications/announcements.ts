@@ -1,6 +1,7 @@
 import type { EventContext } from '../../platform/events/bus.js';
 import type { CloudEvent } from '../../platform/events/outbox.js';
-import type { JobContext, JobRunner } from '../../platform/jobs/runner.js';
+import { PostponeJob, type JobContext, type JobRunner } from '../../platform/jobs/runner.js';
+import type { DegradedMode } from '../../platform/degraded.js';
 import { EMAIL_JOB, type EmailJobPayload } from './consumers.js';
 import type { AnnouncedEvents } from './events.js';
 import * as repo from './repository.js';
@@ -37,8 +38,10 @@ export async function announceOnEvent(
 export async function announcePage(
   payload: AnnounceJobPayload,
   job: JobContext,
-  deps: { jobs: JobRunner; pageSize: number; emailMaxAttempts: number },
+  deps: { jobs: JobRunner; pageSize: number; emailMaxAttempts: number; degraded?: DegradedMode },
 ): Promise<void> {
+  // marketing is not critical: while the degraded mode is on, the fan-out waits
+  if (deps.degraded?.active()) throw new PostponeJob(deps.degraded.deferUntil());
   await job.db.transaction().execute(async (trx) => {
     const userIds = await repo.marketingRecipients(trx, payload.after, deps.pageSize);
     for (const userId of userIds) {
@@ -47,6 +50,7 @@ export async function announcePage(
         subject: payload.subject,
         text: payload.text,
         html: payload.html,
+        category: 'marketing',
       };
       await deps.jobs.schedule(trx, EMAIL_JOB, email, new Date(), {
         key: `${payload.eventId}:${userId}`,

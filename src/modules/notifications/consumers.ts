@@ -1,6 +1,7 @@
 import type { EventContext } from '../../platform/events/bus.js';
 import type { CloudEvent } from '../../platform/events/outbox.js';
-import type { JobContext, JobRunner } from '../../platform/jobs/runner.js';
+import { PostponeJob, type JobContext, type JobRunner } from '../../platform/jobs/runner.js';
+import type { DegradedMode } from '../../platform/degraded.js';
 import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
 import type { Mailer } from './mailer.js';
 import * as repo from './repository.js';
@@ -13,6 +14,8 @@ export interface EmailJobPayload {
   /** The address, or the user whose recorded address to use. */
   to?: string;
   userId?: string;
+  /** Marketing email waits while the degraded mode is on; transactional email (absent) never does. */
+  category?: 'marketing';
   subject: string;
   text: string;
   html: string;
@@ -53,6 +56,7 @@ export async function notifyOnEvent(
     event.type === 'user.password_reset_requested'
       ? { to: (event.data as ConsumedEvents['user.password_reset_requested']).email, ...content(message) }
       : { userId: message.userId, ...content(message) };
+  if (message.category === 'marketing') payload.category = 'marketing';
   await deps.jobs.schedule(ctx.trx, EMAIL_JOB, payload, new Date(), {
     key: `${event.id}:${message.userId}`,
     maxAttempts: deps.emailMaxAttempts,
@@ -94,8 +98,17 @@ export async function fanOutToWebhooks(
   }
 }
 
-/** @throws Error while the recipient's address is not known yet (the job retries) */
-export async function sendEmail(mailer: Mailer, payload: EmailJobPayload, ctx: JobContext): Promise<void> {
+/**
+ * @throws Error while the recipient's address is not known yet (the job retries)
+ * @throws PostponeJob for a marketing email while the degraded mode is on
+ */
+export async function sendEmail(
+  mailer: Mailer,
+  payload: EmailJobPayload,
+  ctx: JobContext,
+  degraded?: DegradedMode,
+): Promise<void> {
+  if (payload.category === 'marketing' && degraded?.active()) throw new PostponeJob(degraded.deferUntil());
   const to =
     payload.to ?? (payload.userId ? (await repo.findRecipient(ctx.db, payload.userId))?.email : undefined);
   if (!to) throw new Error(`no email address known yet for user ${payload.userId ?? '?'}`);

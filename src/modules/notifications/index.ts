@@ -5,6 +5,7 @@
 import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
 import type { EventBus } from '../../platform/events/bus.js';
+import type { DegradedMode } from '../../platform/degraded.js';
 import { exponentialBackoff, type JobRunner } from '../../platform/jobs/runner.js';
 import {
   CONSUMED,
@@ -35,7 +36,7 @@ export interface NotificationsModule {
 
 export function createNotificationsModule(
   rt: Runtime,
-  deps: { bus: EventBus; jobs: JobRunner },
+  deps: { bus: EventBus; jobs: JobRunner; degraded?: DegradedMode },
 ): NotificationsModule {
   const { config } = rt;
   const mailer = createMailer({
@@ -72,11 +73,16 @@ export function createNotificationsModule(
       jobs: deps.jobs,
       pageSize: config.AGORA_ANNOUNCE_PAGE_SIZE,
       emailMaxAttempts: 8,
+      degraded: deps.degraded,
     }),
   );
-  deps.jobs.register<EmailJobPayload>(EMAIL_JOB, (payload, ctx) => sendEmail(mailer, payload, ctx), {
-    backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
-  });
+  deps.jobs.register<EmailJobPayload>(
+    EMAIL_JOB,
+    (payload, ctx) => sendEmail(mailer, payload, ctx, deps.degraded),
+    {
+      backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
+    },
+  );
   deps.jobs.register<WebhookJobPayload>(WEBHOOK_JOB, (payload, ctx) => sender.run(payload, ctx), {
     backoffMs: exponentialBackoff(config.AGORA_WEBHOOK_RETRY_BASE_MS),
   });

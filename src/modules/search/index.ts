@@ -61,7 +61,10 @@ export function createSearchModule(rt: Runtime): SearchModule {
   return {
     routes: () => searchRoutes({ db, cache }),
     apply,
-    subscriptions: () => [{ consumer: SEARCH_CONSUMER, types: [...PRODUCT_EVENT_TYPES], handle: apply }],
+    // Re-indexing is not critical: while the degraded mode is on, its events wait (see the bus).
+    subscriptions: () => [
+      { consumer: SEARCH_CONSUMER, types: [...PRODUCT_EVENT_TYPES], handle: apply, deferWhileDegraded: true },
+    ],
     rebuild: async (batches, onBatch) => {
       const done = await reindex(db, batches, onBatch);
       await cache.bump(INDEX_GENERATION);

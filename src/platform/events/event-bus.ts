@@ -1,9 +1,11 @@
 import { Counter, type Registry } from 'prom-client';
 import { scoped, type AnyDb, type Database } from '../db.js';
 import type { Logger } from '../logger.js';
+import type { DegradedMode } from '../degraded.js';
 import type { JobRunner } from '../jobs/runner.js';
 import { AmqpTransport } from './amqp.js';
 import type { EventBus, Subscription } from './bus.js';
+import { Deferral } from './deferral.js';
 import { DELIVER_JOB, deadLetter, deliver, type DeliverJobPayload } from './delivery.js';
 import type { CloudEvent } from './outbox.js';
 import { OutboxRelay, type Transport } from './relay.js';
@@ -20,6 +22,8 @@ export interface EventBusOptions {
   retryBaseMs: number;
   handlerTimeoutMs: number;
   brokerTimeoutMs: number;
+  /** Postpones the deliveries of `deferWhileDegraded` subscriptions while it is active. */
+  degraded?: DegradedMode;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -36,6 +40,7 @@ export class AgoraEventBus implements EventBus {
   private readonly relay: OutboxRelay;
   private readonly amqp: AmqpTransport | null;
   private readonly consumed: Counter<'consumer' | 'outcome'>;
+  private readonly deferral: Deferral | null;
   private started = false;
 
   constructor(
@@ -69,6 +74,9 @@ export class AgoraEventBus implements EventBus {
       batchSize: opts.batchSize,
       pollMs: opts.pollMs,
     });
+    this.deferral = opts.degraded
+      ? new Deferral(database.db, jobs, opts.degraded, log, opts.handlerTimeoutMs)
+      : null;
     jobs.register<DeliverJobPayload>(
       DELIVER_JOB,
       (payload, ctx) => this.runDeliverJob(payload, ctx.attempt),
@@ -93,7 +101,10 @@ export class AgoraEventBus implements EventBus {
       throw new Error(`consumer "${subscription.consumer}" is already subscribed`);
     if (!/^[a-z0-9][a-z0-9._-]{0,100}$/.test(subscription.consumer))
       throw new Error(`consumer name "${subscription.consumer}" must be lower-case letters, digits, . _ -`);
-    this.subs.set(subscription.consumer, subscription);
+    this.subs.set(
+      subscription.consumer,
+      subscription.deferWhileDegraded && this.deferral ? this.deferral.wrap(subscription) : subscription,
+    );
   }
 
   async start(): Promise<void> {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { waitFor } from '../../../test/helpers/events.js';
-import { JobRunner, scheduleJob } from './runner.js';
+import { JobRunner, PostponeJob, scheduleJob } from './runner.js';
 import { pruneOld } from './retention.js';
 
 describe.each(databaseModes())('job runner (%s)', (mode) => {
@@ -44,6 +44,27 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
     await new Promise((res) => setTimeout(res, 200));
     expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect((await statusOf('test.share')).every((j) => j.status === 'done')).toBe(true);
+  });
+
+  it('a postponed job keeps its row, key and attempts, and runs when it comes due', async () => {
+    const r = runner();
+    let wait = true;
+    let runs = 0;
+    r.register('test.postpone', async () => {
+      if (wait) throw new PostponeJob(new Date(Date.now() + 60_000));
+      runs++;
+    });
+    await scheduleJob(db(), 'test.postpone', {}, new Date(), { key: 'p1', maxAttempts: 1 });
+    expect(await r.runDue()).toBe(1);
+    expect(await r.runDue()).toBe(0);
+    expect(await statusOf('test.postpone')).toEqual([{ status: 'pending', attempts: 0, last_error: null }]);
+    // still pending under its key: scheduling it again is a no-op
+    expect(await scheduleJob(db(), 'test.postpone', {}, new Date(), { key: 'p1' })).toBe(false);
+    wait = false;
+    await sql`update platform.jobs set run_at = now() where name = 'test.postpone'`.execute(db());
+    expect(await r.runDue()).toBe(1);
+    expect(runs).toBe(1);
+    expect(await statusOf('test.postpone')).toMatchObject([{ status: 'done', attempts: 1 }]);
   });
 
   it('dedupes a pending job by key, and accepts the key again once it ran', async () => {

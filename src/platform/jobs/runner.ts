@@ -54,6 +54,17 @@ interface ClaimedJob {
 
 const RECURRING_KEY = '@every';
 
+/**
+ * Thrown by a handler that chooses not to run now (for example while the degraded mode defers
+ * non-critical work): the job keeps its row, key and attempts and runs again at `until`.
+ */
+export class PostponeJob extends Error {
+  constructor(readonly until: Date) {
+    super(`postponed until ${until.toISOString()}`);
+    this.name = 'PostponeJob';
+  }
+}
+
 /** Exponential backoff from `baseMs`, capped at an hour, with ±20 % jitter so retries spread out. */
 export function exponentialBackoff(baseMs: number, capMs = 3_600_000) {
   return (attempt: number) => {
@@ -118,7 +129,7 @@ export class JobRunner {
     this.leaseMs = opts.leaseMs ?? 300_000;
     this.completed = new Counter({
       name: 'agora_jobs_completed_total',
-      help: 'Job runs by name and outcome (done, retry, failed)',
+      help: 'Job runs by name and outcome (done, retry, failed, postponed)',
       labelNames: ['name', 'outcome'],
       registers: [metrics],
     });
@@ -287,7 +298,14 @@ export class JobRunner {
       this.completed.inc({ name: job.name, outcome: 'done' });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (registered.everyMs !== undefined) {
+      if (err instanceof PostponeJob) {
+        await db
+          .updateTable('platform.jobs')
+          .set({ run_at: err.until, attempts: sql<number>`greatest(attempts - 1, 0)`, locked_until: null })
+          .where('id', '=', job.id)
+          .execute();
+        this.completed.inc({ name: job.name, outcome: 'postponed' });
+      } else if (registered.everyMs !== undefined) {
         log.error({ err }, 'recurring job failed; it runs again at its next interval');
         await this.reschedule(db, job.id, registered.everyMs, message);
         this.completed.inc({ name: job.name, outcome: 'retry' });

@@ -1,0 +1,117 @@
+import type { EventContext } from '../../platform/events/bus.js';
+import type { CloudEvent } from '../../platform/events/outbox.js';
+import type { ConsumedEvents, ConsumedType } from './events.js';
+import { contribution, difference, type LineFact, type OrderFact } from './sales-model.js';
+import * as repo from './sales-repository.js';
+
+export const ANALYTICS_CONSUMER = 'admin.analytics';
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isMoney = (v: unknown): v is { amount: number; currency: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  isInt((v as { amount?: unknown }).amount) &&
+  typeof (v as { currency?: unknown }).currency === 'string';
+
+/** A malformed event cannot be applied however often it is retried; it ends in the dead letters. */
+function malformed(event: CloudEvent, what: string): Error {
+  return new Error(`${event.type} ${event.id}: ${what}`);
+}
+
+/**
+ * The handler of consumer `admin.analytics`: folds one order event into the order's facts and
+ * adds the change of the order's contribution to the hourly rollups, in the consumer's transaction
+ * (five statements, whatever the number of lines).
+ */
+export async function applyOrderEvent(
+  event: CloudEvent,
+  ctx: Pick<EventContext, 'trx' | 'log'>,
+): Promise<void> {
+  const type = event.type as ConsumedType;
+  const data = (typeof event.data === 'string' ? JSON.parse(event.data) : event.data) as Record<
+    string,
+    unknown
+  >;
+  const orderId = data?.orderId;
+  if (typeof orderId !== 'string' || orderId === '') throw malformed(event, 'no orderId');
+  const order = await repo.lockOrder(ctx.trx, orderId);
+  const lines = new Map((await repo.orderLines(ctx.trx, orderId)).map((l) => [l.sku, l]));
+  const before = contribution(order, [...lines.values()]);
+  const touched = new Set<string>();
+  const next: OrderFact = { ...order };
+
+  switch (type) {
+    case 'order.confirmed': {
+      const d = data as unknown as ConsumedEvents['order.confirmed'];
+      if (!isMoney(d.total) || !Array.isArray(d.lines)) throw malformed(event, 'no total or lines');
+      // a second confirmation of the same order (another event id) changes nothing
+      if (next.confirmedAt !== null) break;
+      next.confirmedAt = new Date(event.time);
+      next.currency = d.total.currency;
+      next.total = d.total.amount;
+      const fresh = new Map<string, LineFact>();
+      for (const l of d.lines) {
+        if (typeof l?.sku !== 'string' || !isInt(l.quantity) || !isMoney(l.unitPrice))
+          throw malformed(event, 'a line without sku, quantity or unitPrice');
+        const prior = fresh.get(l.sku) ?? lines.get(l.sku);
+        const sameEvent = fresh.has(l.sku);
+        fresh.set(l.sku, {
+          sku: l.sku,
+          productId: typeof l.productId === 'string' ? l.productId : (prior?.productId ?? null),
+          title: typeof l.title === 'string' ? l.title : (prior?.title ?? ''),
+          quantity: (sameEvent ? prior!.quantity : 0) + l.quantity,
+          amount: (sameEvent ? prior!.amount : 0) + l.quantity * l.unitPrice.amount,
+          currency: l.unitPrice.currency,
+          refundedQuantity: prior?.refundedQuantity ?? 0,
+        });
+      }
+      for (const [sku, line] of fresh) {
+        lines.set(sku, line);
+        touched.add(sku);
+      }
+      break;
+    }
+    case 'order.cancelled':
+      next.cancelled = true;
+      break;
+    case 'order.refunded': {
+      const d = data as unknown as ConsumedEvents['order.refunded'];
+      if (!isMoney(d.amount)) throw malformed(event, 'no amount');
+      if (next.currency !== null && d.amount.currency !== next.currency)
+        ctx.log.warn(
+          { orderId, currency: d.amount.currency },
+          'refund in another currency than the order; counted as is',
+        );
+      next.currency ??= d.amount.currency;
+      next.refunded += d.amount.amount;
+      for (const l of Array.isArray(d.lines) ? d.lines : []) {
+        if (typeof l?.sku !== 'string' || !isInt(l.quantity))
+          throw malformed(event, 'a refund line without sku or quantity');
+        const prior = lines.get(l.sku);
+        lines.set(l.sku, {
+          sku: l.sku,
+          productId: prior?.productId ?? (typeof l.productId === 'string' ? l.productId : null),
+          title: prior?.title ?? '',
+          quantity: prior?.quantity ?? 0,
+          amount: prior?.amount ?? 0,
+          currency: prior?.currency ?? null,
+          refundedQuantity: (prior?.refundedQuantity ?? 0) + l.quantity,
+        });
+        touched.add(l.sku);
+      }
+      break;
+    }
+    default:
+      return;
+  }
+
+  const delta = difference(before, contribution(next, [...lines.values()]));
+  await repo.saveOrder(ctx.trx, orderId, next);
+  await repo.saveLines(
+    ctx.trx,
+    orderId,
+    [...touched].sort().map((sku) => lines.get(sku)!),
+  );
+  await repo.addToSales(ctx.trx, delta.sales);
+  await repo.addToProducts(ctx.trx, delta.products);
+}

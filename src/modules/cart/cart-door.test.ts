@@ -1,0 +1,385 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, type KyselyPlugin } from 'kysely';
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import { registerUser } from '../../../test/helpers/factories.js';
+import { FAST_ENV } from '../../../test/helpers/catalog.js';
+import { addToCart, buildCartCatalog, holdInCart, newCart } from '../../../test/helpers/cart.js';
+import type { AnyDb } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+import { getCart } from './service.js';
+import { cartSettings } from './settings.js';
+
+type Catalog = Awaited<ReturnType<typeof buildCartCatalog>>;
+
+/** A handle on `db` that counts the statements sent through it. */
+function counting<T extends AnyDb>(db: T): { db: T; count: () => number } {
+  let n = 0;
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => {
+      n++;
+      return args.node;
+    },
+    transformResult: (args) => Promise.resolve(args.result),
+  };
+  return { db: db.withPlugin(plugin) as T, count: () => n };
+}
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof AppError)) throw new Error(`expected an AppError, got ${String(err)}`);
+  return err;
+}
+
+describe.each(databaseModes())('cart door (%s)', (mode) => {
+  let agora: TestAgora;
+  let c: Catalog;
+  let db: AnyDb;
+  beforeAll(async () => {
+    agora = await startAgora(mode, {
+      ...FAST_ENV,
+      AGORA_CART_TTL_HOURS: '2',
+      AGORA_USER_CART_TTL_HOURS: '5',
+    });
+    c = await buildCartCatalog(agora);
+    db = agora.rt.database.db;
+  });
+  afterAll(() => agora.close());
+
+  const trx = <T>(
+    fn: (trx: Parameters<Parameters<ReturnType<AnyDb['transaction']>['execute']>[0]>[0]) => Promise<T>,
+  ) => db.transaction().execute(fn);
+
+  describe('forCheckout', () => {
+    it('prices the lines live (held lines keep their held price) and totals them for the country', async () => {
+      const user = await registerUser(agora);
+      const placed = await holdInCart(agora, { userId: user.user.id, sku: c.small, price: 999 });
+      await addToCart(agora, placed.cartId, c.small, 2, user.accessToken);
+      const out = await trx((t) =>
+        agora.cart.forCheckout(t, { cartId: placed.cartId, userId: user.user.id, country: 'DE' }),
+      );
+      expect(out.id).toBe(placed.cartId);
+      expect(out.userId).toBe(user.user.id);
+      expect(out.currency).toBe('USD');
+      expect(out.lines).toHaveLength(2);
+      expect(out.lines).toEqual(
+        expect.arrayContaining([
+          {
+            itemId: placed.itemId,
+            sku: c.small,
+            quantity: 1,
+            unitPrice: { amount: 999, currency: 'USD' },
+            productId: c.usd.id,
+            sellerId: c.seller.user.id,
+            title: 'Trail Lamp (Small)',
+            holdId: placed.holdId,
+          },
+          expect.objectContaining({
+            sku: c.small,
+            quantity: 2,
+            unitPrice: { amount: 1999, currency: 'USD' },
+            holdId: null,
+          }),
+        ]),
+      );
+      // goods 3 × 19.99 − 10.00 = 49.97 (below free shipping) + 4.99 → 54.96; 19 % = 10.4424
+      expect(out.totals).toEqual({
+        subtotal: { amount: 5997, currency: 'USD' },
+        discount: { amount: 1000, currency: 'USD' },
+        shipping: { amount: 499, currency: 'USD' },
+        tax: { amount: 1044, currency: 'USD' },
+        total: { amount: 6540, currency: 'USD' },
+      });
+    });
+
+    it('rejects with typed errors: empty, not the owner, a guest cart, not open, unknown country, lines off sale', async () => {
+      const user = await registerUser(agora);
+      const stranger = await registerUser(agora);
+      const cartId = await newCart(agora, user.accessToken);
+      const input = { cartId, userId: user.user.id, country: 'US' };
+      const empty = await rejection(trx((t) => agora.cart.forCheckout(t, input)));
+      expect(empty).toMatchObject({ code: 'conflict', details: { reason: 'cart_empty' } });
+      expect(empty.constructor.name).toBe('EmptyCartError');
+
+      await addToCart(agora, cartId, c.small, 1, user.accessToken);
+      const notMine = await rejection(
+        trx((t) => agora.cart.forCheckout(t, { ...input, userId: stranger.user.id })),
+      );
+      expect(notMine).toMatchObject({ code: 'not_found' });
+      expect(notMine.constructor.name).toBe('CartNotFoundError');
+
+      const guestCart = await newCart(agora);
+      await addToCart(agora, guestCart, c.small, 1);
+      const guest = await rejection(trx((t) => agora.cart.forCheckout(t, { ...input, cartId: guestCart })));
+      expect(guest.constructor.name).toBe('CartNotFoundError');
+
+      const country = await rejection(trx((t) => agora.cart.forCheckout(t, { ...input, country: 'ZZ' })));
+      expect(country).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ path: '/body/shippingAddress/country', message: 'no tax rate is configured for ZZ' }],
+      });
+
+      const { buildProduct, uniqueSku } = await import('../../../test/helpers/catalog.js');
+      const sku = uniqueSku('GONE');
+      const p = await buildProduct(agora, c.seller.accessToken, c.categoryId, {
+        variants: [{ sku, title: 'Gone', price: { amount: 700, currency: 'USD' }, initialStock: 4 }],
+      });
+      const line = (await addToCart(agora, cartId, sku, 1, user.accessToken)).json().items[1];
+      await agora.request({ method: 'DELETE', url: `/v1/products/${p.id}`, token: c.seller.accessToken });
+      const offSale = await rejection(trx((t) => agora.cart.forCheckout(t, input)));
+      expect(offSale).toMatchObject({
+        code: 'conflict',
+        details: { reason: 'items_unavailable', lines: [{ itemId: line.id, sku, reason: 'unavailable' }] },
+      });
+      await agora.request({
+        method: 'DELETE',
+        url: `/v1/carts/${cartId}/items/${line.id}`,
+        token: user.accessToken,
+      });
+
+      const orderId = randomUUID();
+      await trx((t) => agora.cart.markCheckedOut(t, cartId, orderId));
+      const closed = await rejection(trx((t) => agora.cart.forCheckout(t, input)));
+      expect(closed).toMatchObject({
+        code: 'conflict',
+        details: { reason: 'cart_not_open', cartStatus: 'checked_out' },
+      });
+      expect(closed.constructor.name).toBe('CartNotOpenError');
+    });
+
+    it.runIf(mode === 'postgres')(
+      'holds the cart row locked (FOR UPDATE) until the caller commits',
+      async () => {
+        const user = await registerUser(agora);
+        const cartId = await newCart(agora, user.accessToken);
+        await addToCart(agora, cartId, c.small, 1, user.accessToken);
+        const other = new pg.Client({ connectionString: agora.databaseUrl });
+        await other.connect();
+        try {
+          await other.query(`set lock_timeout = '200ms'`);
+          await trx(async (t) => {
+            await agora.cart.forCheckout(t, { cartId, userId: user.user.id, country: 'US' });
+            await expect(
+              other.query('select id from cart.carts where id = $1 for update', [cartId]),
+            ).rejects.toThrow(/lock timeout/);
+          });
+          const after = await other.query('select id from cart.carts where id = $1 for update', [cartId]);
+          expect(after.rowCount).toBe(1);
+        } finally {
+          await other.end();
+        }
+      },
+    );
+  });
+
+  describe('markCheckedOut', () => {
+    it('closes the cart once; the same order again is a no-op, another order is a conflict', async () => {
+      const user = await registerUser(agora);
+      const cartId = await newCart(agora, user.accessToken);
+      const orderId = randomUUID();
+      await trx((t) => agora.cart.markCheckedOut(t, cartId, orderId));
+      await trx((t) => agora.cart.markCheckedOut(t, cartId, orderId));
+      const row = await sql<{ status: string; order_id: string }>`
+        select status, order_id from cart.carts where id = ${cartId}`.execute(db);
+      expect(row.rows[0]).toEqual({ status: 'checked_out', order_id: orderId });
+      const other = await rejection(trx((t) => agora.cart.markCheckedOut(t, cartId, randomUUID())));
+      expect(other.constructor.name).toBe('CartNotOpenError');
+      const missing = await rejection(trx((t) => agora.cart.markCheckedOut(t, randomUUID(), orderId)));
+      expect(missing.constructor.name).toBe('CartNotFoundError');
+    });
+  });
+
+  describe('held items', () => {
+    const held = (userId: string, sku: string, price = 999) => ({
+      userId,
+      sku,
+      quantity: 1,
+      unitPrice: { amount: price, currency: 'USD' },
+      holdId: randomUUID(),
+      holdExpiresAt: new Date(Date.now() + 600_000),
+    });
+
+    it("puts a batch of holds into buyers' carts with the same number of statements whatever its size", async () => {
+      const users = await Promise.all(Array.from({ length: 8 }, () => registerUser(agora)));
+      const withCart = users[0];
+      const existing = await newCart(agora, withCart.accessToken);
+      await addToCart(agora, existing, c.small, 1, withCart.accessToken);
+
+      const small = [held(users[0].user.id, c.small), held(users[1].user.id, c.small)];
+      const big = [
+        ...users.slice(2).map((u) => held(u.user.id, c.small)),
+        ...users.slice(2).map((u) => held(u.user.id, c.large, 1500)),
+      ];
+      const statements: number[] = [];
+      const placedSmall = await trx(async (t) => {
+        const counted = counting(t);
+        const out = await agora.cart.addHeldItems(counted.db, small);
+        statements.push(counted.count());
+        return out;
+      });
+      const placedBig = await trx(async (t) => {
+        const counted = counting(t);
+        const out = await agora.cart.addHeldItems(counted.db, big);
+        statements.push(counted.count());
+        return out;
+      });
+      expect(statements[0]).toBe(statements[1]);
+      expect(statements[0]).toBeLessThanOrEqual(6);
+
+      expect(placedSmall[0]).toMatchObject({ holdId: small[0].holdId, cartId: existing });
+      expect(placedBig).toHaveLength(big.length);
+      for (const [i, u] of users.slice(2).entries()) {
+        expect(placedBig[i].cartId).toBe(placedBig[i + 6].cartId);
+        const cart = await agora.request({
+          method: 'GET',
+          url: `/v1/carts/${placedBig[i].cartId}`,
+          token: u.accessToken,
+        });
+        expect(cart.json().items.map((item: { held: boolean }) => item.held)).toEqual([true, true]);
+      }
+
+      // a retried batch finds its lines in place
+      const again = await trx((t) => agora.cart.addHeldItems(t, big));
+      expect(again).toEqual(placedBig);
+      const count = await sql<{ n: number }>`
+        select count(*)::int as n from cart.items where hold_id in (${sql.join(big.map((b) => b.holdId))})`.execute(
+        db,
+      );
+      expect(count.rows[0].n).toBe(big.length);
+    });
+
+    it('rejects a batch naming every buyer whose cart is in another currency, and adds nothing', async () => {
+      const euro = await registerUser(agora);
+      const fine = await registerUser(agora);
+      const cartId = await newCart(agora, euro.accessToken);
+      await addToCart(agora, cartId, c.eur, 1, euro.accessToken);
+      const batch = [held(fine.user.id, c.small), held(euro.user.id, c.small)];
+      const err = await rejection(trx((t) => agora.cart.addHeldItems(t, batch)));
+      expect(err).toMatchObject({
+        code: 'conflict',
+        details: {
+          reason: 'currency_mismatch',
+          buyers: [{ userId: euro.user.id, cartCurrency: 'EUR', currency: 'USD' }],
+        },
+      });
+      const rows = await sql<{ n: number }>`
+        select count(*)::int as n from cart.items where hold_id in (${sql.join(batch.map((b) => b.holdId))})`.execute(
+        db,
+      );
+      expect(rows.rows[0].n).toBe(0);
+    });
+
+    it('removeHeldItem takes the line out, is idempotent, and publishes nothing', async () => {
+      const user = await registerUser(agora);
+      const placed = await holdInCart(agora, { userId: user.user.id, sku: c.small, price: 999 });
+      await trx((t) => agora.cart.removeHeldItem(t, placed.holdId));
+      await trx((t) => agora.cart.removeHeldItem(t, placed.holdId));
+      await trx((t) => agora.cart.removeHeldItem(t, 'not-a-hold'));
+      const cart = (
+        await agora.request({ method: 'GET', url: `/v1/carts/${placed.cartId}`, token: user.accessToken })
+      ).json();
+      expect(cart).toMatchObject({ items: [], currency: null });
+      const events = await db
+        .selectFrom('platform.outbox')
+        .select('type')
+        .where('subject', '=', placed.holdId)
+        .execute();
+      expect(events).toEqual([]);
+    });
+  });
+
+  describe('reading a cart', () => {
+    it('costs four statements whatever the number of lines (cart, lines, variants, availability)', async () => {
+      const deps = { availability: agora.inventory, settings: cartSettings(agora.rt.config) };
+      const { buildProduct, uniqueSku } = await import('../../../test/helpers/catalog.js');
+      const skus = Array.from({ length: 8 }, () => uniqueSku('N1'));
+      await buildProduct(agora, c.seller.accessToken, c.categoryId, {
+        variants: skus.map((sku) => ({
+          sku,
+          title: sku,
+          price: { amount: 100, currency: 'USD' },
+          initialStock: 9,
+        })),
+      });
+      const one = await newCart(agora);
+      await addToCart(agora, one, skus[0], 1);
+      const many = await newCart(agora);
+      for (const sku of skus) await addToCart(agora, many, sku, 1);
+      const counts: number[] = [];
+      for (const cartId of [one, many]) {
+        const counted = counting(db);
+        const ctx = { db: counted.db, actor: null, requestId: 'test', log: agora.rt.log };
+        const cart = await getCart(ctx, deps, cartId);
+        expect(cart.items.every((i) => i.issue === null)).toBe(true);
+        counts.push(counted.count());
+      }
+      expect(counts).toEqual([4, 4]);
+    });
+  });
+
+  describe('expiry', () => {
+    it('gives guest and user carts their own idle time, and moves it on every change', async () => {
+      const user = await registerUser(agora);
+      const guestId = await newCart(agora);
+      const userCartId = await newCart(agora, user.accessToken);
+      const hoursLeft = async (id: string) => {
+        const { rows } = await sql<{ h: number }>`
+          select extract(epoch from expires_at - now())::float8 / 3600 as h from cart.carts where id = ${id}`.execute(
+          db,
+        );
+        return rows[0].h;
+      };
+      expect(await hoursLeft(guestId)).toBeCloseTo(2, 1);
+      expect(await hoursLeft(userCartId)).toBeCloseTo(5, 1);
+      await sql`update cart.carts set expires_at = now() + interval '1 minute' where id = ${guestId}`.execute(
+        db,
+      );
+      await addToCart(agora, guestId, c.small, 1);
+      expect(await hoursLeft(guestId)).toBeCloseTo(2, 1);
+    });
+
+    it('the job expires idle open carts only, and a held line leaving an expired cart releases its hold', async () => {
+      const user = await registerUser(agora);
+      const placed = await holdInCart(agora, { userId: user.user.id, sku: c.small, price: 999 });
+      const idleGuest = await newCart(agora);
+      await addToCart(agora, idleGuest, c.small, 1);
+      const fresh = await newCart(agora);
+      const checkedOut = await newCart(agora);
+      await trx((t) => agora.cart.markCheckedOut(t, checkedOut, randomUUID()));
+      await sql`update cart.carts set expires_at = now() - interval '1 second'
+                 where id in (${placed.cartId}, ${idleGuest}, ${checkedOut})`.execute(db);
+
+      await agora.jobs.schedule(db, 'cart.expire', {});
+      await agora.jobs.runDue();
+
+      const { rows } = await sql<{ id: string; status: string }>`
+        select id, status from cart.carts where id in (${placed.cartId}, ${idleGuest}, ${fresh}, ${checkedOut})`.execute(
+        db,
+      );
+      const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
+      expect(status).toEqual({
+        [placed.cartId]: 'expired',
+        [idleGuest]: 'expired',
+        [fresh]: 'open',
+        [checkedOut]: 'checked_out',
+      });
+      const line = await sql`select id from cart.items where hold_id = ${placed.holdId}`.execute(db);
+      expect(line.rows).toEqual([]);
+      const events = await db
+        .selectFrom('platform.outbox')
+        .select(['type', 'data'])
+        .where('subject', '=', placed.holdId)
+        .execute();
+      expect(events.map((e: { type: string }) => e.type)).toEqual(['cart.hold_dropped']);
+      const data = typeof events[0].data === 'string' ? JSON.parse(events[0].data) : events[0].data;
+      expect(data).toEqual({ holdId: placed.holdId, cartId: placed.cartId, userId: user.user.id });
+      // the user simply gets a new open cart
+      const next = await agora.request({ method: 'POST', url: '/v1/carts', token: user.accessToken });
+      expect(next.statusCode).toBe(201);
+    });
+  });
+});

@@ -1,0 +1,372 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { scoped, type AnyDb } from '../../platform/db.js';
+import type { CartRow, CartTables, ItemRow } from './tables.js';
+
+type Db = Kysely<CartTables>;
+/** A transaction of the caller's, on the one database of the monolith. */
+export type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const t = (db: AnyDb): Db => scoped<CartTables>(db);
+
+export const CART_COLUMNS = [
+  'id',
+  'user_id',
+  'status',
+  'currency',
+  'order_id',
+  'merged_into',
+  'created_at',
+  'updated_at',
+  'expires_at',
+] as const;
+
+export const ITEM_COLUMNS = [
+  'id',
+  'cart_id',
+  'sku',
+  'quantity',
+  'held_price_amount',
+  'hold_id',
+  'hold_expires_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+/**
+ * A new cart id: 128 random bits in UUID notation (so it fits a `uuid` column and any UUID
+ * validator). A guest cart's id is its owner's only credential, so it must not be guessable;
+ * UUIDv4 would give 122 bits, UUIDv7 far fewer.
+ */
+export function newCartId(): string {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids reach SQL only in UUID form (a `uuid` column rejects anything else with an error). */
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** `now() + hours` as SQL, so the database clock decides expiry everywhere. */
+export const hoursFromNow = (hours: number) => sql<Date>`now() + ${hours} * interval '1 hour'`;
+
+export function insertGuestCart(db: AnyDb, ttlHours: number): Promise<CartRow> {
+  return t(db)
+    .insertInto('cart.carts')
+    .values({
+      id: newCartId(),
+      user_id: null,
+      currency: null,
+      order_id: null,
+      merged_into: null,
+      expires_at: hoursFromNow(ttlHours),
+    })
+    .returning(CART_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Opens a cart for each user that has no open one (one statement; the partial unique index on open
+ * user carts makes concurrent callers converge). Returns the ids of the users whose cart it created.
+ */
+export async function ensureOpenUserCarts(db: AnyDb, userIds: string[], ttlHours: number): Promise<string[]> {
+  if (!userIds.length) return [];
+  const rows = await t(db)
+    .insertInto('cart.carts')
+    .values(
+      // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
+      [...new Set(userIds)].sort().map((userId) => ({
+        id: newCartId(),
+        user_id: userId,
+        currency: null,
+        order_id: null,
+        merged_into: null,
+        expires_at: hoursFromNow(ttlHours),
+      })),
+    )
+    .onConflict((oc) => oc.column('user_id').where('status', '=', 'open').doNothing())
+    .returning('user_id')
+    .execute();
+  return rows.map((r) => r.user_id!);
+}
+
+export function findCart(db: AnyDb, id: string): Promise<CartRow | undefined> {
+  if (!isUuid(id)) return Promise.resolve(undefined);
+  return t(db).selectFrom('cart.carts').select(CART_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the cart row for the rest of the transaction. */
+export function lockCart(trx: AnyDb, id: string): Promise<CartRow | undefined> {
+  if (!isUuid(id)) return Promise.resolve(undefined);
+  return t(trx)
+    .selectFrom('cart.carts')
+    .select(CART_COLUMNS)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The open carts of these users, locked in id order (a fixed order: no deadlock between batches). */
+export function lockOpenUserCarts(trx: AnyDb, userIds: string[]): Promise<CartRow[]> {
+  if (!userIds.length) return Promise.resolve([]);
+  return t(trx)
+    .selectFrom('cart.carts')
+    .select(CART_COLUMNS)
+    .where('user_id', 'in', [...new Set(userIds)])
+    .where('status', '=', 'open')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | undefined> {
+  return t(db)
+    .selectFrom('cart.carts')
+    .select(CART_COLUMNS)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+}
+
+/**
+ * Records activity on an open cart: moves its expiry, and sets its currency when `currency` is
+ * given and the cart has none, or clears it when the cart has no line left.
+ */
+export async function touchCart(
+  db: AnyDb,
+  cartId: string,
+  ttlHours: number,
+  currency?: string,
+): Promise<void> {
+  await t(db)
+    .updateTable('cart.carts')
+    .set((eb) => ({
+      updated_at: sql<Date>`now()`,
+      expires_at: hoursFromNow(ttlHours),
+      currency: currency
+        ? eb.fn.coalesce('currency', sql<string>`${currency}::text`)
+        : sql<string | null>`case when exists (select 1 from cart.items i where i.cart_id = ${cartId}::uuid)
+                                  then currency end`,
+    }))
+    .where('id', '=', cartId)
+    .execute();
+}
+
+/** Sets each cart's currency where it has none and moves its expiry (one statement). */
+export async function touchCarts(db: AnyDb, currencyOf: ReadonlyMap<string, string>, ttlHours: number) {
+  if (!currencyOf.size) return;
+  const values = [...currencyOf].map(([id, currency]) => sql`(${id}::uuid, ${currency}::text)`);
+  await sql`
+    update cart.carts c
+       set currency = coalesce(c.currency, v.currency), updated_at = now(), expires_at = ${hoursFromNow(ttlHours)}
+      from (values ${sql.join(values)}) as v (id, currency)
+     where c.id = v.id`.execute(db);
+}
+
+/** An emptied cart takes the currency of whatever is added next. */
+export async function clearCurrencyIfEmpty(db: AnyDb, cartId: string): Promise<void> {
+  await sql`
+    update cart.carts set currency = null
+     where id = ${cartId}::uuid and currency is not null
+       and not exists (select 1 from cart.items where cart_id = ${cartId}::uuid)`.execute(db);
+}
+
+export function itemsOf(db: AnyDb, cartId: string): Promise<ItemRow[]> {
+  return t(db)
+    .selectFrom('cart.items')
+    .select(ITEM_COLUMNS)
+    .where('cart_id', '=', cartId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function findItem(db: AnyDb, cartId: string, itemId: string): Promise<ItemRow | undefined> {
+  if (!isUuid(itemId)) return Promise.resolve(undefined);
+  return t(db)
+    .selectFrom('cart.items')
+    .select(ITEM_COLUMNS)
+    .where('cart_id', '=', cartId)
+    .where('id', '=', itemId)
+    .executeTakeFirst();
+}
+
+/** The plain (not held) line of `sku` in the cart, if any. */
+export function findPlainLine(db: AnyDb, cartId: string, sku: string): Promise<ItemRow | undefined> {
+  return t(db)
+    .selectFrom('cart.items')
+    .select(ITEM_COLUMNS)
+    .where('cart_id', '=', cartId)
+    .where('sku', '=', sku)
+    .where('hold_id', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Sets the quantity of a plain line, creating it when missing (one statement). */
+export function upsertPlainLine(db: AnyDb, cartId: string, sku: string, quantity: number): Promise<ItemRow> {
+  return t(db)
+    .insertInto('cart.items')
+    .values({
+      id: uuidv7(),
+      cart_id: cartId,
+      sku,
+      quantity,
+      held_price_amount: null,
+      hold_id: null,
+      hold_expires_at: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['cart_id', 'sku'])
+        .where('hold_id', 'is', null)
+        .doUpdateSet({ quantity: (eb) => eb.ref('excluded.quantity'), updated_at: sql<Date>`now()` }),
+    )
+    .returning(ITEM_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets many plain lines at once (merging carts). */
+export async function upsertPlainLines(
+  db: AnyDb,
+  cartId: string,
+  lines: { sku: string; quantity: number }[],
+): Promise<void> {
+  if (!lines.length) return;
+  await t(db)
+    .insertInto('cart.items')
+    .values(
+      lines.map((l) => ({
+        id: uuidv7(),
+        cart_id: cartId,
+        sku: l.sku,
+        quantity: l.quantity,
+        held_price_amount: null,
+        hold_id: null,
+        hold_expires_at: null,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['cart_id', 'sku'])
+        .where('hold_id', 'is', null)
+        .doUpdateSet({ quantity: (eb) => eb.ref('excluded.quantity'), updated_at: sql<Date>`now()` }),
+    )
+    .execute();
+}
+
+export async function setQuantity(db: AnyDb, itemId: string, quantity: number): Promise<ItemRow> {
+  return t(db)
+    .updateTable('cart.items')
+    .set({ quantity, updated_at: sql<Date>`now()` })
+    .where('id', '=', itemId)
+    .returning(ITEM_COLUMNS)
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteItem(db: AnyDb, itemId: string): Promise<void> {
+  await t(db).deleteFrom('cart.items').where('id', '=', itemId).execute();
+}
+
+export interface NewHeldLine {
+  cartId: string;
+  sku: string;
+  quantity: number;
+  heldPriceAmount: number;
+  holdId: string;
+  holdExpiresAt: Date;
+}
+
+/** Inserts held lines in one statement; a hold already in a cart is left as it is (retries). */
+export async function insertHeldLines(db: AnyDb, lines: NewHeldLine[]): Promise<void> {
+  if (!lines.length) return;
+  await t(db)
+    .insertInto('cart.items')
+    .values(
+      lines.map((l) => ({
+        id: uuidv7(),
+        cart_id: l.cartId,
+        sku: l.sku,
+        quantity: l.quantity,
+        held_price_amount: l.heldPriceAmount,
+        hold_id: l.holdId,
+        hold_expires_at: l.holdExpiresAt,
+      })),
+    )
+    .onConflict((oc) => oc.column('hold_id').doNothing())
+    .execute();
+}
+
+export function itemsByHold(db: AnyDb, holdIds: string[]): Promise<ItemRow[]> {
+  if (!holdIds.length) return Promise.resolve([]);
+  return t(db).selectFrom('cart.items').select(ITEM_COLUMNS).where('hold_id', 'in', holdIds).execute();
+}
+
+/** Deletes the line bound to a hold; returns its cart, or undefined when there was none. */
+export async function deleteByHold(db: AnyDb, holdId: string): Promise<string | undefined> {
+  const row = await t(db)
+    .deleteFrom('cart.items')
+    .where('hold_id', '=', holdId)
+    .returning('cart_id')
+    .executeTakeFirst();
+  return row?.cart_id;
+}
+
+/**
+ * Moves an open cart to `checked_out`. Returns false when the cart is not open (the caller decides
+ * whether that is a repeat of the same checkout).
+ */
+export async function checkOut(db: AnyDb, cartId: string, orderId: string): Promise<boolean> {
+  if (!isUuid(cartId)) return false;
+  const res = await t(db)
+    .updateTable('cart.carts')
+    .set({ status: 'checked_out', order_id: orderId, updated_at: sql<Date>`now()` })
+    .where('id', '=', cartId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+export async function markMerged(db: AnyDb, guestCartId: string, intoId: string): Promise<void> {
+  await t(db)
+    .updateTable('cart.carts')
+    .set({ status: 'merged', merged_into: intoId, updated_at: sql<Date>`now()` })
+    .where('id', '=', guestCartId)
+    .where('status', '=', 'open')
+    .execute();
+}
+
+/**
+ * Marks up to `limit` open carts past their expiry as expired (skipping rows another transaction
+ * holds), and returns them with their held lines, which leave the cart:
+ *
+ *   with expired as (update cart.carts set status = 'expired' where id in (
+ *       select id from cart.carts where status = 'open' and expires_at < now()
+ *       order by expires_at limit $1 for update skip locked) returning id, user_id)
+ *   select ... from expired left join cart.items on hold_id is not null
+ */
+export async function expireDue(
+  trx: AnyDb,
+  limit: number,
+): Promise<{ carts: number; held: { holdId: string; cartId: string; userId: string | null }[] }> {
+  const { rows } = await sql<{ id: string; user_id: string | null; hold_id: string | null }>`
+    with expired as (
+      update cart.carts set status = 'expired', updated_at = now()
+       where id in (
+         select id from cart.carts
+          where status = 'open' and expires_at < now()
+          order by expires_at
+          limit ${limit}
+          for update skip locked)
+      returning id, user_id),
+    dropped as (
+      delete from cart.items i using expired e
+       where i.cart_id = e.id and i.hold_id is not null
+      returning i.cart_id, i.hold_id)
+    select e.id, e.user_id, d.hold_id
+      from expired e left join dropped d on d.cart_id = e.id`.execute(trx);
+  const carts = new Set(rows.map((r) => r.id)).size;
+  const held = rows
+    .filter((r) => r.hold_id !== null)
+    .map((r) => ({ holdId: r.hold_id!, cartId: r.id, userId: r.user_id }));
+  return { carts, held };
+}

@@ -151,12 +151,19 @@ export class DegradedMode {
     const histogram = monitorEventLoopDelay({ resolution });
     histogram.enable();
     this.histogram = histogram;
+    const interval = this.opts.sampleIntervalMs ?? 500;
+    let last = performance.now();
     this.timer = setInterval(() => {
-      // mean of the interval's samples, minus the sampling resolution itself (as under-pressure does)
-      const mean = Number.isNaN(histogram.mean) ? 0 : histogram.mean / 1e6;
+      // Mean of the interval's samples, minus the sampling resolution itself (as under-pressure
+      // does). The histogram drops its first tick after a reset, so a loop stalled for longer than
+      // the interval leaves it empty; this timer's own lateness covers that case.
+      const now = performance.now();
+      const late = now - last - interval;
+      last = now;
+      const mean = Number.isNaN(histogram.mean) ? 0 : histogram.mean / 1e6 - resolution;
       histogram.reset();
-      this.observe(Math.max(0, mean - resolution));
-    }, this.opts.sampleIntervalMs ?? 500);
+      this.observe(Math.max(0, mean, late));
+    }, interval);
     this.timer.unref();
   }
 

@@ -60,6 +60,7 @@ async function main() {
       AMQP_PREFIX: `bench${randomBytes(3).toString('hex')}`,
       AGORA_EVENTS_PREFETCH: '100',
       AGORA_EVENTS_BATCH: '500',
+      AGORA_EVENTS_RELAY_LANES: process.env.AGORA_EVENTS_RELAY_LANES ?? '2',
       AGORA_SEED_DEMO: 'false',
       AGORA_DATA_DIR: os.tmpdir(),
     },

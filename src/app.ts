@@ -120,6 +120,7 @@ export function createBackground(rt: Runtime): {
     prefetch: config.AGORA_EVENTS_PREFETCH,
     consumerConcurrency: config.AGORA_EVENTS_CONSUMER_CONCURRENCY,
     batchSize: config.AGORA_EVENTS_BATCH,
+    relayLanes: config.AGORA_EVENTS_RELAY_LANES,
     pollMs: config.AGORA_EVENTS_POLL_MS,
     retryBaseMs: config.AGORA_EVENTS_RETRY_BASE_MS,
     handlerTimeoutMs: config.AGORA_EVENTS_HANDLER_TIMEOUT_MS,

@@ -30,6 +30,7 @@ const ConfigSchema = Type.Object({
   AMQP_PREFIX: Type.String({ default: 'agora', pattern: '^[a-z0-9][a-z0-9._-]{0,60}$' }),
   AGORA_EVENTS_POLL_MS: Int(3_000, 50, 60_000),
   AGORA_EVENTS_BATCH: Int(500, 1, 10_000),
+  AGORA_EVENTS_RELAY_LANES: Int(2, 1, 16),
   AGORA_EVENTS_PREFETCH: Int(50, 1, 1_000),
   AGORA_EVENTS_CONSUMER_CONCURRENCY: Int(8, 1, 100),
   AGORA_EVENTS_RETRY_BASE_MS: Int(1_000, 1, 3_600_000),

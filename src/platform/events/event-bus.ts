@@ -18,6 +18,8 @@ export interface EventBusOptions {
   prefetch: number;
   consumerConcurrency: number;
   batchSize: number;
+  /** Relay batches in flight at once (see RelayOptions.lanes). */
+  relayLanes?: number;
   pollMs: number;
   retryBaseMs: number;
   handlerTimeoutMs: number;
@@ -73,6 +75,7 @@ export class AgoraEventBus implements EventBus {
     this.relay = new OutboxRelay(database, transport, log, metrics, {
       batchSize: opts.batchSize,
       pollMs: opts.pollMs,
+      lanes: opts.relayLanes,
     });
     this.deferral = opts.degraded
       ? new Deferral(database.db, jobs, opts.degraded, log, opts.handlerTimeoutMs)

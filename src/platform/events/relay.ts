@@ -44,6 +44,11 @@ export interface RelayOptions {
   batchSize: number;
   /** Safety-net poll; NOTIFY on insert wakes the relay at once. */
   pollMs: number;
+  /**
+   * Batches in flight at once (default 1). With more than one, the next batch is claimed while the
+   * previous one waits for the broker's confirms; SKIP LOCKED keeps the batches disjoint.
+   */
+  lanes?: number;
 }
 
 /**
@@ -53,8 +58,8 @@ export interface RelayOptions {
  */
 export class OutboxRelay {
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private loops: Promise<void>[] = [];
+  private readonly sleepers = new Set<() => void>();
   private woken = false;
   private unlisten: (() => Promise<void>) | null = null;
   private readonly relayed: Counter;
@@ -86,7 +91,7 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.unlisten = await this.database.listen('agora_outbox', () => this.wake());
-    this.loop = this.run();
+    this.loops = Array.from({ length: Math.max(1, this.opts.lanes ?? 1) }, () => this.run());
   }
 
   async stop(): Promise<void> {
@@ -94,12 +99,13 @@ export class OutboxRelay {
     this.running = false;
     this.wake();
     await this.unlisten?.();
-    await this.loop;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
+    for (const wakeUp of [...this.sleepers]) wakeUp();
   }
 
   /** Relays one batch; returns how many events left. */
@@ -152,15 +158,13 @@ export class OutboxRelay {
   private sleep(ms: number): Promise<void> {
     if (this.woken || !this.running) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        this.wakeUp = null;
+      const done = () => {
+        this.sleepers.delete(done);
         clearTimeout(timer);
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.sleepers.add(done);
     });
   }
 }

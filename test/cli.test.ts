@@ -52,7 +52,8 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-describe('agora CLI', () => {
+// Each test spawns the CLI (tsx, a fresh embedded database): minutes on a busy machine, not seconds.
+describe('agora CLI', { timeout: 180_000 }, () => {
   it('stops with a message naming a wrong setting', async () => {
     const { done } = agora(['migrate'], { PORT: 'eighty', AGORA_DATA_DIR: await tempDir() });
     const run = await done;

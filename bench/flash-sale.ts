@@ -142,6 +142,15 @@ const pct = (sorted: number[], p: number) =>
     : 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The first problem body per route and code, printed once, so a failing run says why. */
+const problems = new Map<string, unknown>();
+function noteProblem(what: string, a: Answer): void {
+  const key = `${what} ${a.status} ${String(a.body?.code ?? '')}`;
+  if (problems.has(key)) return;
+  problems.set(key, a.body);
+  console.log(`[problem] ${key}: ${JSON.stringify(a.body).slice(0, 600)}`);
+}
+
 // ---------------------------------------------------------------- processes
 
 async function freshDatabase(name: string): Promise<string> {
@@ -168,7 +177,8 @@ async function startChild(
 ): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: root,
-    env: { ...process.env, ...env },
+    // an empty value unsets the variable (the memory gate must not inherit REDIS_URL)
+    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== '')),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -233,6 +243,7 @@ async function reserve(base: string, saleId: string, sku: string, buyer: Buyer, 
     const code =
       a.status === 201 ? 'reserved' : a.status === 202 ? 'queued' : String(a.body?.code ?? a.status);
     t.outcomes[code] = (t.outcomes[code] ?? 0) + 1;
+    if (a.status >= 300 && a.status !== 409) noteProblem('reservation', a);
     if (a.status !== 202) t.decisions++;
     if (a.status === 201) {
       buyer.holds.push({ cartId: a.body.cartId });
@@ -270,6 +281,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     DATABASE_POOL_MAX: '20',
     AGORA_SEED_DEMO: 'false',
     AGORA_RATE_LIMIT: 'false',
+    AGORA_PAYMENT_SANDBOX: 'true',
     AGORA_JOBS_POLL_MS: '200',
     AGORA_FLASH_HOLD_TTL_S: String(TTL_S),
     AGORA_FLASH_SWEEP_MS: '500',
@@ -368,6 +380,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         const k =
           a.status < 300 ? String(a.body?.order?.status ?? a.status) : String(a.body?.code ?? a.status);
         checkoutOutcomes[k] = (checkoutOutcomes[k] ?? 0) + 1;
+        if (a.status >= 300) noteProblem('checkout', a);
       }
     };
 
@@ -443,6 +456,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       plainMs.push(performance.now() - t0);
       const k = a.status < 300 ? String(a.body?.order?.status ?? a.status) : String(a.body?.code ?? a.status);
       plainOutcomes[k] = (plainOutcomes[k] ?? 0) + 1;
+      if (a.status >= 300) noteProblem('plain checkout', a);
     });
     const plainSeconds = (performance.now() - plainStarted) / 1000;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
 import { PASSWORD, registerUser } from '../helpers/factories.js';
 
@@ -112,6 +112,7 @@ describe('load shedding', () => {
       // machine can delay the sampler past a single stall, so the stall repeats until it is seen.
       const deadline = Date.now() + 10_000;
       let res = calm;
+      let hot = calm;
       while (Date.now() < deadline) {
         const until = Date.now() + 300;
         while (Date.now() < until) {
@@ -119,12 +120,21 @@ describe('load shedding', () => {
         }
         await new Promise((r) => setTimeout(r, 1));
         if (!(agora.app.memoryUsage().eventLoopDelay > 20)) continue; // NaN: no sample yet
-        res = await agora.request({ method: 'GET', url: '/healthz' });
+        [res, hot] = await Promise.all([
+          agora.request({ method: 'GET', url: '/healthz' }),
+          agora.request({
+            method: 'POST',
+            url: `/v1/flash-sales/${randomUUID()}/reservations`,
+            body: { sku: 'ANY', quantity: 1 },
+          }),
+        ]);
         break;
       }
       expect(res.statusCode).toBe(503);
       expect(res.json().code).toBe('overloaded');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // at the same moment, the flash-sale hot path is not shed: its waiting room queues its crowd
+      expect(hot.statusCode).toBe(401);
     } finally {
       await agora.close();
     }

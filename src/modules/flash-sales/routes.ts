@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { ctxOf } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
 import { actorOf, type AuthGuard } from '../../platform/http/auth.js';
+import { OWN_ADMISSION } from '../../platform/http/admission.js';
 import { problems } from '../../platform/http/problem.js';
 import { SaleNotFoundError } from './errors.js';
 import type { Reservations } from './reservations.js';
@@ -79,9 +80,8 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
       '/v1/flash-sales/:id/reservations',
       {
         preHandler: guard.requireUser,
-        // the waiting room and the gate are this route's throttle; the per-IP limit would only
-        // turn a crowd behind one address into errors
-        config: { rateLimit: false },
+        // the waiting room and the gate are this route's throttle
+        config: OWN_ADMISSION,
         schema: {
           tags,
           security,
@@ -112,7 +112,7 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
       '/v1/flash-sales/:id/queue/:token',
       {
         preHandler: guard.requireUser,
-        config: { rateLimit: false },
+        config: OWN_ADMISSION,
         schema: {
           tags,
           security,

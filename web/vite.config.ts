@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { compression } from 'vite-plugin-compression2';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -40,7 +41,17 @@ function earlyReads(): Plugin {
 
 // `npm run dev` proxies the API to a server on :3000 (`npm run dev` at the repository root).
 export default defineConfig({
-  plugins: [react(), earlyReads()],
+  plugins: [
+    react(),
+    earlyReads(),
+    // Brotli and gzip copies of the hashed assets, which the server sends to clients that accept
+    // them (`preCompressed` in src/platform/http/static.ts): compressed once here, not per request.
+    compression({
+      algorithms: ['brotliCompress', 'gzip'],
+      include: /\.(js|css)$/,
+      threshold: 1024,
+    }),
+  ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: { target: 'es2022', sourcemap: false, assetsInlineLimit: 0 },
   server: {

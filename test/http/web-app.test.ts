@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync, gunzipSync } from 'node:zlib';
 import { createAgora, type Agora } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 
@@ -15,6 +16,11 @@ describe('the web app served by the API process', () => {
     await mkdir(path.join(dir, 'assets'));
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Agora</title><div id="root"></div>');
     await writeFile(path.join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("agora")');
+    // The build's compressed copies of an asset.
+    const script = 'console.log("compressed agora")';
+    await writeFile(path.join(dir, 'assets', 'app-Ef56Gh78.js'), script);
+    await writeFile(path.join(dir, 'assets', 'app-Ef56Gh78.js.br'), brotliCompressSync(script));
+    await writeFile(path.join(dir, 'assets', 'app-Ef56Gh78.js.gz'), gzipSync(script));
     await writeFile(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     const config = loadConfig(
       {
@@ -57,6 +63,39 @@ describe('the web app served by the API process', () => {
     const icon = await get('/favicon.svg', 'image/*');
     expect(icon.statusCode).toBe(200);
     expect(icon.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('sends the build’s brotli or gzip copy of an asset to a client that accepts it', async () => {
+    const fetchAsset = (encoding?: string, url = '/assets/app-Ef56Gh78.js') =>
+      agora.app.inject({
+        method: 'GET',
+        url,
+        headers: { accept: '*/*', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+      });
+    const br = await fetchAsset('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe('console.log("compressed agora")');
+    const gz = await fetchAsset('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe('console.log("compressed agora")');
+    const plain = await fetchAsset();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log("compressed agora")');
+    // An asset without copies, and the page itself, are sent as they are.
+    const uncopied = await fetchAsset('br', '/assets/index-Ab12Cd34.js');
+    expect(uncopied.body).toBe('console.log("agora")');
+    expect(uncopied.headers['content-encoding']).toBeUndefined();
+    const page = await agora.app.inject({
+      method: 'GET',
+      url: '/products/aurora-phone-x',
+      headers: { accept: 'text/html', 'accept-encoding': 'br, gzip' },
+    });
+    expect(page.headers['content-encoding']).toBeUndefined();
+    expect(page.body).toContain('<div id="root">');
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'self'/);
   });
 
   it('keeps the problem+json 404 for API, operations and non-page paths', async () => {

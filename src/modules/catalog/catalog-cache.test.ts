@@ -22,11 +22,12 @@ if (redisUrl)
 describe.each(setups)('catalog read cache (%s)', (name, env) => {
   let agora: TestAgora;
   let token: string;
+  let admin: string;
   let categoryId: string;
 
   beforeAll(async () => {
     agora = await startAgora(name === 'postgres' ? 'postgres' : 'pglite', { ...FAST_ENV, ...env() });
-    const admin = (await signInAdmin(agora)).accessToken;
+    admin = (await signInAdmin(agora)).accessToken;
     token = (await registerUser(agora, { role: 'seller' })).accessToken;
     categoryId = (await buildCategory(agora, admin, 'Kitchen')).id;
   });
@@ -37,6 +38,20 @@ describe.each(setups)('catalog read cache (%s)', (name, env) => {
 
   it('uses the configured cache', () => {
     expect(agora.rt.cache.kind).toBe(name === 'pglite+redis' ? 'redis' : 'memory');
+  });
+
+  it('the category tree is cached with an ETag, and a new category shows in it at once', async () => {
+    const first = await get('/v1/categories');
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    expect(first.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    expect((await get('/v1/categories', { 'if-none-match': etag })).statusCode).toBe(304);
+    const child = await buildCategory(agora, admin, 'Knives', categoryId);
+    const after = await get('/v1/categories', { 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    const kitchen = after.json().items.find((c: { id: string }) => c.id === categoryId);
+    expect(kitchen.children.map((c: { id: string }) => c.id)).toContain(child.id);
   });
 
   it('a price change shows up at once in the product and in listings after PATCH', async () => {

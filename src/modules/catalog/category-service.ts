@@ -5,6 +5,7 @@ import * as repo from './category-repository.js';
 import { SlugTakenError, UnknownCategoryError } from './errors.js';
 import { CATALOG_SOURCE } from './events.js';
 import { presentCategory, treeOf } from './presenters.js';
+import type { ReadCache } from './read-cache.js';
 import type { Category, CategoryBody, CategoryNode } from './schemas.js';
 import { slugify, suffixed } from './slugs.js';
 
@@ -15,10 +16,15 @@ export async function categoryTree(ctx: Pick<Ctx, 'db'>): Promise<CategoryNode[]
 
 /**
  * Creates a category under `parentId` (or a root). Its path is the parent's path plus its own id.
+ * Drops the cached tree once committed.
  * @throws UnknownCategoryError for an unknown parent; SlugTakenError for a taken explicit slug
  */
-export async function createCategory(ctx: Ctx, body: CategoryBody): Promise<Category> {
-  return ctx.db.transaction().execute(async (trx) => {
+export async function createCategory(
+  ctx: Ctx,
+  deps: { cache: ReadCache },
+  body: CategoryBody,
+): Promise<Category> {
+  const created = await ctx.db.transaction().execute(async (trx) => {
     const parent = body.parentId ? await repo.findCategory(trx, body.parentId) : undefined;
     if (body.parentId && !parent) throw new UnknownCategoryError('/body/parentId');
     let slug = body.slug ?? slugify(body.name);
@@ -42,4 +48,6 @@ export async function createCategory(ctx: Ctx, body: CategoryBody): Promise<Cate
     ]);
     return category;
   });
+  await deps.cache.invalidateCategories();
+  return created;
 }

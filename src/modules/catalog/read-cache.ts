@@ -80,6 +80,19 @@ export class ReadCache {
     });
   }
 
+  /**
+   * The category tree. A category created through the API bumps its generation; one written
+   * by `agora seed` in another process shows within the list lifetime.
+   */
+  async categories<T>(load: () => Promise<T>): Promise<Cached<T>> {
+    const gen = await this.cache.generation('catalog:categories');
+    return this.cache.read(`catalog:c:${gen}`, this.opts.ttlSeconds.list, async () => cachedOf(await load()));
+  }
+
+  async invalidateCategories(): Promise<void> {
+    await this.cache.bump('catalog:categories');
+  }
+
   /** Drops the cached answers for these products (by id and every slug they had) and all lists. */
   async invalidate(idsAndSlugs: string[]): Promise<void> {
     await this.cache.bump('catalog:lists');

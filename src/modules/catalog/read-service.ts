@@ -6,7 +6,14 @@ import { decodeCursor, encodeCursor, presentProduct } from './presenters.js';
 import { loadProduct, type CatalogDeps } from './product-service.js';
 import type { Cached } from './read-cache.js';
 import * as repo from './repository.js';
-import type { Product, ProductListQuery, ProductPage, SellerProductListQuery } from './schemas.js';
+import { categoryTree } from './category-service.js';
+import type {
+  CategoryTree,
+  Product,
+  ProductListQuery,
+  ProductPage,
+  SellerProductListQuery,
+} from './schemas.js';
 
 /**
  * A product as the public sees it: published only, served from the cache. Its owner and admins
@@ -33,6 +40,11 @@ export async function getProduct(
       return { etag: null, body: product };
   }
   throw new ProductNotFoundError();
+}
+
+/** The category tree, served from the cache (every page of the storefront asks for it). */
+export function getCategoryTree(ctx: Ctx, deps: CatalogDeps): Promise<Cached<CategoryTree>> {
+  return deps.cache.categories(async () => ({ items: await categoryTree(ctx) }));
 }
 
 /**

@@ -148,10 +148,11 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
       },
     );
 
-    app.get('/v1/categories', { schema: { tags, response: { 200: CategoryTree } } }, async (req, reply) => {
-      reply.header('cache-control', 'public, max-age=60');
-      return { items: await categories.categoryTree(ctxOf(req, db)) };
-    });
+    app.get(
+      '/v1/categories',
+      { schema: { tags, response: { 200: CategoryTree, ...notModified } } },
+      async (req, reply) => answer(req, reply, await reads.getCategoryTree(ctxOf(req, db), deps)),
+    );
 
     app.post(
       '/v1/categories',
@@ -164,7 +165,8 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
           response: { 201: Category, ...problems(400, 401, 403, 409) },
         },
       },
-      async (req, reply) => reply.code(201).send(await categories.createCategory(ctxOf(req, db), req.body)),
+      async (req, reply) =>
+        reply.code(201).send(await categories.createCategory(ctxOf(req, db), deps, req.body)),
     );
 
     // CSV uploads reach the handler as the raw stream: the import spools it to disk itself

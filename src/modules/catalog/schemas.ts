@@ -227,6 +227,7 @@ export const CategoryNode = Type.Object(
 export type CategoryNode = Category & { children: CategoryNode[] };
 
 export const CategoryTree = Type.Object({ items: Type.Array(Type.Ref('CategoryNode')) });
+export type CategoryTree = { items: CategoryNode[] };
 
 export const SellerProfile = Type.Object({
   userId: Type.String(),

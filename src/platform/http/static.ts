@@ -43,9 +43,13 @@ export const webAppPlugin = fp<WebAppOptions>(
       wildcard: false,
       index: false,
       cacheControl: false,
+      // The build writes `.br` and `.gz` copies of the assets; each client gets the one it accepts.
+      preCompressed: true,
       setHeaders(res, filePath) {
         const isAsset = /[\\/]assets[\\/]/.test(filePath);
         res.setHeader('cache-control', isAsset ? IMMUTABLE : 'no-cache');
+        // Caches must keep the compressed and the plain answer of an asset apart.
+        if (isAsset) res.setHeader('vary', 'accept-encoding');
         if (filePath.endsWith('.html')) res.setHeader('content-security-policy', WEB_APP_CSP);
       },
     });

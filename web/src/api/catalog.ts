@@ -1,12 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, withQuery } from './client';
+import { api } from './client';
 import { keys } from './keys';
+import { reads } from './paths';
 import type { CategoryNode, Page, Product, ProductInput, ProductPatch, ProductQuery } from './types';
 
 export function useCategories() {
   return useQuery({
     queryKey: keys.categories,
-    queryFn: ({ signal }) => api<{ items: CategoryNode[] }>('/v1/categories', { signal }),
+    queryFn: ({ signal }) => api<{ items: CategoryNode[] }>(reads.categories, { signal }),
     staleTime: 5 * 60_000,
     select: (data) => data.items,
   });
@@ -15,7 +16,7 @@ export function useCategories() {
 export function useProducts(query: ProductQuery, enabled = true) {
   return useQuery({
     queryKey: keys.products.list(query),
-    queryFn: ({ signal }) => api<Page<Product>>(withQuery('/v1/products', { ...query }), { signal }),
+    queryFn: ({ signal }) => api<Page<Product>>(reads.products(query), { signal }),
     placeholderData: keepPreviousData,
     enabled,
   });
@@ -24,7 +25,7 @@ export function useProducts(query: ProductQuery, enabled = true) {
 export function useProduct(idOrSlug: string | undefined) {
   return useQuery({
     queryKey: keys.products.detail(idOrSlug ?? ''),
-    queryFn: ({ signal }) => api<Product>(`/v1/products/${encodeURIComponent(idOrSlug ?? '')}`, { signal }),
+    queryFn: ({ signal }) => api<Product>(reads.product(idOrSlug ?? ''), { signal }),
     enabled: Boolean(idOrSlug),
   });
 }

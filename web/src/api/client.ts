@@ -1,5 +1,8 @@
+import { takeEarlyRead } from '../early-reads';
 import { session } from './session';
 import type { AuthResult, Problem } from './types';
+
+export { withQuery } from './paths';
 
 /** A failed API call, carrying the problem+json the server answered with. */
 export class ApiError extends Error {
@@ -30,23 +33,16 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-/** `/v1/products` + `{brand: 'Acme', cursor: undefined}` → `/v1/products?brand=Acme`. */
-export function withQuery(path: string, query: Query): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query))
-    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
-}
-
 async function send(path: string, opts: RequestOptions, token: string | undefined): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.raw !== undefined) headers['content-type'] = opts.contentType ?? 'application/octet-stream';
   if (token) headers.authorization = `Bearer ${token}`;
+  const plainRead =
+    !token && (opts.method ?? 'GET') === 'GET' && opts.raw === undefined && opts.headers === undefined;
   try {
+    const early = plainRead ? takeEarlyRead(path) : undefined;
+    if (early) return await early;
     return await fetch(path, {
       method: opts.method ?? 'GET',
       headers,

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, withQuery } from './client';
+import { api } from './client';
 import { keys } from './keys';
+import { reads } from './paths';
 import type {
   CreateFlashSaleBody,
   FlashSale,
@@ -15,10 +16,7 @@ import type {
 export function useFlashSales(state: SaleState | '', refetchMs = 10_000) {
   return useQuery({
     queryKey: keys.flashSales.list(state),
-    queryFn: ({ signal }) =>
-      api<Page<FlashSale>>(withQuery('/v1/flash-sales', { state: state || undefined, limit: 20 }), {
-        signal,
-      }),
+    queryFn: ({ signal }) => api<Page<FlashSale>>(reads.flashSales(state), { signal }),
     refetchInterval: refetchMs,
     staleTime: 2_000,
   });

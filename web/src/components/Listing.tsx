@@ -1,7 +1,8 @@
 import { useId, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { flattenCategories, useCategories } from '@/api/catalog';
-import { SEARCH_PARAMS, useSearch } from '@/api/search';
+import { searchQuery } from '@/api/paths';
+import { useSearch } from '@/api/search';
 import { Facets } from './Facets';
 import { ProductGrid } from './ProductCard';
 import { ErrorNotice, Loading } from './Status';
@@ -24,14 +25,7 @@ const SORTS = [
 export function Listing({ title, fixed = {} }: { title: string; fixed?: Record<string, string> }) {
   const [params, setParams] = useSearchParams();
   const sortId = useId();
-  const query = useMemo(() => {
-    const q: Record<string, string> = {};
-    for (const k of SEARCH_PARAMS) {
-      const v = params.get(k);
-      if (v) q[k] = v;
-    }
-    return { ...q, ...fixed };
-  }, [params, fixed]);
+  const query = useMemo(() => searchQuery(params, fixed), [params, fixed]);
   const results = useSearch(query);
   const [wide] = useState(() => window.matchMedia('(min-width: 48rem)').matches);
   const active =

@@ -16,7 +16,8 @@ export function SearchBox() {
     const t = setTimeout(() => setDebounced(text), 150);
     return () => clearTimeout(t);
   }, [text]);
-  const suggestions = useSuggestions(debounced).data ?? [];
+  // Only what the visitor types asks for suggestions: a search page's own query does not.
+  const suggestions = useSuggestions(open ? debounced : '').data ?? [];
   const shown = open && text.trim().length >= 2 ? suggestions : [];
 
   const go = (q: string) => {

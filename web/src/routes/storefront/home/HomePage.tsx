@@ -1,4 +1,5 @@
 import { useCategories, useProducts } from '@/api/catalog';
+import { NEW_ARRIVALS } from '@/api/paths';
 import { CategoryTree } from '@/components/CategoryTree';
 import { FlashSalesStrip } from '@/components/FlashSales';
 import { ProductGrid } from '@/components/ProductCard';
@@ -9,7 +10,7 @@ import { useDocumentTitle } from '@/components/useDocumentTitle';
 export function HomePage() {
   useDocumentTitle('Shop');
   const categories = useCategories();
-  const products = useProducts({ sort: 'newest', limit: 12 });
+  const products = useProducts(NEW_ARRIVALS);
   return (
     <div className="with-sidebar">
       <aside className="sidebar">

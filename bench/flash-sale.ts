@@ -341,7 +341,12 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         status: 'published',
         variants: [
           { sku, title: 'Hot', price: { amount: 49_900, currency: 'USD' }, initialStock: UNITS + extra },
-          { sku: plain, title: 'Plain', price: { amount: 1_000, currency: 'USD' }, initialStock: PLAIN_STOCK },
+          {
+            sku: plain,
+            title: 'Plain',
+            price: { amount: 1_000, currency: 'USD' },
+            initialStock: PLAIN_STOCK,
+          },
         ],
       },
     });
@@ -503,7 +508,8 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       'no buyer over the limit': overLimit.n === 0,
       'ledger = levels': ledger.bad === 0,
       'stock: on hand = start − sold': stock.on_hand === UNITS + extra - holds.converted,
-      'plain stock: on hand = start − sold': plainStock.on_hand === PLAIN_STOCK - (plainOutcomes.confirmed ?? 0),
+      'plain stock: on hand = start − sold':
+        plainStock.on_hand === PLAIN_STOCK - (plainOutcomes.confirmed ?? 0),
       'no order without payment': orphanOrders.n === 0,
       'no payment without order': orphanPayments.n === 0,
     };

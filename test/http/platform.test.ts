@@ -113,6 +113,8 @@ describe('load shedding', () => {
       const deadline = Date.now() + 10_000;
       let res = calm;
       let hot = calm;
+      let shedRegistration = calm;
+      const registration = { email: `shed-${randomUUID()}@example.test`, password: PASSWORD, name: 'Shed' };
       while (Date.now() < deadline) {
         const until = Date.now() + 300;
         while (Date.now() < until) {
@@ -120,8 +122,9 @@ describe('load shedding', () => {
         }
         await new Promise((r) => setTimeout(r, 1));
         if (!(agora.app.memoryUsage().eventLoopDelay > 20)) continue; // NaN: no sample yet
-        [res, hot] = await Promise.all([
+        [res, shedRegistration, hot] = await Promise.all([
           agora.request({ method: 'GET', url: '/healthz' }),
+          agora.request({ method: 'POST', url: '/v1/auth/register', body: registration }),
           agora.request({
             method: 'POST',
             url: `/v1/flash-sales/${randomUUID()}/reservations`,
@@ -134,7 +137,12 @@ describe('load shedding', () => {
       expect(res.json().code).toBe('overloaded');
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       // at the same moment, the flash-sale hot path is not shed: its waiting room queues its crowd
-      expect(hot.statusCode).toBe(401);
+      expect(hot.statusCode, hot.body).toBe(401);
+      // a shed request is not run: the registration refused with 503 created no account
+      expect(shedRegistration.statusCode).toBe(503);
+      await new Promise((r) => setTimeout(r, 300)); // calm again
+      const again = await agora.request({ method: 'POST', url: '/v1/auth/register', body: registration });
+      expect(again.statusCode).toBe(201);
     } finally {
       await agora.close();
     }

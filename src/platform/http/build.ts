@@ -117,11 +117,11 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
       maxEventLoopDelay: config.AGORA_MAX_EVENT_LOOP_DELAY_MS,
       sampleInterval: 100,
       exposeStatusRoute: false,
-      pressureHandler: (request, reply, type, value) => {
+      pressureHandler: (request, _reply, type, value) => {
         request.log.warn({ type, value }, 'shedding load');
-        sendProblem(
-          reply,
-          request,
+        // A rejection ends the request in the error handler; answering from here instead would let
+        // under-pressure go on to run the route as well.
+        return Promise.reject(
           new AppError('overloaded', 'The server is overloaded; retry shortly', { retryAfter: 2 }),
         );
       },

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
-import { installErrorHandling, sendProblem } from './error-handler.js';
+import { installErrorHandling } from './error-handler.js';
 import { metricsPlugin } from './metrics.js';
 import { Problem } from './problem.js';
 import { buildValidator } from './validation.js';

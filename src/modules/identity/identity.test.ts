@@ -308,6 +308,31 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
   });
 
   describe('profile and addresses', () => {
+    it('answers concurrent profile reads of several accounts each with its own, and shows a change on the next read', async () => {
+      const users = await Promise.all([registerUser(agora), registerUser(agora), registerUser(agora)]);
+      const reads = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => users[i % 3]).map(async (u) => ({
+          u,
+          res: await agora.request({ method: 'GET', url: '/v1/me', token: u.accessToken }),
+        })),
+      );
+      for (const { u, res } of reads) {
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({ id: u.user.id, email: u.user.email });
+      }
+      const [first] = users;
+      await agora.request({
+        method: 'PATCH',
+        url: '/v1/me',
+        token: first.accessToken,
+        body: { name: 'Renamed' },
+      });
+      const after = await Promise.all(
+        [0, 1, 2].map(() => agora.request({ method: 'GET', url: '/v1/me', token: first.accessToken })),
+      );
+      expect(after.map((r) => r.json().name)).toEqual(['Renamed', 'Renamed', 'Renamed']);
+    });
+
     it('reads and changes the profile; a password change needs the current password', async () => {
       const { accessToken, refreshToken, user } = await registerUser(agora);
       const me = await agora.request({ method: 'GET', url: '/v1/me', token: accessToken });

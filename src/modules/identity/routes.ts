@@ -7,6 +7,7 @@ import { actorOf, type AuthGuard } from '../../platform/http/auth.js';
 import { problems } from '../../platform/http/problem.js';
 import * as auth from './auth-service.js';
 import * as profile from './profile-service.js';
+import { createProfileReader } from './profile-reads.js';
 import * as users from './users-service.js';
 import * as reset from './password-reset-service.js';
 import {
@@ -49,6 +50,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
     app.addSchema(User);
     app.addSchema(Address);
     const { guard, db } = deps;
+    const profiles = createProfileReader(db);
     const tight = { rateLimit: { max: deps.authRateLimit, timeWindow: 60_000 } };
     const tags = ['identity'];
     const bearer = [{ bearer: [] }];
@@ -154,7 +156,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
         preHandler: guard.requireUser,
         schema: { tags, security: bearer, response: { 200: User, ...problems(401, 404) } },
       },
-      async (req) => profile.getMe(ctxOf(req, db)),
+      async (req) => profile.getMe(ctxOf(req, db), profiles),
     );
 
     app.patch(

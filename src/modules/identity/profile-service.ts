@@ -4,18 +4,19 @@ import { actorRequired } from './guards.js';
 import { BadCredentialsError } from './errors.js';
 import { passwordProblems, type PasswordHasher } from './passwords.js';
 import { decodeCursor, pageOf, presentAddress, presentUser } from './presenters.js';
-import type { ProfileReader } from './profile-reads.js';
+import type { ProfileReads } from './profile-reads.js';
 import * as repo from './repository.js';
 import type { Address, AddressBody, AddressPatch, UpdateMeBody, User } from './schemas.js';
 
 const MAX_ADDRESSES = 50;
 
 /**
- * The signed-in account as it is now (read through the coalescing `profiles` reader).
+ * The signed-in account (read through `profiles`: coalesced, and at most a second old unless
+ * changed through this process).
  * @throws NotFoundError when the account no longer exists
  */
-export async function getMe(ctx: Ctx, profiles: ProfileReader): Promise<User> {
-  const user = await profiles.load(actorRequired(ctx).userId);
+export async function getMe(ctx: Ctx, profiles: ProfileReads): Promise<User> {
+  const user = await profiles.get(actorRequired(ctx).userId);
   if (!user) throw new NotFoundError('User');
   return presentUser(user);
 }

@@ -6,7 +6,7 @@ import * as repo from './repository.js';
  * Text search in two steps. The database finds and ranks the documents that match the words
  * (the costly part: the GIN lookup, a heap visit and `ts_rank_cd` per matching row, ~25 ms for a
  * common word on the 100k seed), once per text and index generation; the filters, the facet
- * counts, the total, the sort and the cursor are then applied to that match set here (~0.1 ms for
+ * counts, the total, the sort and the cursor are then applied to that match set here (~0.05 ms for
  * 2,000 matches), and only the page's rows are read back by primary key. Searches for the same
  * words with other filters, sorts or pages, the usual way a shopper narrows a search, so cost one
  * small statement instead of two full scans of the matches.
@@ -97,6 +97,8 @@ export function toMatchSet(rows: repo.MatchRow[]): MatchSet {
 const MAX_CACHED_ROWS = 100_000;
 /** A set larger than this is used for its request and not kept. */
 const MAX_SET_ROWS = 30_000;
+/** Documents kept as hits show them (~1 KB each). */
+const MAX_CACHED_HITS = 20_000;
 
 export interface MatchKey {
   text: string;
@@ -105,14 +107,16 @@ export interface MatchKey {
 }
 
 /**
- * Match sets by text, under the index generation (a set computed before an applied event is never
- * read after it) and for at most `ttlMs` (the longest a search answer may lag the index).
- * Concurrent requests for the same set share one statement.
+ * Match sets by text, spellings and hits by product, under the index generation (what was read
+ * before an applied event is never read after it) and for at most `ttlMs` (the longest a search
+ * answer may lag the index). Concurrent requests for the same set share one statement.
  */
 export class MatchSets {
   private readonly sets: LRUCache<string, MatchSet, { db: AnyDb; key: MatchKey }>;
   /** The corrected spelling of query words (the vocabulary changes only with the index). */
   private readonly spellings: LRUCache<string, string, { db: AnyDb; words: string[] }>;
+  /** Documents as hits show them (null: not listed), so popular pages need no statement. */
+  private readonly hits: LRUCache<string, { hit: repo.Hit | null }>;
 
   constructor(ttlMs: number) {
     this.sets = new LRUCache({
@@ -120,15 +124,35 @@ export class MatchSets {
       maxEntrySize: MAX_SET_ROWS,
       sizeCalculation: (set) => set.rows.length + 1,
       ttl: ttlMs,
+      // a load whose entry is evicted meanwhile still answers the requests waiting for it
+      ignoreFetchAbort: true,
       fetchMethod: async (_k, _stale, { context }) =>
         toMatchSet(await repo.matchRows(context.db, context.key)),
     });
+    this.hits = new LRUCache({ max: MAX_CACHED_HITS, ttl: ttlMs });
     this.spellings = new LRUCache({
       max: 10_000,
       ttl: ttlMs,
+      ignoreFetchAbort: true,
       fetchMethod: async (_k, _stale, { context }) =>
         (await repo.correctWords(context.db, context.words)).join(' '),
     });
+  }
+
+  /** The listed documents among `ids`, by id: kept ones from memory, the others in one statement. */
+  async hitsByIds(db: AnyDb, generation: string, ids: string[]): Promise<Map<string, repo.Hit>> {
+    const found = new Map<string, repo.Hit>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const kept = this.hits.get(`${generation}\u0000${id}`);
+      if (!kept) missing.push(id);
+      else if (kept.hit) found.set(id, kept.hit);
+    }
+    if (missing.length) {
+      for (const hit of await repo.hitsByIds(db, missing)) found.set(hit.product_id, hit);
+      for (const id of missing) this.hits.set(`${generation}\u0000${id}`, { hit: found.get(id) ?? null });
+    }
+    return found;
   }
 
   /** `words` with misspelt ones replaced by the closest known ones (`correctWords`), joined by spaces. */

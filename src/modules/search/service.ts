@@ -124,13 +124,10 @@ export async function search(
     const last = shown.at(-1);
     if (found.page.length > query.limit && last)
       next = { value: matchCursor(last, sort), id: last.product_id };
-    const rows = new Map(
-      (
-        await repo.hitsByIds(
-          ctx.db,
-          shown.map((m) => m.product_id),
-        )
-      ).map((h) => [h.product_id, h]),
+    const rows = await matches.sets.hitsByIds(
+      ctx.db,
+      matches.generation,
+      shown.map((m) => m.product_id),
     );
     // a document changed since the set was read shows as it is now; one no longer listed is left out
     page = shown.flatMap((m) => {

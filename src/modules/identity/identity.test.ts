@@ -308,6 +308,41 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
   });
 
   describe('profile and addresses', () => {
+    it('answers concurrent profile reads of several accounts each with its own, and shows a change or a disabled account on the next read', async () => {
+      const users = await Promise.all([registerUser(agora), registerUser(agora), registerUser(agora)]);
+      const reads = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => users[i % 3]).map(async (u) => ({
+          u,
+          res: await agora.request({ method: 'GET', url: '/v1/me', token: u.accessToken }),
+        })),
+      );
+      for (const { u, res } of reads) {
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({ id: u.user.id, email: u.user.email });
+      }
+      const [first] = users;
+      await agora.request({
+        method: 'PATCH',
+        url: '/v1/me',
+        token: first.accessToken,
+        body: { name: 'Renamed' },
+      });
+      const after = await Promise.all(
+        [0, 1, 2].map(() => agora.request({ method: 'GET', url: '/v1/me', token: first.accessToken })),
+      );
+      expect(after.map((r) => r.json().name)).toEqual(['Renamed', 'Renamed', 'Renamed']);
+      const admin = await makeAdmin();
+      const disabled = await agora.request({
+        method: 'PATCH',
+        url: `/v1/admin/users/${users[1].user.id}`,
+        token: admin.accessToken,
+        body: { disabled: true },
+      });
+      expect(disabled.statusCode).toBe(200);
+      const victim = await agora.request({ method: 'GET', url: '/v1/me', token: users[1].accessToken });
+      expect(victim.json().disabled).toBe(true);
+    });
+
     it('reads and changes the profile; a password change needs the current password', async () => {
       const { accessToken, refreshToken, user } = await registerUser(agora);
       const me = await agora.request({ method: 'GET', url: '/v1/me', token: accessToken });

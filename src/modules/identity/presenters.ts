@@ -1,7 +1,7 @@
 import type { Address, User } from './schemas.js';
-import type { AddressRow, UserRow } from './tables.js';
+import type { AddressRow, ProfileRow } from './tables.js';
 
-export function presentUser(row: UserRow): User {
+export function presentUser(row: ProfileRow): User {
   return {
     id: row.id,
     email: row.email,

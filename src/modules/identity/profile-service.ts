@@ -4,14 +4,19 @@ import { actorRequired } from './guards.js';
 import { BadCredentialsError } from './errors.js';
 import { passwordProblems, type PasswordHasher } from './passwords.js';
 import { decodeCursor, pageOf, presentAddress, presentUser } from './presenters.js';
+import type { ProfileReads } from './profile-reads.js';
 import * as repo from './repository.js';
 import type { Address, AddressBody, AddressPatch, UpdateMeBody, User } from './schemas.js';
 
 const MAX_ADDRESSES = 50;
 
-/** @throws NotFoundError when the account no longer exists */
-export async function getMe(ctx: Ctx): Promise<User> {
-  const user = await repo.findUserById(ctx.db, actorRequired(ctx).userId);
+/**
+ * The signed-in account (read through `profiles`: coalesced, and at most a second old unless
+ * changed through this process).
+ * @throws NotFoundError when the account no longer exists
+ */
+export async function getMe(ctx: Ctx, profiles: ProfileReads): Promise<User> {
+  const user = await profiles.get(actorRequired(ctx).userId);
   if (!user) throw new NotFoundError('User');
   return presentUser(user);
 }

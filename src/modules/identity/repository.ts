@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import type { Role } from '../../platform/http/auth.js';
-import type { AddressRow, IdentityTables, UserRow } from './tables.js';
+import type { AddressRow, IdentityTables, ProfileRow, UserRow } from './tables.js';
 
 type Db = Kysely<IdentityTables>;
 const t = (db: AnyDb): Db => scoped<IdentityTables>(db);
@@ -270,4 +270,23 @@ export async function spendPasswordReset(db: AnyDb, tokenHash: string): Promise<
     .returning('user_id')
     .executeTakeFirst();
   return row?.user_id;
+}
+
+const PROFILE_COLUMNS = ['id', 'email', 'name', 'role', 'disabled_at', 'created_at', 'updated_at'] as const;
+
+/**
+ * Profiles by id in one statement (`select ... from identity.users where id = any($1)`), in the
+ * order of `ids`, undefined where none exists; an id may appear more than once.
+ */
+export async function findProfilesByIds(
+  db: AnyDb,
+  ids: readonly string[],
+): Promise<(ProfileRow | undefined)[]> {
+  const rows = await t(db)
+    .selectFrom('identity.users')
+    .select(PROFILE_COLUMNS)
+    .where(sql<boolean>`id = any(${[...new Set(ids)]}::uuid[])`)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id));
 }

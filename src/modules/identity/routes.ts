@@ -7,6 +7,7 @@ import { actorOf, type AuthGuard } from '../../platform/http/auth.js';
 import { problems } from '../../platform/http/problem.js';
 import * as auth from './auth-service.js';
 import * as profile from './profile-service.js';
+import { ProfileReads } from './profile-reads.js';
 import * as users from './users-service.js';
 import * as reset from './password-reset-service.js';
 import {
@@ -49,6 +50,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
     app.addSchema(User);
     app.addSchema(Address);
     const { guard, db } = deps;
+    const profiles = new ProfileReads(db);
     const tight = { rateLimit: { max: deps.authRateLimit, timeWindow: 60_000 } };
     const tags = ['identity'];
     const bearer = [{ bearer: [] }];
@@ -154,7 +156,7 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
         preHandler: guard.requireUser,
         schema: { tags, security: bearer, response: { 200: User, ...problems(401, 404) } },
       },
-      async (req) => profile.getMe(ctxOf(req, db)),
+      async (req) => profile.getMe(ctxOf(req, db), profiles),
     );
 
     app.patch(
@@ -168,7 +170,11 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
           response: { 200: User, ...problems(400, 401) },
         },
       },
-      async (req) => profile.updateMe(ctxOf(req, db), deps.auth, req.body),
+      async (req) => {
+        const me = await profile.updateMe(ctxOf(req, db), deps.auth, req.body);
+        profiles.changed(me.id);
+        return me;
+      },
     );
 
     app.get(
@@ -257,7 +263,11 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
           response: { 200: User, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (req) => users.changeUser(ctxOf(req, db), req.params.id, req.body),
+      async (req) => {
+        const user = await users.changeUser(ctxOf(req, db), req.params.id, req.body);
+        profiles.changed(user.id);
+        return user;
+      },
     );
   };
 }

@@ -60,4 +60,6 @@ export interface IdentityTables {
 }
 
 export type UserRow = Selectable<IdentityTables['identity.users']>;
+/** What a profile shows: an account without its password hash. */
+export type ProfileRow = Omit<UserRow, 'password_hash'>;
 export type AddressRow = Selectable<IdentityTables['identity.addresses']>;

@@ -4,6 +4,7 @@ import type { AnyDb } from '../../platform/db.js';
 import type { NearCache } from '../../platform/near-cache.js';
 import { problems } from '../../platform/http/problem.js';
 import { SearchQuery, SearchResult, SuggestQuery, Suggestions, type SearchHit } from './schemas.js';
+import { MatchSets } from './match-sets.js';
 import * as service from './service.js';
 
 /** Sends JSON serialized already: Fastify sends a string with a JSON content type as it is. */
@@ -38,6 +39,7 @@ export function searchRoutes(deps: {
   cache: NearCache;
   saleOverlay?: SearchSaleOverlay;
 }): FastifyPluginAsync {
+  const sets = new MatchSets(service.ANSWER_TTL_SECONDS * 1000);
   return async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['search'];
@@ -49,7 +51,7 @@ export function searchRoutes(deps: {
       async (req, reply) =>
         sendSerialized(
           reply,
-          withOffers(await service.cachedSearchJson({ db }, deps.cache, req.query), deps.saleOverlay),
+          withOffers(await service.cachedSearchJson({ db }, deps.cache, sets, req.query), deps.saleOverlay),
         ),
     );
 

@@ -11,6 +11,7 @@ import {
 } from '../../../test/helpers/catalog.js';
 import { deliverOutbox } from '../../../test/helpers/outbox.js';
 import { PRODUCT_TYPES } from './test-support.js';
+import { PRICE_EDGES, facetCounts, type SearchFilter } from './repository.js';
 
 describe.each(databaseModes())('search (%s)', (mode) => {
   let agora: TestAgora;
@@ -143,6 +144,47 @@ describe.each(databaseModes())('search (%s)', (mode) => {
       { from: 50_000, to: 100_000, count: 1 },
       { from: 100_000, count: 1 },
     ]);
+  });
+
+  it('counts the same total and facets as a straight SQL count over the same filter', async () => {
+    const filters: [
+      string,
+      Omit<SearchFilter, 'text' | 'attributes'> & { attributes?: Record<string, string> },
+    ][] = [
+      ['', {}],
+      [`&categoryId=${root.id}`, { categoryId: root.id }],
+      [`&brand=${brand}`, { brand }],
+      ['&minPrice=3000&maxPrice=100000', { minPrice: 3000, maxPrice: 100_000 }],
+      ['&inStock=true', { inStock: true }],
+      ['&attr.color=red', { attributes: { color: 'red' } }],
+      [`&attr.color=red&categoryId=${laptops.id}`, { attributes: { color: 'red' }, categoryId: laptops.id }],
+    ];
+    for (const [params, f] of filters) {
+      const res = await search(`q=laptop&limit=1${params}`);
+      const rows = await facetCounts(agora.rt.database.db, { text: 'laptop', attributes: {}, ...f });
+      const of = (bits: number, key: 'brand' | 'category_id') =>
+        rows
+          .filter((r) => r.grouping === bits)
+          .map((r) => ({ value: r[key], count: r.n }))
+          .sort((a, b) => String(a.value).localeCompare(String(b.value)));
+      const sorted = (xs: { value: string; count: number }[]) =>
+        [...xs].sort((a, b) => a.value.localeCompare(b.value));
+      expect(res.total, params).toBe(rows.find((r) => r.grouping === 0b111)?.n ?? 0);
+      expect(sorted(res.facets.brand), params).toEqual(of(0b011, 'brand'));
+      expect(sorted(res.facets.categoryId), params).toEqual(of(0b101, 'category_id'));
+      expect(
+        res.facets.price.map((p: { to?: number; count: number }) => ({
+          bucket: p.to === undefined ? PRICE_EDGES.length : PRICE_EDGES.indexOf(p.to as never),
+          count: p.count,
+        })),
+        params,
+      ).toEqual(
+        rows
+          .filter((r) => r.grouping === 0b110)
+          .map((r) => ({ bucket: r.bucket, count: r.n }))
+          .sort((a, b) => (a.bucket ?? 0) - (b.bucket ?? 0)),
+      );
+    }
   });
 
   it.each(['relevance', 'price_asc', 'price_desc', 'newest'])(

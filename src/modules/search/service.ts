@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.js';
 import type { NearCache } from '../../platform/near-cache.js';
 import { ValidationError } from '../../platform/errors.js';
+import { answer, type MatchSets } from './match-sets.js';
 import * as repo from './repository.js';
 import type { SearchQuery, SearchResult } from './schemas.js';
 
@@ -66,12 +67,31 @@ function priceFacet(rows: repo.FacetRow[]) {
     });
 }
 
+/** The cursor value of a match in `sort` order. */
+function matchCursor(m: repo.MatchRow, sort: repo.SearchSort): number | string {
+  switch (sort) {
+    case 'relevance':
+      return m.score;
+    case 'newest':
+      return new Date(m.created_ms).toISOString();
+    case 'price_asc':
+    case 'price_desc':
+      return m.price_amount;
+  }
+}
+
 /**
  * Full-text and typo-tolerant search with filters, facets over the filtered set, a total, and
- * keyset pagination. Without text, `relevance` falls back to `newest`.
+ * keyset pagination. Without text, `relevance` falls back to `newest`. With text, filters, facets
+ * and the page are computed over the text's match set (`match-sets.ts`); the typo-tolerant title
+ * match runs only when the words, even corrected, match nothing at all.
  * @throws ValidationError for a malformed cursor or an empty price range
  */
-export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<SearchResult> {
+export async function search(
+  ctx: Pick<Ctx, 'db'>,
+  query: SearchQuery,
+  matches: { sets: MatchSets; generation: string },
+): Promise<SearchResult> {
   const text = searchText(query.q);
   const sort = query.sort === 'relevance' || !query.sort ? (text ? 'relevance' : 'newest') : query.sort;
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -79,11 +99,7 @@ export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<
     throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice)
     throw new ValidationError([{ path: '/query/minPrice', message: 'must not exceed maxPrice' }]);
-  const words = text?.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const corrected = text ? (await repo.correctWords(ctx.db, words.slice(0, 8))).join(' ') : undefined;
   const filter: repo.SearchFilter = {
-    text,
-    corrected: corrected && corrected !== words.slice(0, 8).join(' ') ? corrected : undefined,
     categoryId: query.categoryId,
     brand: query.brand,
     sellerId: query.sellerId,
@@ -92,23 +108,46 @@ export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<
     inStock: query.inStock,
     attributes: attributeFilters(query),
   };
-  let [hits, facets] = await Promise.all([
-    repo.searchPage(ctx.db, filter, sort, after, query.limit),
-    repo.facetCounts(ctx.db, filter),
-  ]);
-  if (text && !facets.some((r) => r.grouping === 0b111 && r.n > 0)) {
+  let page: repo.Hit[];
+  let facets: repo.FacetRow[];
+  let next: repo.After | undefined;
+  if (text) {
+    const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+    const corrected = await matches.sets.spelling(ctx.db, matches.generation, words);
+    const key = { text, corrected: corrected !== words.join(' ') ? corrected : undefined, fuzzy: false };
+    let set = await matches.sets.get(ctx.db, matches.generation, key);
     // nothing matched the words (even corrected): look for titles that are close to the text
-    filter.fuzzy = true;
-    [hits, facets] = await Promise.all([
+    if (!set.rows.length) set = await matches.sets.get(ctx.db, matches.generation, { ...key, fuzzy: true });
+    const found = answer(set, filter, sort, after, query.limit);
+    facets = found.facets;
+    const shown = found.page.slice(0, query.limit);
+    const last = shown.at(-1);
+    if (found.page.length > query.limit && last)
+      next = { value: matchCursor(last, sort), id: last.product_id };
+    const rows = await matches.sets.hitsByIds(
+      ctx.db,
+      matches.generation,
+      shown.map((m) => m.product_id),
+    );
+    // a document changed since the set was read shows as it is now; one no longer listed is left out
+    page = shown.flatMap((m) => {
+      const row = rows.get(m.product_id);
+      return row ? [{ ...row, score: m.score }] : [];
+    });
+  } else {
+    const [hits, rows] = await Promise.all([
       repo.searchPage(ctx.db, filter, sort, after, query.limit),
       repo.facetCounts(ctx.db, filter),
     ]);
+    facets = rows;
+    page = hits.slice(0, query.limit);
+    const last = page.at(-1);
+    if (hits.length > query.limit && last)
+      next = {
+        value: sort === 'newest' ? last.created_at.toISOString() : Number(last.price_amount),
+        id: last.product_id,
+      };
   }
-  const more = hits.length > query.limit;
-  const page = more ? hits.slice(0, query.limit) : hits;
-  const last = page.at(-1);
-  const cursorValue = (h: repo.Hit) =>
-    sort === 'relevance' ? h.score : sort === 'newest' ? h.created_at.toISOString() : Number(h.price_amount);
   // grouping() bits (brand, category_id, bucket): 1 means "not grouped by this column"
   const counts = (bits: number, key: 'brand' | 'category_id') =>
     facets
@@ -138,7 +177,7 @@ export async function search(ctx: Pick<Ctx, 'db'>, query: SearchQuery): Promise<
       categoryId: counts(0b101, 'category_id'),
       price: priceFacet(facets),
     },
-    nextCursor: more && last ? encodeCursor(cursorValue(last), last.product_id) : null,
+    nextCursor: next ? encodeCursor(next.value, next.id) : null,
   };
 }
 
@@ -148,17 +187,19 @@ export const INDEX_GENERATION = 'search:index';
 
 /**
  * `search`, served from the answer cache as serialized JSON: answers are keyed by the index
- * generation, which every applied event bumps, and live at most ANSWER_TTL_SECONDS.
+ * generation, which every applied event bumps, and live at most ANSWER_TTL_SECONDS; so do the
+ * match sets they are computed from.
  */
 export async function cachedSearchJson(
   ctx: Pick<Ctx, 'db'>,
   cache: NearCache,
+  sets: MatchSets,
   query: SearchQuery,
 ): Promise<string> {
   const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
-  const gen = await cache.generation(INDEX_GENERATION);
-  return cache.read(`search:a:${gen}:${key}`, ANSWER_TTL_SECONDS, async () =>
-    JSON.stringify(await search(ctx, query)),
+  const generation = await cache.generation(INDEX_GENERATION);
+  return cache.read(`search:a:${generation}:${key}`, ANSWER_TTL_SECONDS, async () =>
+    JSON.stringify(await search(ctx, query, { sets, generation })),
   );
 }
 

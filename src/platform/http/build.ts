@@ -83,16 +83,19 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply) => {
+  // Hooks on every request take a callback rather than being async: no promise per request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
   // Security headers, set as one precomputed block. @fastify/helmet sets the same set through a
   // per-response middleware chain that cost ~40 % of a bare route's throughput here; the values are
   // helmet's defaults minus CSP (JSON answers need none; the web app's HTML gets its own in
   // static.ts, and /docs through swagger-ui's staticCSP).
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS);
     reply.header('x-request-id', request.id);
+    done();
   });
   installErrorHandling(app);
   app.addSchema(Problem);

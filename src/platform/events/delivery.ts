@@ -9,9 +9,13 @@ import type { BusTables } from './tables.js';
 /** The job that runs one event through one consumer (in-process delivery and DLQ replays). */
 export const DELIVER_JOB = 'events.deliver';
 
+/** One event (a retry, a dead-letter replay) or a relay batch's events for one consumer. */
 export interface DeliverJobPayload {
   consumer: string;
-  event: CloudEvent;
+  event?: CloudEvent;
+  events?: CloudEvent[];
+  /** Attempts the event had in the batch it failed in, before this job. */
+  priorAttempts?: number;
 }
 
 export type DeliveryOutcome = 'applied' | 'duplicate';

@@ -155,6 +155,24 @@ await pool(
 console.log(`set-up: ${SKUS} SKUs × ${perSku} units, ${BUYERS} buyers with carts`);
 
 // ---- the run
+// Database work per checkout, independent of how loaded the machine is: commits and rows written
+// on the bench database (cumulative statistics, read before and after the run has settled).
+const dbName = new URL(databaseUrl).pathname.slice(1);
+async function dbStats() {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  await c.query('select pg_stat_force_next_flush()');
+  const { rows } = await c.query<{ commits: string; written: string }>(
+    `select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written
+       from pg_stat_database where datname = $1`,
+    [dbName],
+  );
+  await c.end();
+  return { commits: Number(rows[0].commits), written: Number(rows[0].written) };
+}
+// Idle sessions flush their statistics within 10 s: the set-up's must not count as the run's.
+await new Promise((r) => setTimeout(r, 11_000));
+const statsBefore = await dbStats();
 const latencies: number[] = [];
 const outcomes = new Map<number, number>();
 const started = performance.now();
@@ -208,6 +226,8 @@ const soldVsLedger = await q(`select count(*)::int as n from (
 await client.end();
 await db.destroy();
 await server.stop();
+await new Promise((r) => setTimeout(r, 1_000)); // the server's sessions flush their statistics as they end
+const statsAfter = await dbStats();
 
 // ---- pgbench TPC-B on the same server, same run
 const pgUrl = new URL(databaseUrl);
@@ -229,6 +249,7 @@ const lines = [
   `outcomes: ${[...outcomes].map(([s, n]) => `${s}×${n}`).join(', ')}`,
   `confirmed orders/s: ${ordersPerS.toFixed(1)}; latency p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
   `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps; orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
+  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits, ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written`,
   `invariants: ledger mismatches ${mismatches.length}, negative levels ${negative}, reserved left ${reservedLeft}, sold ≠ stock ${soldVsLedger}, confirmed unpaid ${unpaid}, captured without order ${orphanCaptures}`,
 ];
 console.log(`\n${lines.join('\n')}`);

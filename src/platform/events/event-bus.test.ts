@@ -26,6 +26,7 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   let poisonCalls = 0;
   let slowMs = 0;
   const flakyAttempts: number[] = [];
+  const batchSizes: number[] = [];
 
   beforeAll(async () => {
     agora = await startAgora(mode, {
@@ -57,6 +58,22 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
         await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.effects', ${event.id})`.execute(
           ctx.trx,
         );
+      },
+    });
+    agora.bus.subscribe({
+      consumer: 'test.batched',
+      types: ['test.together'],
+      handle: async (event, ctx) => {
+        await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.batched', ${event.id})`.execute(
+          ctx.trx,
+        );
+      },
+      handleBatch: async (events, ctx) => {
+        batchSizes.push(events.length);
+        for (const event of events)
+          await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.batched', ${event.id})`.execute(
+            ctx.trx,
+          );
       },
     });
     await agora.startBackground();
@@ -191,6 +208,18 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
     const counts = await effectCounts(db(), table);
     expect(counts.total).toBe(counts.distinct);
     expect((await listDeadLetters(db())).some((d) => ids.includes(d.eventId!))).toBe(false);
+  });
+
+  it("hands events that arrive together to the consumer's batch handler, each applied once", async () => {
+    batchSizes.length = 0;
+    const ids = await publish(
+      Array.from({ length: 6 }, (_, i) => ({ type: 'test.together', subject: `t-${i}`, data: { i } })),
+    );
+    await waitFor(async () => (await appliedCount(ids)) === ids.length, 10_000, 'the batch');
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ids.length);
+    if (transport === 'in-process') expect(batchSizes).toEqual([6]);
+    const counts = await effectCounts(db(), table);
+    expect(counts.total).toBe(counts.distinct);
   });
 
   it('counts relayed events and reports outbox lag in /metrics', async () => {

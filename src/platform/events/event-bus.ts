@@ -30,10 +30,10 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
  * The event bus: the outbox relay plus the consumers. With RabbitMQ, the relay publishes to the
- * broker and each consumer reads its own queue; without it, the relay turns each event into one
- * `events.deliver` job per interested consumer, in the same transaction that marks it sent, and
- * the job runner delivers them (with its own retry and backoff). Dead-letter replays always travel
- * as jobs, so the CLI needs only the database.
+ * broker and each consumer reads its own queue; without it, the relay turns each batch of events
+ * into one `events.deliver` job per interested consumer, in the same transaction that marks them
+ * sent, and the job runner delivers them (with its own retry and backoff). Dead-letter replays
+ * always travel as jobs, so the CLI needs only the database.
  */
 export class AgoraEventBus implements EventBus {
   private readonly subs = new Map<string, Subscription>();

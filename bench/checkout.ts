@@ -11,6 +11,7 @@
  * BENCH_PGBENCH_SECONDS (15).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
@@ -155,6 +156,30 @@ await pool(
 console.log(`set-up: ${SKUS} SKUs × ${perSku} units, ${BUYERS} buyers with carts`);
 
 // ---- the run
+// Database work per checkout, independent of how loaded the machine is: commits and rows written
+// on the bench database (cumulative statistics, read before and after the run has settled).
+const dbName = new URL(databaseUrl).pathname.slice(1);
+async function dbStats() {
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  await c.query('select pg_stat_force_next_flush()');
+  const { rows } = await c.query<{ commits: string; written: string }>(
+    `select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written
+       from pg_stat_database where datname = $1`,
+    [dbName],
+  );
+  await c.end();
+  return { commits: Number(rows[0].commits), written: Number(rows[0].written) };
+}
+// Idle sessions flush their statistics within 10 s: the set-up's must not count as the run's.
+await new Promise((r) => setTimeout(r, 11_000));
+const statsBefore = await dbStats();
+/** CPU time of the Agora process so far (user + system), in ms. */
+function serverCpuMs(): number {
+  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 10 ms
+}
+const cpuBefore = serverCpuMs();
 const latencies: number[] = [];
 const outcomes = new Map<number, number>();
 const started = performance.now();
@@ -177,6 +202,8 @@ await pool(carts, CONCURRENCY, async ({ token, cartId }) => {
     console.warn(`checkout answered ${res.status}: ${JSON.stringify(res.json)}`);
 });
 const seconds = (performance.now() - started) / 1000;
+await new Promise((r) => setTimeout(r, 2_000)); // let the outbox settle
+const cpuMs = serverCpuMs() - cpuBefore;
 const confirmed = outcomes.get(201) ?? 0;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
@@ -186,7 +213,6 @@ const pct = (p: number) =>
 const db = new Kysely<unknown>({
   dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }),
 });
-await new Promise((r) => setTimeout(r, 2_000)); // let the outbox settle
 const mismatches = await verifyInventory(db as never);
 const client = new pg.Client({ connectionString: databaseUrl });
 await client.connect();
@@ -208,6 +234,8 @@ const soldVsLedger = await q(`select count(*)::int as n from (
 await client.end();
 await db.destroy();
 await server.stop();
+await new Promise((r) => setTimeout(r, 1_000)); // the server's sessions flush their statistics as they end
+const statsAfter = await dbStats();
 
 // ---- pgbench TPC-B on the same server, same run
 const pgUrl = new URL(databaseUrl);
@@ -229,6 +257,7 @@ const lines = [
   `outcomes: ${[...outcomes].map(([s, n]) => `${s}×${n}`).join(', ')}`,
   `confirmed orders/s: ${ordersPerS.toFixed(1)}; latency p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
   `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps; orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
+  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits, ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written; Agora process CPU ${(cpuMs / carts.length).toFixed(1)} ms`,
   `invariants: ledger mismatches ${mismatches.length}, negative levels ${negative}, reserved left ${reservedLeft}, sold ≠ stock ${soldVsLedger}, confirmed unpaid ${unpaid}, captured without order ${orphanCaptures}`,
 ];
 console.log(`\n${lines.join('\n')}`);

@@ -72,6 +72,31 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
       items: [{ id: order.id, status: 'confirmed', itemCount: 3 }],
       nextCursor: null,
     });
+    // The answer is built from the saga's state, not read back: it is the order as a read shows it.
+    const read = await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token });
+    expect(order).toEqual(read.json());
+  });
+
+  it('the answer of a checkout by two sellers lists both parts and every line, as a read does', async () => {
+    const other = await m.seller();
+    const [mine1, mine2] = await m.product(seller.token, [
+      { stock: 4, price: 900 },
+      { stock: 4, price: 300 },
+    ]);
+    const [theirs] = await m.product(other.token, [{ stock: 4, price: 1_100 }]);
+    const buyer = await m.buyer();
+    const cartId = await m.cartWith(buyer.token, [
+      { sku: theirs, quantity: 2 },
+      { sku: mine1, quantity: 1 },
+      { sku: mine2, quantity: 3 },
+    ]);
+    const res = await m.checkout(buyer.token, cartId);
+    expect(res.statusCode).toBe(201);
+    const { order } = res.json();
+    expect(order.parts).toHaveLength(2);
+    expect(order.lines).toHaveLength(3);
+    const read = await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token: buyer.token });
+    expect(order).toEqual(read.json());
   });
 
   it('requires an Idempotency-Key; the same key 50 times at once is one order, one authorization, 50 equal answers', async () => {

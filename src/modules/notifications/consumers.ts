@@ -5,6 +5,7 @@ import type { DegradedMode } from '../../platform/degraded.js';
 import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
 import type { Mailer } from './mailer.js';
 import * as repo from './repository.js';
+import type { WebhookRow } from './tables.js';
 import { render } from './templates.js';
 import { WEBHOOK_JOB, type WebhookJobPayload } from './webhook-delivery.js';
 
@@ -81,8 +82,9 @@ export async function fanOutToWebhooks(
   event: CloudEvent,
   ctx: EventContext,
   deps: { jobs: JobRunner; maxAttempts: number },
+  hooksOf: (type: string) => Promise<WebhookRow[]> = (type) => repo.webhooksFor(ctx.trx, type),
 ): Promise<void> {
-  const hooks = await repo.webhooksFor(ctx.trx, event.type);
+  const hooks = await hooksOf(event.type);
   const body = JSON.stringify(event);
   for (const hook of hooks) {
     if (!concerns(hook, event)) continue;
@@ -96,6 +98,23 @@ export async function fanOutToWebhooks(
     const payload: WebhookJobPayload = { deliveryId };
     await deps.jobs.schedule(ctx.trx, WEBHOOK_JOB, payload, new Date(), { maxAttempts: deps.maxAttempts });
   }
+}
+
+/**
+ * `fanOutToWebhooks` for events delivered together: the endpoints of each event type are looked up
+ * once for the batch (a checkout's events would otherwise cost one lookup each, mostly finding none).
+ */
+export async function fanOutBatchToWebhooks(
+  events: CloudEvent[],
+  ctx: EventContext,
+  deps: { jobs: JobRunner; maxAttempts: number },
+): Promise<void> {
+  const byType = new Map<string, Promise<WebhookRow[]>>();
+  const hooksOf = (type: string) => {
+    if (!byType.has(type)) byType.set(type, repo.webhooksFor(ctx.trx, type));
+    return byType.get(type)!;
+  };
+  for (const event of events) await fanOutToWebhooks(event, ctx, deps, hooksOf);
 }
 
 /**

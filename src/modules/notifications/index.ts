@@ -10,6 +10,7 @@ import { exponentialBackoff, type JobRunner } from '../../platform/jobs/runner.j
 import {
   CONSUMED,
   EMAIL_JOB,
+  fanOutBatchToWebhooks,
   fanOutToWebhooks,
   notifyOnEvent,
   sendEmail,
@@ -61,6 +62,11 @@ export function createNotificationsModule(
     types: CONSUMED.webhooks,
     handle: (event, ctx) =>
       fanOutToWebhooks(event, ctx, { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS }),
+    handleBatch: (events, ctx) =>
+      fanOutBatchToWebhooks(events, ctx, {
+        jobs: deps.jobs,
+        maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS,
+      }),
   });
   deps.bus.subscribe({
     consumer: 'notifications.announce',

@@ -1,5 +1,6 @@
 import type { PaymentView } from '../payments/index.js';
 import type { LineRow, OrderRow, PartRow } from './repository.js';
+import type { SagaRecord } from './saga/types.js';
 import type { Order, SellerOrder } from './schemas.js';
 import type { ShippingAddress } from './tables.js';
 
@@ -53,7 +54,7 @@ export function orderOut(
   lines: LineRow[],
   parts: PartRow[],
   history: { status: string; note: string | null; at: Date }[],
-  payment: PaymentView | null,
+  payment: Pick<PaymentView, 'provider' | 'status'> | null,
   opts: { sellerId?: string; clientSecret?: string | null } = {},
 ): Order {
   const c = o.currency;
@@ -97,6 +98,70 @@ export function orderOut(
     createdAt: iso(o.created_at),
     updatedAt: iso(o.updated_at),
   };
+}
+
+/**
+ * The order a completed checkout made, for its buyer, from what the saga holds: the cart snapshot,
+ * the line ids and the times the database stamped. The same rows a read would return (confirmed,
+ * captured), without reading them back. Null when the saga did not see the order through.
+ */
+export function completedOrderOut(saga: SagaRecord): Order | null {
+  const { cart, lineIds, timeline, paymentId, provider } = saga.state;
+  if (!cart || !lineIds || !timeline || !paymentId || timeline.history.length !== 2) return null;
+  const t = cart.totals;
+  const updatedAt = new Date(timeline.updatedAt);
+  const order: OrderRow = {
+    id: saga.orderId,
+    user_id: saga.userId,
+    cart_id: saga.cartId,
+    status: 'confirmed',
+    currency: cart.currency,
+    subtotal: t.subtotal.amount,
+    discount: t.discount.amount,
+    shipping: t.shipping.amount,
+    tax: t.tax.amount,
+    total: t.total.amount,
+    refunded_amount: 0,
+    shipping_address: saga.input.shippingAddress,
+    payment_id: paymentId,
+    payment_provider: saga.input.provider,
+    cancel_reason: null,
+    created_at: new Date(timeline.placedAt),
+    updated_at: updatedAt,
+  };
+  const lines: LineRow[] = cart.lines.map((l, position) => ({
+    id: lineIds[position],
+    order_id: saga.orderId,
+    position,
+    sku: l.sku,
+    product_id: l.productId,
+    seller_id: l.sellerId,
+    title: l.title,
+    quantity: l.quantity,
+    unit_price: l.unitPrice.amount,
+    hold_id: l.holdId,
+  }));
+  const subtotals = new Map<string, number>();
+  for (const l of lines)
+    subtotals.set(l.seller_id, (subtotals.get(l.seller_id) ?? 0) + l.unit_price * l.quantity);
+  const parts: PartRow[] = [...subtotals]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sellerId, subtotal]) => ({
+      order_id: saga.orderId,
+      seller_id: sellerId,
+      status: 'confirmed',
+      subtotal,
+      carrier: null,
+      tracking_number: null,
+      shipped_at: null,
+      delivered_at: null,
+      updated_at: updatedAt,
+    }));
+  const history = timeline.history.map((h) => ({ ...h, at: new Date(h.at) }));
+  return orderOut(order, lines, parts, history, {
+    provider: provider ?? saga.input.provider,
+    status: 'captured',
+  });
 }
 
 export function sellerOrderOut(

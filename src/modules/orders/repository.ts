@@ -75,8 +75,14 @@ export interface NewOrder {
   }[];
 }
 
-/** Inserts a pending order with its lines, seller parts and first history entry. Idempotent by id. */
-export async function insertOrder(trx: AnyDb, o: NewOrder): Promise<boolean> {
+/**
+ * Inserts a pending order with its lines, seller parts and first history entry. Idempotent by id:
+ * null when the order exists; else what the database stamped (creation and history times).
+ */
+export async function insertOrder(
+  trx: AnyDb,
+  o: NewOrder,
+): Promise<{ createdAt: Date; historyAt: Date } | null> {
   const inserted = await db(trx)
     .insertInto('orders.orders')
     .values({
@@ -92,9 +98,9 @@ export async function insertOrder(trx: AnyDb, o: NewOrder): Promise<boolean> {
       cancel_reason: null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id')
+    .returning(['id', 'created_at'])
     .executeTakeFirst();
-  if (!inserted) return false;
+  if (!inserted) return null;
   await db(trx)
     .insertInto('orders.lines')
     .values(
@@ -129,12 +135,23 @@ export async function insertOrder(trx: AnyDb, o: NewOrder): Promise<boolean> {
       })),
     )
     .execute();
-  await addHistory(trx, o.id, 'pending', 'Order placed');
-  return true;
+  const historyAt = await addHistory(trx, o.id, 'pending', 'Order placed');
+  return { createdAt: inserted.created_at, historyAt };
 }
 
-export async function addHistory(trx: AnyDb, orderId: string, status: string, note: string | null) {
-  await db(trx).insertInto('orders.history').values({ order_id: orderId, status, note }).execute();
+/** Appends a history entry; returns its time. */
+export async function addHistory(
+  trx: AnyDb,
+  orderId: string,
+  status: string,
+  note: string | null,
+): Promise<Date> {
+  const row = await db(trx)
+    .insertInto('orders.history')
+    .values({ order_id: orderId, status, note })
+    .returning('at')
+    .executeTakeFirstOrThrow();
+  return row.at;
 }
 
 /**
@@ -146,7 +163,7 @@ export async function transitionOrder(
   id: string,
   to: OrderStatus,
   opts: { note?: string | null; cancelReason?: string; parts?: PartStatus } = {},
-): Promise<OrderRow | undefined> {
+): Promise<(OrderRow & { historyAt: Date }) | undefined> {
   const row = await db(trx)
     .updateTable('orders.orders')
     .set({
@@ -167,8 +184,8 @@ export async function transitionOrder(
       .where('status', 'in', sourcesOf(PART_TRANSITIONS, opts.parts))
       .execute();
   }
-  await addHistory(trx, id, to, opts.note ?? null);
-  return row;
+  const historyAt = await addHistory(trx, id, to, opts.note ?? null);
+  return { ...row, historyAt };
 }
 
 export async function findOrder(d: AnyDb, id: string, lock = false): Promise<OrderRow | undefined> {

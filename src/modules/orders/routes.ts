@@ -6,7 +6,7 @@ import { ctxOf } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { requestHash, type IdempotencyStore } from '../../platform/http/idempotency.js';
+import { requestHash, type IdempotencyStore, type StoredResponse } from '../../platform/http/idempotency.js';
 import { problemOf, problems } from '../../platform/http/problem.js';
 import type { PaymentsModule } from '../payments/index.js';
 import * as orders from './order-service.js';
@@ -73,8 +73,11 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
         // The stored answer is replayed byte for byte: status, body (with the first request's id).
         const answer = await deps.idempotency.execute(
           { scope: `checkout:${userId}`, key, requestHash: requestHash('POST /v1/checkout', req.body) },
-          async () => {
+          async (claim) => {
             try {
+              // The usual answer (201, confirmed) is stored in the transaction that completes the
+              // checkout, built from what the saga holds: no commit of its own, no read back.
+              let completed: StoredResponse | null = null;
               const result = await deps.checkout.completeCheckout(req.body.cartId, {
                 start: {
                   userId,
@@ -82,8 +85,13 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
                   shippingAddress: req.body.shippingAddress,
                   payment: req.body.payment,
                   correlationId: req.id,
+                  onCompleted: async (trx, order) => {
+                    completed = { status: 201, body: JSON.stringify({ order }) };
+                    await claim.storeIn(trx, completed);
+                  },
                 },
               });
+              if (completed && result.kind === 'confirmed') return completed;
               const order = await reads.getOrder(ctx, deps.payments, result.orderId, {
                 clientSecret: result.kind === 'pending' ? result.clientSecret : undefined,
               });

@@ -56,6 +56,8 @@ export class Deferral {
     this.subs.set(sub.consumer, sub);
     return {
       ...sub,
+      // Every event goes through the deferral check below, one by one.
+      handleBatch: undefined,
       handle: async (event, ctx) => {
         if (!this.degraded.active()) return sub.handle(event, ctx);
         await scheduleJob(

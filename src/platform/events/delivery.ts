@@ -9,9 +9,13 @@ import type { BusTables } from './tables.js';
 /** The job that runs one event through one consumer (in-process delivery and DLQ replays). */
 export const DELIVER_JOB = 'events.deliver';
 
+/** One event (a retry, a dead-letter replay) or a relay batch's events for one consumer. */
 export interface DeliverJobPayload {
   consumer: string;
-  event: CloudEvent;
+  event?: CloudEvent;
+  events?: CloudEvent[];
+  /** Attempts the event had in the batch it failed in, before this job. */
+  priorAttempts?: number;
 }
 
 export type DeliveryOutcome = 'applied' | 'duplicate';
@@ -223,19 +227,32 @@ async function deliverTogether(
       .execute();
     const fresh = new Set(inserted.map((r) => r.event_id));
     const outcomes: DeliveryOutcome[] = [];
-    for (const { event, attempt } of items) {
+    const applied: BatchItem[] = [];
+    for (const item of items) {
       // The same event twice in one batch (a redelivery) is applied for its first copy only.
-      if (!fresh.delete(event.id)) {
-        outcomes.push('duplicate');
-        continue;
-      }
+      const first = fresh.delete(item.event.id);
+      outcomes.push(first ? 'applied' : 'duplicate');
+      if (first) applied.push(item);
+    }
+    if (sub.handleBatch && applied.length > 0) {
+      const child = log.child({ consumer: sub.consumer, events: applied.length, attempt: 1 });
+      await withTimeout(
+        sub.handleBatch(
+          applied.map((i) => i.event),
+          { trx, log: child, attempt: 1 },
+        ),
+        timeoutMs,
+        `handler ${sub.consumer}`,
+      );
+      return outcomes;
+    }
+    for (const { event, attempt } of applied) {
       const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
       await withTimeout(
         sub.handle(event, { trx, log: child, attempt }),
         timeoutMs,
         `handler ${sub.consumer}`,
       );
-      outcomes.push('applied');
     }
     return outcomes;
   });

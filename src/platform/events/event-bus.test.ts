@@ -25,6 +25,8 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   let poisonHealed = false;
   let poisonCalls = 0;
   let slowMs = 0;
+  const flakyAttempts: number[] = [];
+  const batchSizes: number[] = [];
 
   beforeAll(async () => {
     agora = await startAgora(mode, {
@@ -34,14 +36,20 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       AGORA_EVENTS_RETRY_BASE_MS: '50',
       AGORA_JOBS_POLL_MS: '5000',
       AGORA_EVENTS_BATCH: '50',
+      // Small delivery batches, so stopping the consumers leaves some of a burst undelivered.
+      AGORA_EVENTS_PREFETCH: '10',
     });
     const db = agora.rt.database.db;
     table = await createEffectsTable(db);
     agora.bus.subscribe({
       consumer: 'test.effects',
-      types: ['test.happened', 'test.poison'],
+      types: ['test.happened', 'test.poison', 'test.flaky'],
       maxAttempts: 3,
       handle: async (event, ctx) => {
+        if (event.type === 'test.flaky') {
+          flakyAttempts.push(ctx.attempt);
+          if (ctx.attempt < 3) throw new Error('not yet');
+        }
         if (event.type === 'test.poison') {
           poisonCalls++;
           if (!poisonHealed) throw new Error('cannot digest this one');
@@ -50,6 +58,22 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
         await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.effects', ${event.id})`.execute(
           ctx.trx,
         );
+      },
+    });
+    agora.bus.subscribe({
+      consumer: 'test.batched',
+      types: ['test.together'],
+      handle: async (event, ctx) => {
+        await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.batched', ${event.id})`.execute(
+          ctx.trx,
+        );
+      },
+      handleBatch: async (events, ctx) => {
+        batchSizes.push(events.length);
+        for (const event of events)
+          await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.batched', ${event.id})`.execute(
+            ctx.trx,
+          );
       },
     });
     await agora.startBackground();
@@ -173,6 +197,29 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
     expect((await listDeadLetters(db())).some((d) => d.id === letter.id)).toBe(false);
     // A second replay of the same letter finds nothing to do.
     expect(await replayDeadLetters(db(), { id: letter.id })).toEqual([]);
+  });
+
+  it('retries a failing event of a batch on its own, counting its attempts, and applies the rest once', async () => {
+    flakyAttempts.length = 0;
+    const ids = await publish([...happened(4, 'batch'), { type: 'test.flaky', data: {} }]);
+    await waitFor(async () => (await appliedCount(ids)) === ids.length, 15_000, 'the whole batch');
+    // A batch whose handler throws is redone with a savepoint per event: attempt 1 may run twice.
+    expect([...new Set(flakyAttempts)]).toEqual([1, 2, 3]);
+    const counts = await effectCounts(db(), table);
+    expect(counts.total).toBe(counts.distinct);
+    expect((await listDeadLetters(db())).some((d) => ids.includes(d.eventId!))).toBe(false);
+  });
+
+  it("hands events that arrive together to the consumer's batch handler, each applied once", async () => {
+    batchSizes.length = 0;
+    const ids = await publish(
+      Array.from({ length: 6 }, (_, i) => ({ type: 'test.together', subject: `t-${i}`, data: { i } })),
+    );
+    await waitFor(async () => (await appliedCount(ids)) === ids.length, 10_000, 'the batch');
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(ids.length);
+    if (transport === 'in-process') expect(batchSizes).toEqual([6]);
+    const counts = await effectCounts(db(), table);
+    expect(counts.total).toBe(counts.distinct);
   });
 
   it('counts relayed events and reports outbox lag in /metrics', async () => {

@@ -6,7 +6,7 @@ import type { JobRunner } from '../jobs/runner.js';
 import { AmqpTransport } from './amqp.js';
 import type { EventBus, Subscription } from './bus.js';
 import { Deferral } from './deferral.js';
-import { DELIVER_JOB, deadLetter, deliver, type DeliverJobPayload } from './delivery.js';
+import { DELIVER_JOB, deadLetter, deliverBatch, type DeliverJobPayload } from './delivery.js';
 import type { CloudEvent } from './outbox.js';
 import { OutboxRelay, type Transport } from './relay.js';
 import type { BusTables } from './tables.js';
@@ -32,10 +32,10 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
  * The event bus: the outbox relay plus the consumers. With RabbitMQ, the relay publishes to the
- * broker and each consumer reads its own queue; without it, the relay turns each event into one
- * `events.deliver` job per interested consumer, in the same transaction that marks it sent, and
- * the job runner delivers them (with its own retry and backoff). Dead-letter replays always travel
- * as jobs, so the CLI needs only the database.
+ * broker and each consumer reads its own queue; without it, the relay turns each batch of events
+ * into one `events.deliver` job per interested consumer, in the same transaction that marks them
+ * sent, and the job runner delivers them (with its own retry and backoff). Dead-letter replays
+ * always travel as jobs, so the CLI needs only the database.
  */
 export class AgoraEventBus implements EventBus {
   private readonly subs = new Map<string, Subscription>();
@@ -83,9 +83,7 @@ export class AgoraEventBus implements EventBus {
     jobs.register<DeliverJobPayload>(
       DELIVER_JOB,
       (payload, ctx) => this.runDeliverJob(payload, ctx.attempt),
-      {
-        backoffMs: (attempt) => Math.min(3_600_000, opts.retryBaseMs * 2 ** (attempt - 1)),
-      },
+      { backoffMs: (attempt) => this.backoffMs(attempt) },
     );
   }
 
@@ -133,61 +131,97 @@ export class AgoraEventBus implements EventBus {
     if (this.amqp) await this.amqp.ping();
   }
 
+  private backoffMs(attempt: number): number {
+    return Math.min(3_600_000, this.opts.retryBaseMs * 2 ** (attempt - 1));
+  }
+
+  /**
+   * One job per interested consumer and relay batch (at most `prefetch` events each), not one per
+   * event and consumer: the consumer then applies the batch in one transaction (one commit), which
+   * keeps a burst of business events from costing the database several commits per event.
+   */
   private async enqueueDeliveries(events: CloudEvent[], trx: AnyDb): Promise<void> {
     const rows = [];
-    for (const event of events) {
-      for (const sub of this.subs.values()) {
-        if (!sub.types.includes(event.type)) continue;
-        const payload: DeliverJobPayload = { consumer: sub.consumer, event };
-        rows.push({
-          name: DELIVER_JOB,
-          key: null,
-          payload: JSON.stringify(payload),
-          run_at: new Date(),
-          // The handler decides when to give up (its maxAttempts); this is only a ceiling.
-          max_attempts: 1_000,
-          locked_until: null,
-          locked_by: null,
-          last_error: null,
-          finished_at: null,
-        });
+    for (const sub of this.subs.values()) {
+      const mine = events.filter((e) => sub.types.includes(e.type));
+      for (let i = 0; i < mine.length; i += this.opts.prefetch) {
+        const payload: DeliverJobPayload = {
+          consumer: sub.consumer,
+          events: mine.slice(i, i + this.opts.prefetch),
+        };
+        rows.push(deliveryJobRow(payload, new Date()));
       }
     }
     if (rows.length > 0) await scoped<BusTables>(trx).insertInto('platform.jobs').values(rows).execute();
   }
 
-  private async runDeliverJob(payload: DeliverJobPayload, attempt: number): Promise<void> {
+  /**
+   * Delivers a job's events to its consumer in one transaction (a savepoint per event when one
+   * fails). A single event that fails is retried by the job runner (its backoff); in a batch, each
+   * failed event leaves as a job of its own carrying its attempts, so the others are not redone.
+   */
+  private async runDeliverJob(payload: DeliverJobPayload, jobAttempt: number): Promise<void> {
     const sub = this.subs.get(payload.consumer);
     if (!sub) throw new Error(`no consumer "${payload.consumer}" is subscribed in this process`);
     const maxAttempts = sub.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    try {
-      const outcome = await deliver(
-        this.database.db,
-        sub,
-        payload.event,
-        attempt,
-        this.log,
-        this.opts.handlerTimeoutMs,
-      );
-      this.consumed.inc({ consumer: sub.consumer, outcome });
-    } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
-      if (attempt < maxAttempts) {
-        this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
-        throw err;
-      }
-      this.log.error(
-        { err: error, consumer: sub.consumer, eventId: payload.event.id, attempt },
-        'handler failed for good; dead-lettered',
-      );
-      await deadLetter(this.database.db, {
-        consumer: sub.consumer,
-        eventId: payload.event.id,
-        event: payload.event,
-        error,
-        attempts: attempt,
-      });
-      this.consumed.inc({ consumer: sub.consumer, outcome: 'dead_lettered' });
+    const attempt = (payload.priorAttempts ?? 0) + jobAttempt;
+    const events = payload.events ?? (payload.event ? [payload.event] : []);
+    const results = await deliverBatch(
+      this.database.db,
+      sub,
+      events.map((event) => ({ event, attempt })),
+      this.log,
+      this.opts.handlerTimeoutMs,
+    );
+    const failed: { event: CloudEvent; error: Error }[] = [];
+    results.forEach((r, i) => {
+      if (r instanceof Error) failed.push({ event: events[i], error: r });
+      else this.consumed.inc({ consumer: sub.consumer, outcome: r });
+    });
+    if (failed.length === 0) return;
+    if (attempt < maxAttempts && events.length === 1) {
+      this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
+      throw failed[0].error;
     }
+    await this.database.db.transaction().execute(async (trx) => {
+      const retries = [];
+      for (const { event, error } of failed) {
+        if (attempt < maxAttempts) {
+          this.consumed.inc({ consumer: sub.consumer, outcome: 'retry' });
+          const retry: DeliverJobPayload = { consumer: sub.consumer, event, priorAttempts: attempt };
+          retries.push(deliveryJobRow(retry, new Date(Date.now() + this.backoffMs(attempt))));
+          continue;
+        }
+        this.log.error(
+          { err: error.message, consumer: sub.consumer, eventId: event.id, attempt },
+          'handler failed for good; dead-lettered',
+        );
+        await deadLetter(trx, {
+          consumer: sub.consumer,
+          eventId: event.id,
+          event,
+          error: error.message,
+          attempts: attempt,
+        });
+        this.consumed.inc({ consumer: sub.consumer, outcome: 'dead_lettered' });
+      }
+      if (retries.length > 0)
+        await scoped<BusTables>(trx).insertInto('platform.jobs').values(retries).execute();
+    });
   }
+}
+
+function deliveryJobRow(payload: DeliverJobPayload, runAt: Date) {
+  return {
+    name: DELIVER_JOB,
+    key: null,
+    payload: JSON.stringify(payload),
+    run_at: runAt,
+    // The handler decides when to give up (its maxAttempts); this is only a ceiling.
+    max_attempts: 1_000,
+    locked_until: null,
+    locked_by: null,
+    last_error: null,
+    finished_at: null,
+  };
 }

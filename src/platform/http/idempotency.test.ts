@@ -73,4 +73,41 @@ describe.each(databaseModes())('idempotency store (%s)', (mode) => {
     }));
     expect(taken).toMatchObject({ status: 201, replayed: false });
   });
+
+  it("stores an answer written in the work's own transaction once it commits", async () => {
+    const key = randomUUID();
+    const db = agora.rt.database.db;
+    const first = await store.execute({ scope: 's', key, requestHash: 'h' }, async (claim) => {
+      const answer = { status: 201, body: '"in the work\'s transaction"' };
+      await db.transaction().execute((trx) => claim.storeIn(trx, answer));
+      return answer;
+    });
+    expect(first).toMatchObject({ status: 201, replayed: false });
+    const again = await store.execute({ scope: 's', key, requestHash: 'h' }, async () => ({
+      status: 500,
+      body: '"must not run"',
+    }));
+    expect(again).toEqual({ status: 201, body: '"in the work\'s transaction"', replayed: true });
+  });
+
+  it('stores the answer the work returns when the transaction that stored another rolled back', async () => {
+    const key = randomUUID();
+    const db = agora.rt.database.db;
+    const first = await store.execute({ scope: 's', key, requestHash: 'h' }, async (claim) => {
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await claim.storeIn(trx, { status: 201, body: '"rolled back"' });
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      return { status: 409, body: '"the real answer"' };
+    });
+    expect(first).toMatchObject({ status: 409, replayed: false });
+    const again = await store.execute({ scope: 's', key, requestHash: 'h' }, async () => ({
+      status: 500,
+      body: '"must not run"',
+    }));
+    expect(again).toEqual({ status: 409, body: '"the real answer"', replayed: true });
+  });
 });

@@ -41,6 +41,19 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/**
+ * Lets the work store its answer in its own last transaction, so the answer commits with the
+ * effects (one commit fewer) instead of after them.
+ */
+export interface AnswerClaim {
+  /**
+   * Records `response` as the key's answer in `trx`. Return the same object from the work so the
+   * store does not write it again; the answer counts only if `trx` commits (a work that fails after
+   * a rollback throws, and the key is forgotten as usual).
+   */
+  storeIn(trx: AnyDb, response: StoredResponse): Promise<void>;
+}
+
 interface KeyRow {
   request_hash: string;
   state: 'in_progress' | 'done';
@@ -69,7 +82,7 @@ export class IdempotencyStore {
   /** @throws IdempotencyKeyReusedError, ConflictError (still in progress after `waitMs`) */
   async execute(
     input: { scope: string; key: string; requestHash: string },
-    work: () => Promise<StoredResponse>,
+    work: (claim: AnswerClaim) => Promise<StoredResponse>,
   ): Promise<StoredResponse & { replayed: boolean }> {
     const owner = randomUUID();
     const deadline = Date.now() + this.opts.waitMs;
@@ -118,11 +131,18 @@ export class IdempotencyStore {
   private async run(
     input: { scope: string; key: string },
     owner: string,
-    work: () => Promise<StoredResponse>,
+    work: (claim: AnswerClaim) => Promise<StoredResponse>,
   ): Promise<StoredResponse & { replayed: boolean }> {
     let response: StoredResponse;
+    let stored: StoredResponse | null = null;
+    const claim: AnswerClaim = {
+      storeIn: async (trx, answer) => {
+        const { rows } = await this.storeAnswer(trx, input, owner, answer);
+        if (rows.length > 0) stored = answer;
+      },
+    };
     try {
-      response = await work();
+      response = await work(claim);
     } catch (err) {
       await sql`
         delete from platform.idempotency_keys
@@ -131,12 +151,22 @@ export class IdempotencyStore {
         .catch(() => undefined);
       throw err;
     }
-    // Stored only while we still own the key: a takeover after a lapsed lease answers for itself.
-    await sql`
+    if (stored !== response) await this.storeAnswer(this.db, input, owner, response);
+    return { ...response, replayed: false };
+  }
+
+  /** Stored only while we still own the key: a takeover after a lapsed lease answers for itself. */
+  private storeAnswer(
+    db: AnyDb,
+    input: { scope: string; key: string },
+    owner: string,
+    response: StoredResponse,
+  ) {
+    return sql<{ ok: number }>`
       update platform.idempotency_keys
          set state = 'done', response_status = ${response.status}, response_body = ${response.body},
              finished_at = now(), locked_until = null
-       where scope = ${input.scope} and key = ${input.key} and owner = ${owner}`.execute(this.db);
-    return { ...response, replayed: false };
+       where scope = ${input.scope} and key = ${input.key} and owner = ${owner}
+      returning 1 as ok`.execute(db);
   }
 }

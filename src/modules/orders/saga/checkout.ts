@@ -4,6 +4,8 @@ import { AppError, NotFoundError, ValidationError } from '../../../platform/erro
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderName } from '../../payments/index.js';
 import { CartAlreadyCheckedOutError, CheckoutInProgressError } from '../errors.js';
+import { completedOrderOut } from '../presenters.js';
+import type { Order } from '../schemas.js';
 import type { ShippingAddress } from '../tables.js';
 import { authorizePayment } from '../steps/authorize-payment.js';
 import { capturePayment } from '../steps/capture-payment.js';
@@ -15,7 +17,7 @@ import { loadCart } from '../steps/load-cart.js';
 import { reserveStock } from '../steps/reserve-stock.js';
 import { compensate, drive, SagaExistsError, type DriveResult } from './runner.js';
 import * as sagas from './saga-repository.js';
-import type { CheckoutDeps, SagaRecord, Step, StepCtx } from './types.js';
+import type { CheckoutDeps, SagaRecord, Step, StepCtx, Trx } from './types.js';
 
 /** The checkout, top to bottom. Each step is one file with its `run` and its `compensate`. */
 export const CHECKOUT_FLOW: readonly Step[] = [
@@ -36,6 +38,11 @@ export interface StartCheckout {
   shippingAddress: ShippingAddress;
   payment: { provider: string; token: string };
   correlationId: string;
+  /**
+   * Runs in the transaction that completes the checkout (confirmed and captured), with the order
+   * as its buyer sees it: the caller records its answer there, committed with the order.
+   */
+  onCompleted?: (trx: Trx, order: Order) => Promise<void>;
 }
 
 export interface CheckoutResult {
@@ -118,7 +125,17 @@ export class Checkout {
       leaseOwner: randomUUID(),
     };
     try {
-      const ctx = this.ctx(saga, { correlationId: start.correlationId, token: start.payment.token });
+      const answer = start.onCompleted;
+      const ctx = this.ctx(saga, {
+        correlationId: start.correlationId,
+        token: start.payment.token,
+        onCompleted: answer
+          ? async (trx) => {
+              const order = completedOrderOut(saga);
+              if (order) await answer(trx, order);
+            }
+          : undefined,
+      });
       return this.result(saga, await drive(CHECKOUT_FLOW, ctx, { isNew: true }));
     } catch (err) {
       if (!(err instanceof SagaExistsError)) throw err;

@@ -73,7 +73,10 @@ export async function drive(
           saga.step = step.name;
           await deps.afterStep?.(saga.step, saga);
         }
-        if (end === steps.length) saga.status = 'completed';
+        if (end === steps.length) {
+          saga.status = 'completed';
+          await ctx.onCompleted?.(trx);
+        }
         await sagas.persist(trx, saga, { leaseMs: deps.leaseMs, finished: end === steps.length });
       });
     } catch (err) {

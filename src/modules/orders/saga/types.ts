@@ -38,6 +38,14 @@ export interface SagaState {
   providerRef?: string | null;
   clientSecret?: string | null;
   paymentStatus?: PaymentStatus;
+  /** The ids of the order's lines, in cart order (so a re-run of create-order writes the same). */
+  lineIds?: string[];
+  /** What the database stamped on the order, for the checkout's answer (no read back). */
+  timeline?: {
+    placedAt: string;
+    updatedAt: string;
+    history: { status: string; note: string | null; at: string }[];
+  };
 }
 
 export interface SagaRecord {
@@ -76,6 +84,8 @@ export interface StepCtx {
   resuming: boolean;
   /** Recovery gave up waiting for the customer (asynchronous payment past its time). */
   expired: boolean;
+  /** Runs in the transaction that completes the saga, after its last step (the caller's answer). */
+  onCompleted?: (trx: Trx) => Promise<void>;
 }
 
 /** What a remote step's answer means for the saga. */

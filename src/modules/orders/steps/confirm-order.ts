@@ -8,12 +8,18 @@ export const confirmOrder: LocalStep = {
   name: 'confirm-order',
   remote: false,
   async run(ctx, trx) {
+    const note = 'Payment authorized';
     const order = await repo.transitionOrder(trx, ctx.saga.orderId, 'confirmed', {
-      note: 'Payment authorized',
+      note,
       parts: 'confirmed',
     });
-    if (order)
-      await publishOrderEvent(trx, ctx.correlationId, 'order.confirmed', eventData(ctx, 'confirmed'));
+    if (!order) return;
+    const timeline = ctx.saga.state.timeline;
+    if (timeline) {
+      timeline.updatedAt = new Date(order.updated_at).toISOString();
+      timeline.history.push({ status: 'confirmed', note, at: order.historyAt.toISOString() });
+    }
+    await publishOrderEvent(trx, ctx.correlationId, 'order.confirmed', eventData(ctx, 'confirmed'));
   },
   async compensate() {
     // create-order's compensation cancels the order from any status

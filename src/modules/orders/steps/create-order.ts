@@ -40,6 +40,8 @@ export const createOrder: LocalStep = {
     const paymentId = saga.state.paymentId ?? uuidv7();
     saga.state.paymentId = paymentId;
     const t = cart.totals;
+    const lineIds = saga.state.lineIds ?? cart.lines.map(() => uuidv7());
+    saga.state.lineIds = lineIds;
     const created = await repo.insertOrder(trx, {
       id: saga.orderId,
       userId: saga.userId,
@@ -55,8 +57,8 @@ export const createOrder: LocalStep = {
       shippingAddress: saga.input.shippingAddress,
       paymentId,
       paymentProvider: saga.input.provider,
-      lines: cart.lines.map((l) => ({
-        id: uuidv7(),
+      lines: cart.lines.map((l, i) => ({
+        id: lineIds[i],
         sku: l.sku,
         productId: l.productId,
         sellerId: l.sellerId,
@@ -67,6 +69,12 @@ export const createOrder: LocalStep = {
       })),
     });
     if (!created) return;
+    const placedAt = created.createdAt.toISOString();
+    saga.state.timeline = {
+      placedAt,
+      updatedAt: placedAt,
+      history: [{ status: 'pending', note: 'Order placed', at: created.historyAt.toISOString() }],
+    };
     await publishOrderEvent(trx, ctx.correlationId, 'order.placed', eventData(ctx, 'pending'));
     await deps.payments.service.open(trx, {
       paymentId,

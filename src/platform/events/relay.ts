@@ -59,8 +59,8 @@ export interface RelayOptions {
 export class OutboxRelay {
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly sleepers = new Set<() => void>();
-  private woken = false;
+  /** Lane 0 wakes on NOTIFY and on the poll; the others only while a backlog lasts. */
+  private signals: Signal[] = [];
   private unlisten: (() => Promise<void>) | null = null;
   private readonly relayed: Counter;
 
@@ -91,21 +91,21 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.unlisten = await this.database.listen('agora_outbox', () => this.wake());
-    this.loops = Array.from({ length: Math.max(1, this.opts.lanes ?? 1) }, () => this.run());
+    this.signals = Array.from({ length: Math.max(1, this.opts.lanes ?? 1) }, () => new Signal());
+    this.loops = this.signals.map((_, lane) => this.run(lane));
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake();
+    for (const signal of this.signals) signal.notify();
     await this.unlisten?.();
     await Promise.all(this.loops);
     this.loops = [];
   }
 
   wake(): void {
-    this.woken = true;
-    for (const wakeUp of [...this.sleepers]) wakeUp();
+    this.signals[0]?.notify();
   }
 
   /** Relays one batch; returns how many events left. */
@@ -135,36 +135,58 @@ export class OutboxRelay {
     return count;
   }
 
-  private async run(): Promise<void> {
+  /**
+   * Lane 0 relays whatever NOTIFY or the poll finds. A full batch means a backlog: it wakes the
+   * other lanes, which relay while their batches come back full, then sleep until the next
+   * backlog. Waking every lane on every NOTIFY would split small bursts into smaller batches.
+   */
+  private async run(lane: number): Promise<void> {
+    const signal = this.signals[lane];
     let failures = 0;
     while (this.running) {
-      this.woken = false;
       try {
         const n = await this.relayOnce();
         failures = 0;
-        // A full batch means more is probably waiting: go again without sleeping.
-        if (n === this.opts.batchSize || this.woken) continue;
-        await this.sleep(this.opts.pollMs);
+        if (n === this.opts.batchSize) {
+          for (const other of this.signals) if (other !== signal) other.notify();
+          continue;
+        }
+        await signal.wait(lane === 0 ? this.opts.pollMs : Infinity);
       } catch (err) {
         failures++;
         const delay = Math.min(this.opts.pollMs * 4, 100 * 2 ** failures);
         this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'outbox relay failed; retrying');
-        this.woken = false;
-        await this.sleep(delay);
+        await signal.wait(delay);
       }
     }
   }
+}
 
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || !this.running) return Promise.resolve();
+/** A wake-up that is not lost when it comes before the wait. */
+class Signal {
+  private pending = false;
+  private waiter: (() => void) | null = null;
+
+  notify(): void {
+    this.pending = true;
+    this.waiter?.();
+  }
+
+  /** Resolves at the next notify (or at once if one came since the last wait), or after `ms`. */
+  wait(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(() => done(), ms) : null;
       const done = () => {
-        this.sleepers.delete(done);
-        clearTimeout(timer);
+        if (timer) clearTimeout(timer);
+        this.waiter = null;
+        this.pending = false;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      this.sleepers.add(done);
+      this.waiter = done;
     });
   }
 }

@@ -19,6 +19,8 @@ function makeAjv(coerce: boolean, externalSchemas: object[]): Ajv {
   return ajv;
 }
 
+const instances = new Map<string, { strict: Ajv; coercing: Ajv }>();
+
 /**
  * Fastify's validator factory (`schemaController.compilersFactory.buildValidator`), so every
  * encapsulated context gets it. Query strings, path parameters and headers are text, so their values
@@ -26,9 +28,16 @@ function makeAjv(coerce: boolean, externalSchemas: object[]): Ajv {
  * wrong type, answered 400. Unknown properties are rejected, never silently dropped.
  */
 export function buildValidator(externalSchemas: Record<string, unknown>): FastifySchemaCompiler<unknown> {
-  const shared = Object.values(externalSchemas) as object[];
-  const strict = makeAjv(false, shared);
-  const coercing = makeAjv(true, shared);
+  // Contexts with the same shared schemas share their two Ajv instances: a new Ajv compiles its
+  // meta-schema and formats again, which for a dozen module contexts was over a second of start-up.
+  const key = JSON.stringify(externalSchemas);
+  let pair = instances.get(key);
+  if (!pair) {
+    const shared = Object.values(externalSchemas) as object[];
+    pair = { strict: makeAjv(false, shared), coercing: makeAjv(true, shared) };
+    instances.set(key, pair);
+  }
+  const { strict, coercing } = pair;
   return ({ schema, httpPart }) => {
     const ajv = httpPart === 'body' ? strict : coercing;
     const id = (schema as { $id?: string }).$id;

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
+import { pgliteDialect } from '../src/platform/pglite-dialect.js';
 import { migrateAll } from '../src/platform/migrations.js';
 import { ALL_MIGRATIONS } from '../src/app.js';
 import { adminUrl, TEST_AMQP_URL, TEST_REDIS_URL, withDatabase } from './helpers/services.js';
@@ -81,7 +81,7 @@ export default async function setup(project: TestProject) {
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'agora-test-'));
   const lite = await PGlite.create({ extensions: { pg_trgm } });
-  const liteDb = new Kysely<unknown>({ dialect: new KyselyPGlite(lite).dialect });
+  const liteDb = new Kysely<unknown>({ dialect: pgliteDialect(lite) });
   await migrateAll(liteDb, ALL_MIGRATIONS);
   const dump = await lite.dumpDataDir('none');
   const pgliteDump = path.join(dir, 'pglite.tar');

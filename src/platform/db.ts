@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { listenPostgres } from './listen.js';
+import { pgliteDialect } from './pglite-dialect.js';
 import { serializedDialect } from './serial-dialect.js';
 
 /**
@@ -86,12 +87,10 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     dataDir = path.join(opts.dataDir, 'pg');
   }
   try {
-    // Loaded only in embedded mode: PGlite and kysely-pglite's entry point (which pulls in its
-    // code generator) cost about half a second and tens of MB at start-up.
-    const [{ PGlite }, { pg_trgm }, { KyselyPGlite }] = await Promise.all([
+    // Loaded only in embedded mode.
+    const [{ PGlite }, { pg_trgm }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('kysely-pglite'),
     ]);
     const client = await PGlite.create({
       dataDir,
@@ -103,7 +102,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
       postgresqlconf: ['shared_buffers=16MB'],
     });
     // One session: transactions take turns (see serial-dialect.ts).
-    const db = new Kysely<unknown>({ dialect: serializedDialect(new KyselyPGlite(client).dialect) }) as AnyDb;
+    const db = new Kysely<unknown>({ dialect: serializedDialect(pgliteDialect(client)) }) as AnyDb;
     return {
       kind: 'pglite',
       db,

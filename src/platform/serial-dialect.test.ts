@@ -1,13 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
-import { KyselyPGlite } from 'kysely-pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteDialect } from './pglite-dialect.js';
 import { serializedDialect } from './serial-dialect.js';
 
 describe('PGlite transactions in turn', () => {
   let db: Kysely<unknown>;
   beforeAll(async () => {
-    db = new Kysely<unknown>({ dialect: serializedDialect(new KyselyPGlite(await PGlite.create()).dialect) });
+    db = new Kysely<unknown>({ dialect: serializedDialect(pgliteDialect(await PGlite.create())) });
     await sql`create table stock (id int primary key, n int not null check (n >= 0))`.execute(db);
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ import type {
 /**
  * Lends a single-connection database (PGlite) to one user at a time.
  *
- * kysely-pglite hands the same PGlite session to every caller, so two `db.transaction()` calls
+ * The PGlite driver (pglite-dialect.ts) hands the same session to every caller, so two `db.transaction()` calls
  * running at once interleave on one session: the second BEGIN is ignored, the first COMMIT commits
  * both, and a ROLLBACK undoes the other caller's work too (measured: concurrent reservations with
  * half of them rolled back left the rolled-back decrements applied). Here a connection is acquired

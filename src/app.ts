@@ -176,7 +176,7 @@ export async function createAgora(
     const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt, { saleOverlay: flash.offers });
     degraded.start();
-    const payments = createPaymentsModule(rt, { jobs });
+    const payments = await createPaymentsModule(rt, { jobs });
     const orders = createOrdersModule(rt, {
       jobs,
       retention,

@@ -36,6 +36,23 @@ const tsq = (f: { text?: string; corrected?: string }) =>
     ? sql`(websearch_to_tsquery('english', ${f.text}) || websearch_to_tsquery('english', ${f.corrected}))`
     : sql`websearch_to_tsquery('english', ${f.text})`;
 
+/** The columns of a search hit, as read from `search.documents`. */
+const HIT_COLUMNS = [
+  'product_id',
+  'title',
+  'slug',
+  'brand',
+  'description',
+  'seller_id',
+  'category_id',
+  'price_amount',
+  'currency',
+  'in_stock',
+  'attributes',
+  'image',
+  'created_at',
+] as const;
+
 /**
  * The closest known word for each word of `words` that is not in the vocabulary (pg_trgm
  * similarity over search.terms, GIN-indexed), or the word itself.
@@ -141,22 +158,7 @@ export async function searchPage(
   limit: number,
 ): Promise<Hit[]> {
   const score = scoreOf(f);
-  const inner = filtered(db, f).select([
-    'product_id',
-    'title',
-    'slug',
-    'brand',
-    'description',
-    'seller_id',
-    'category_id',
-    'price_amount',
-    'currency',
-    'in_stock',
-    'attributes',
-    'image',
-    'created_at',
-    score.as('score'),
-  ]);
+  const inner = filtered(db, f).select([...HIT_COLUMNS, score.as('score')]);
   let q = t(db)
     .selectFrom(inner.as('h'))
     .select([
@@ -259,22 +261,7 @@ export async function hitsByIds(db: AnyDb, ids: string[]): Promise<Hit[]> {
   if (!ids.length) return [];
   return t(db)
     .selectFrom('search.documents')
-    .select([
-      'product_id',
-      'title',
-      'slug',
-      'brand',
-      'description',
-      'seller_id',
-      'category_id',
-      'price_amount',
-      'currency',
-      'in_stock',
-      'attributes',
-      'image',
-      'created_at',
-      sql<number>`0::float8`.as('score'),
-    ])
+    .select([...HIT_COLUMNS, sql<number>`0::float8`.as('score')])
     .where(sql<boolean>`listed`)
     .where(sql<boolean>`product_id = any(${ids}::uuid[])`)
     .execute();

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { scoped, type AnyDb, type Database, type Transaction } from '../db.js';
 import type { Logger } from '../logger.js';
+import { Signal } from '../signal.js';
 import type { CloudEvent } from './outbox.js';
 import type { BusTables } from './tables.js';
 
@@ -159,35 +160,6 @@ export class OutboxRelay {
         await signal.wait(delay);
       }
     }
-  }
-}
-
-/** A wake-up that is not lost when it comes before the wait. */
-class Signal {
-  private pending = false;
-  private waiter: (() => void) | null = null;
-
-  notify(): void {
-    this.pending = true;
-    this.waiter?.();
-  }
-
-  /** Resolves at the next notify (or at once if one came since the last wait), or after `ms`. */
-  wait(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(() => done(), ms) : null;
-      const done = () => {
-        if (timer) clearTimeout(timer);
-        this.waiter = null;
-        this.pending = false;
-        resolve();
-      };
-      this.waiter = done;
-    });
   }
 }
 

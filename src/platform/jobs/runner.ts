@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { scoped, type AnyDb, type Database } from '../db.js';
 import type { Logger } from '../logger.js';
+import { Signal } from '../signal.js';
 import type { BusTables } from '../events/tables.js';
 
 export interface JobContext {
@@ -116,8 +117,8 @@ export class JobRunner {
   private readonly completed: Counter<'name' | 'outcome'>;
   private running = false;
   private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  /** NOTIFY, a new due job or a finished one: claim again now. */
+  private readonly signal = new Signal();
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -183,8 +184,7 @@ export class JobRunner {
   }
 
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.signal.notify();
   }
 
   /** Claims and runs what is due now, up to the concurrency limit; resolves when those finished. */
@@ -196,7 +196,6 @@ export class JobRunner {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.woken = false;
       let claimed = 0;
       try {
         const free = this.opts.concurrency - this.inFlight.size;
@@ -211,30 +210,15 @@ export class JobRunner {
             this.inFlight.add(p);
           }
         }
-        if (claimed > 0 || this.woken) continue;
-        await this.sleep(
+        if (claimed > 0) continue;
+        await this.signal.wait(
           this.inFlight.size >= this.opts.concurrency ? this.opts.pollMs : await this.untilNextDue(),
         );
       } catch (err) {
         this.log.error({ err }, 'job runner: claiming failed; retrying');
-        await this.sleep(this.opts.pollMs);
+        await this.signal.wait(this.opts.pollMs);
       }
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || !this.running) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
-        this.wakeUp = null;
-        done();
-      };
-    });
   }
 
   private get names(): string[] {

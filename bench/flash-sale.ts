@@ -548,10 +548,10 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
 }
 
 async function bare(): Promise<{ rps: number; p99: number }> {
-  const { child } = await startChild('bench/bare-server.ts', { PORT: '3911' });
+  const { child, line } = await startChild('bench/bare-server.ts', { PORT: '0' });
   try {
     const r = await autocannon({
-      url: 'http://127.0.0.1:3911/',
+      url: `http://127.0.0.1:${line.split(' ')[1]}/`,
       connections: CONCURRENCY,
       duration: SECONDS,
     });

@@ -1,13 +1,10 @@
 import {
   SignJWT,
   calculateJwkThumbprint,
-  errors as joseErrors,
   exportJWK,
   generateKeyPair,
   importJWK,
-  jwtVerify,
   type JWK,
-  type JWTHeaderParameters,
   type CryptoKey,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
@@ -16,6 +13,7 @@ import { sql } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { UnauthorizedError } from '../../platform/errors.js';
 import { ROLES, type Actor, type Role, type TokenVerifier } from '../../platform/http/auth.js';
+import { TokenRefused, verifyAccessJws, type Alg, type VerifyKey } from './jws.js';
 import type { IdentityTables } from './tables.js';
 
 /**
@@ -26,8 +24,6 @@ import type { IdentityTables } from './tables.js';
  * Ed25519 keys (configured, or stored by an earlier version) keep signing or verifying.
  */
 const ALG = 'RS256';
-type Alg = 'RS256' | 'EdDSA';
-const ALGS: Alg[] = ['RS256', 'EdDSA'];
 const AUDIENCE = 'agora';
 /** How often a process looks for a rotated signing key. */
 const ACTIVE_KEY_REFRESH_MS = 60_000;
@@ -57,7 +53,7 @@ export interface TokenServiceOptions {
 export class TokenService implements TokenVerifier {
   private signing!: SigningKey;
   private signingLoadedAt = 0;
-  private verifyKeys = new Map<string, CryptoKey | Uint8Array>();
+  private verifyKeys = new Map<string, VerifyKey>();
   private publicJwks: JWK[] = [];
   private lastReload = 0;
   private readonly configured?: ConfiguredKey;
@@ -120,43 +116,47 @@ export class TokenService implements TokenVerifier {
   async verifyAccessToken(token: string): Promise<Actor> {
     const known = this.verified.get(token);
     if (known) return known;
+    let claims;
     try {
-      const { payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
-        issuer: this.options.issuer,
-        audience: AUDIENCE,
-        // the key found by `kid` was imported for one algorithm; a header naming another fails
-        algorithms: ALGS,
-        typ: 'at+jwt',
-      });
-      const role = payload.role as Role;
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !ROLES.includes(role)) {
-        throw new UnauthorizedError('The access token is malformed');
-      }
-      const actor: Actor = { userId: payload.sub, role, sessionId: payload.sid };
-      const ttlMs = (payload.exp ?? 0) * 1000 - Date.now();
-      if (ttlMs > 0) this.verified.set(token, actor, { ttl: ttlMs });
-      return actor;
+      claims = await this.checked(token);
     } catch (err) {
-      if (err instanceof UnauthorizedError) throw err;
-      if (err instanceof joseErrors.JWTExpired) throw new UnauthorizedError('The access token has expired');
+      if (!(err instanceof TokenRefused)) throw err;
+      if (err.reason === 'expired') throw new UnauthorizedError('The access token has expired');
+      if (err.reason === 'unknown_key')
+        throw new UnauthorizedError('The access token was signed by an unknown key');
       throw new UnauthorizedError('The access token is not valid');
+    }
+    const role = claims.role as Role;
+    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || !ROLES.includes(role)) {
+      throw new UnauthorizedError('The access token is malformed');
+    }
+    const actor: Actor = { userId: claims.sub, role, sessionId: claims.sid };
+    const ttlMs = claims.exp * 1000 - Date.now();
+    if (ttlMs > 0) this.verified.set(token, actor, { ttl: ttlMs });
+    return actor;
+  }
+
+  /** The token's claims once its signature and claims hold; an unknown `kid` reloads the keys first. */
+  private async checked(token: string) {
+    const expected = () => ({
+      issuer: this.options.issuer,
+      audience: AUDIENCE,
+      now: Math.floor(Date.now() / 1000),
+    });
+    const keyOf = (kid: string) => this.verifyKeys.get(kid);
+    try {
+      return verifyAccessJws(token, keyOf, expected());
+    } catch (err) {
+      if (!(err instanceof TokenRefused && err.reason === 'unknown_key')) throw err;
+      if (Date.now() - this.lastReload <= UNKNOWN_KID_RELOAD_MS) throw err;
+      await this.reload();
+      return verifyAccessJws(token, keyOf, expected());
     }
   }
 
   /** The public keys that verify access tokens (GET /.well-known/jwks.json). */
   jwks(): { keys: JWK[] } {
     return { keys: this.publicJwks };
-  }
-
-  private async keyFor(header: JWTHeaderParameters): Promise<CryptoKey | Uint8Array> {
-    const kid = header.kid ?? '';
-    let key = this.verifyKeys.get(kid);
-    if (!key && Date.now() - this.lastReload > UNKNOWN_KID_RELOAD_MS) {
-      await this.reload();
-      key = this.verifyKeys.get(kid);
-    }
-    if (!key) throw new UnauthorizedError('The access token was signed by an unknown key');
-    return key;
   }
 
   /** Loads the active signing key and every key still valid for verification. */
@@ -177,16 +177,16 @@ export class TokenService implements TokenVerifier {
       )
       .orderBy('created_at', 'desc')
       .execute();
-    const verifyKeys = new Map<string, CryptoKey | Uint8Array>();
+    const verifyKeys = new Map<string, VerifyKey>();
     const jwks: JWK[] = [];
     for (const row of rows) {
       const pub = row.public_jwk as JWK;
-      verifyKeys.set(row.kid, await importJWK(pub, row.alg));
+      verifyKeys.set(row.kid, { alg: row.alg as Alg, key: createPublicKey({ key: pub, format: 'jwk' }) });
       jwks.push({ ...pub, kid: row.kid, alg: row.alg, use: 'sig' });
     }
     if (this.configured) {
       const { kid, alg, privateKey, publicJwk } = this.configured;
-      verifyKeys.set(kid, await importJWK(publicJwk, alg));
+      verifyKeys.set(kid, { alg, key: createPublicKey({ key: publicJwk, format: 'jwk' }) });
       jwks.unshift(publicJwk);
       this.signing = { kid, alg, privateKey };
     } else {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createHmac,
-  createPublicKey,
-  generateKeyPairSync,
-  sign as cryptoSign,
-  type KeyObject,
-} from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { TokenRefused, verifyAccessJws, type VerifyKey } from './jws.js';
 

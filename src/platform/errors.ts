@@ -24,6 +24,23 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The codes that refuse a request for the caller's reason (HTTP 4xx); the rest are faults. */
+export const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'out_of_stock',
+  'limit_exceeded',
+  'sale_not_active',
+  'rate_limited',
+  'idempotency_key_reused',
+  'payment_declined',
+]);
+
 export interface FieldError {
   /** JSON pointer of the offending field, e.g. `/password` or `/variants/0/sku`. */
   path: string;
@@ -37,7 +54,13 @@ export class AppError extends Error {
     readonly details: Record<string, unknown> = {},
     readonly errors?: FieldError[],
   ) {
+    // A refusal (a 4xx code) is an answer, not a fault: it is never logged or shown with a stack,
+    // and capturing one costs more than the rest of the answer (about 10–25 µs on a hot path such as
+    // a sold-out flash sale, which refuses thousands of requests a second). Faults keep their stack.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (REFUSALS.has(code)) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'AppError';
   }
 }

@@ -3,8 +3,49 @@ import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT, calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
+import { TokenService } from './tokens.js';
 
-describe('access tokens signed with a configured key', () => {
+describe('a configured RSA key', () => {
+  it('signs RS256 and is published in the JWKS', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const agora = await startAgora('pglite', {
+      AGORA_JWT_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      AGORA_ARGON2_MEMORY_KIB: '1024',
+    });
+    try {
+      const { accessToken } = await registerUser(agora);
+      const kid = await calculateJwkThumbprint(publicKey.export({ format: 'jwk' }));
+      expect(decodeProtectedHeader(accessToken)).toMatchObject({ alg: 'RS256', kid });
+      expect((await agora.request({ method: 'GET', url: '/v1/me', token: accessToken })).statusCode).toBe(
+        200,
+      );
+      const jwks = (await agora.request({ method: 'GET', url: '/.well-known/jwks.json' })).json();
+      expect(jwks.keys[0]).toMatchObject({ kid, kty: 'RSA', alg: 'RS256' });
+      expect(jwks.keys[0]).not.toHaveProperty('d');
+    } finally {
+      await agora.close();
+    }
+  });
+
+  it('refuses a short RSA key or another type of key', async () => {
+    for (const weak of [
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+    ]) {
+      const options = {
+        issuer: 'http://localhost:3000',
+        accessTtlSeconds: 900,
+        configuredPrivateKeyPem: weak.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      };
+      // refused before the database is asked anything
+      await expect(TokenService.create(undefined as never, options)).rejects.toThrow(
+        /AGORA_JWT_PRIVATE_KEY must be an RSA key of 2048 bits or more, or an Ed25519 key/,
+      );
+    }
+  });
+});
+
+describe('access tokens signed with a configured Ed25519 key', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   let agora: TestAgora;

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeProtectedHeader } from 'jose';
+import {
+  SignJWT,
+  calculateJwkThumbprint,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+} from 'jose';
+import { sql } from 'kysely';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { PASSWORD, registerUser, uniqueEmail } from '../../../test/helpers/factories.js';
 import { ensureAdmin, rotateSigningKey, createPasswordHasher } from './index.js';
@@ -304,6 +312,60 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       expect(decodeProtectedHeader(fresh).kid).toBe(newKid);
       expect((await restarted.tokens.verifyAccessToken(fresh)).userId).toBe(after.user.id);
       expect(restarted.tokens.jwks().keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, newKid]));
+    });
+
+    it('signs RS256, and replaces a stored Ed25519 key at start while the tokens it signed stay valid', async () => {
+      const { user, accessToken } = await registerUser(agora);
+      expect(decodeProtectedHeader(accessToken).alg).toBe('RS256');
+
+      // an Ed25519 key, as an earlier version stored it, is the active one and has signed a token
+      const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      const publicJwk = await exportJWK(publicKey);
+      const edKid = await calculateJwkThumbprint(publicJwk);
+      const db = agora.rt.database.db;
+      await sql`update identity.signing_keys set retired_at = now() where retired_at is null`.execute(db);
+      await sql`insert into identity.signing_keys (kid, alg, public_jwk, private_jwk)
+                values (${edKid}, 'EdDSA', ${JSON.stringify(publicJwk)}, ${JSON.stringify(await exportJWK(privateKey))})`.execute(
+        db,
+      );
+      const claims = decodeJwt(accessToken);
+      const signedBy = (alg: string) =>
+        new SignJWT({ role: 'buyer', sid: claims.sid })
+          .setProtectedHeader({ alg, kid: edKid, typ: 'at+jwt' })
+          .setSubject(user.id)
+          .setIssuer(claims.iss!)
+          .setAudience('agora')
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(privateKey);
+      const edToken = await signedBy('EdDSA');
+
+      const { createIdentityModule } = await import('./index.js');
+      const restarted = await createIdentityModule(agora.rt);
+      const active = await sql<{ kid: string; alg: string }>`
+        select kid, alg from identity.signing_keys where retired_at is null`.execute(db);
+      expect(active.rows).toHaveLength(1);
+      expect(active.rows[0].alg).toBe('RS256');
+      expect((await restarted.tokens.verifyAccessToken(edToken)).userId).toBe(user.id);
+      const fresh = await restarted.tokens.sign({ id: user.id, role: 'buyer' }, 'session');
+      expect(decodeProtectedHeader(fresh)).toMatchObject({ alg: 'RS256', kid: active.rows[0].kid });
+      expect((await restarted.tokens.verifyAccessToken(fresh)).userId).toBe(user.id);
+      expect(restarted.tokens.jwks().keys).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ kid: edKid, alg: 'EdDSA', kty: 'OKP' }),
+          expect.objectContaining({ kid: active.rows[0].kid, alg: 'RS256', kty: 'RSA' }),
+        ]),
+      );
+      // a header that names another algorithm than the key's is refused
+      const lying = `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: edKid, typ: 'at+jwt' })).toString('base64url')}.${edToken.split('.').slice(1).join('.')}`;
+      await expect(restarted.tokens.verifyAccessToken(lying)).rejects.toMatchObject({ code: 'unauthorized' });
+
+      // a second start changes nothing: the RSA key stays active
+      await createIdentityModule(agora.rt);
+      const again = await sql<{
+        kid: string;
+      }>`select kid from identity.signing_keys where retired_at is null`.execute(db);
+      expect(again.rows.map((r) => r.kid)).toEqual([active.rows[0].kid]);
     });
   });
 

@@ -63,18 +63,21 @@ export interface ProblemBody {
   [extra: string]: unknown;
 }
 
+/** The problem body of an error: the standard members first, then the error's own details. */
 export function problemOf(err: AppError, requestId: string): ProblemBody {
   const status = STATUS_OF[err.code];
-  return {
-    ...err.details,
+  const body: ProblemBody = {
     type: `urn:agora:problem:${err.code}`,
     title: TITLES[status] ?? 'Error',
     status,
     code: err.code,
     detail: err.message,
     requestId,
-    ...(err.errors ? { errors: err.errors } : {}),
   };
+  if (err.errors) body.errors = err.errors;
+  // details extend the body; they never replace a standard member
+  for (const key in err.details) if (!(key in body)) body[key] = err.details[key];
+  return body;
 }
 
 /** Response schemas for the error statuses a route can answer, for its OpenAPI entry. */

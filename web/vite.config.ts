@@ -1,5 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
-import react from '@vitejs/plugin-react';
+import preact from '@preact/preset-vite';
 import { compression } from 'vite-plugin-compression2';
 import { fileURLToPath } from 'node:url';
 
@@ -42,7 +42,7 @@ function earlyReads(): Plugin {
 // `npm run dev` proxies the API to a server on :3000 (`npm run dev` at the repository root).
 export default defineConfig({
   plugins: [
-    react(),
+    preact(),
     earlyReads(),
     // Brotli and gzip copies of the hashed assets, which the server sends to clients that accept
     // them (`preCompressed` in src/platform/http/static.ts): compressed once here, not per request.

@@ -80,9 +80,12 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** A whole Agora on its own embedded database, serving the built web app on a random port. */
-export async function startWebServer(): Promise<WebServer> {
-  await ensureWebBuild();
+/**
+ * A whole Agora on its own embedded database, serving the built web app (`webRoot`, by default
+ * `web/dist`, built first when stale) on a random port.
+ */
+export async function startWebServer(webRoot = webDist): Promise<WebServer> {
+  if (webRoot === webDist) await ensureWebBuild();
   const config = loadConfig(
     {
       NODE_ENV: 'test',
@@ -99,7 +102,7 @@ export async function startWebServer(): Promise<WebServer> {
     { dotenv: false },
   );
   const loadDataDir = new Blob([await readFile(inject('pgliteDump'))]);
-  const agora = await createAgora(config, { loadDataDir, webRoot: webDist });
+  const agora = await createAgora(config, { loadDataDir, webRoot });
   await agora.app.listen({ port: 0, host: '127.0.0.1' });
   const address = agora.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');

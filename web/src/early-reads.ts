@@ -40,11 +40,25 @@ const USABLE_MS = 10_000;
 
 const early = new Map<string, Promise<Response>>();
 
+/** A 200 answer's body, parsed as soon as it arrived, and when (epoch ms). */
+export interface EarlyBody {
+  body: unknown;
+  at: number;
+}
+const arrived = new Map<string, EarlyBody>();
+
 for (const path of readsOf(location.pathname, new URLSearchParams(location.search))) {
   const response = fetch(path, { headers: { accept: 'application/json' } });
-  // A failure is the client's to report when it takes the answer (as a network error).
-  response.catch(() => undefined);
   early.set(path, response);
+  // A 200 is parsed on arrival, so the app's first render can show it; anything else (a 404, a
+  // network error) is the client's to report when it takes the answer.
+  response
+    .then(async (res) => {
+      if (res.status !== 200) return;
+      const body: unknown = await res.clone().json();
+      if (early.get(path) === response) arrived.set(path, { body, at: Date.now() });
+    })
+    .catch(() => undefined);
 }
 
 /** The answer to a GET of `path` started on page load, once; `undefined` if there is none. */
@@ -52,5 +66,18 @@ export function takeEarlyRead(path: string): Promise<Response> | undefined {
   const response = early.get(path);
   if (!response) return undefined;
   early.delete(path);
+  arrived.delete(path);
   return performance.now() < USABLE_MS ? response : undefined;
+}
+
+/**
+ * The parsed 200 answer to a GET of `path` started on page load, if it has already arrived, once
+ * (like `takeEarlyRead`); `undefined` if not (yet), and the client asks as usual.
+ */
+export function takeArrivedRead(path: string): EarlyBody | undefined {
+  const body = arrived.get(path);
+  if (!body) return undefined;
+  early.delete(path);
+  arrived.delete(path);
+  return performance.now() < USABLE_MS ? body : undefined;
 }

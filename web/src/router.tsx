@@ -3,14 +3,15 @@ import { createBrowserRouter } from 'react-router';
 import { Layout } from '@/components/Layout';
 import { RequireRole } from '@/components/RequireRole';
 import { HomePage } from '@/routes/storefront/home/HomePage';
-import { CategoryPage } from '@/routes/storefront/category/CategoryPage';
 import { SearchPage } from '@/routes/storefront/search/SearchPage';
 import { ProductPage } from '@/routes/storefront/product/ProductPage';
-import { NotFoundPage } from '@/routes/storefront/not-found/NotFoundPage';
-import { SignInPage } from '@/routes/account/sign-in/SignInPage';
-import { SignUpPage } from '@/routes/account/sign-up/SignUpPage';
 
-// Account, seller and admin screens are their own chunks: a shopper's first load does not carry them.
+// The app's script carries the pages a first visit most often opens (home, search, product); every
+// other screen is a chunk of its own, loaded when it is first shown.
+const CategoryPage = lazy(() => import('@/routes/storefront/category/CategoryPage'));
+const NotFoundPage = lazy(() => import('@/routes/storefront/not-found/NotFoundPage'));
+const SignInPage = lazy(() => import('@/routes/account/sign-in/SignInPage'));
+const SignUpPage = lazy(() => import('@/routes/account/sign-up/SignUpPage'));
 const AccountPage = lazy(() => import('@/routes/account/profile/AccountPage'));
 const SellerProductsPage = lazy(() => import('@/routes/seller/products/SellerProductsPage'));
 const ProductEditPage = lazy(() => import('@/routes/seller/product-edit/ProductEditPage'));

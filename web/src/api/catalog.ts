@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { api, arrivedData } from './client';
 import { keys } from './keys';
 import { reads } from './paths';
 import type { CategoryNode, Page, Product, ProductInput, ProductPatch, ProductQuery } from './types';
@@ -8,6 +8,7 @@ export function useCategories() {
   return useQuery({
     queryKey: keys.categories,
     queryFn: ({ signal }) => api<{ items: CategoryNode[] }>(reads.categories, { signal }),
+    ...arrivedData<{ items: CategoryNode[] }>(reads.categories),
     staleTime: 5 * 60_000,
     select: (data) => data.items,
   });
@@ -17,6 +18,7 @@ export function useProducts(query: ProductQuery, enabled = true) {
   return useQuery({
     queryKey: keys.products.list(query),
     queryFn: ({ signal }) => api<Page<Product>>(reads.products(query), { signal }),
+    ...arrivedData<Page<Product>>(reads.products(query)),
     placeholderData: keepPreviousData,
     enabled,
   });
@@ -26,6 +28,7 @@ export function useProduct(idOrSlug: string | undefined) {
   return useQuery({
     queryKey: keys.products.detail(idOrSlug ?? ''),
     queryFn: ({ signal }) => api<Product>(reads.product(idOrSlug ?? ''), { signal }),
+    ...arrivedData<Product>(reads.product(idOrSlug ?? '')),
     enabled: Boolean(idOrSlug),
   });
 }

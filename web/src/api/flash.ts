@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './client';
+import { api, arrivedData } from './client';
 import { keys } from './keys';
 import { reads } from './paths';
 import type {
@@ -17,6 +17,7 @@ export function useFlashSales(state: SaleState | '', refetchMs = 10_000) {
   return useQuery({
     queryKey: keys.flashSales.list(state),
     queryFn: ({ signal }) => api<Page<FlashSale>>(reads.flashSales(state), { signal }),
+    ...arrivedData<Page<FlashSale>>(reads.flashSales(state)),
     refetchInterval: refetchMs,
     staleTime: 2_000,
   });

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, withQuery } from './client';
+import { api, arrivedData, withQuery } from './client';
 import { keys } from './keys';
 import { reads } from './paths';
 import type { SearchResult } from './types';
@@ -8,6 +8,7 @@ export function useSearch(query: Record<string, string>) {
   return useQuery({
     queryKey: keys.search.results(query),
     queryFn: ({ signal }) => api<SearchResult>(reads.search(query), { signal }),
+    ...arrivedData<SearchResult>(reads.search(query)),
     placeholderData: keepPreviousData,
   });
 }

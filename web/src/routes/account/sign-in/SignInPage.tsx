@@ -10,7 +10,7 @@ export function safeNext(next: string | null): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/account';
 }
 
-export function SignInPage() {
+export default function SignInPage() {
   useDocumentTitle('Sign in');
   const [params] = useSearchParams();
   const navigate = useNavigate();

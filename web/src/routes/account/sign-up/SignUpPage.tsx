@@ -6,7 +6,7 @@ import { Field } from '@/components/Field';
 import { ErrorNotice } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 
-export function SignUpPage() {
+export default function SignUpPage() {
   useDocumentTitle('Create an account');
   const navigate = useNavigate();
   const signUp = useSignUp();

@@ -4,9 +4,9 @@ import { categoryTrail, flattenCategories, useCategories } from '@/api/catalog';
 import { Listing } from '@/components/Listing';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
-import { NotFoundPage } from '../not-found/NotFoundPage';
+import NotFoundPage from '../not-found/NotFoundPage';
 
-export function CategoryPage() {
+export default function CategoryPage() {
   const { slug } = useParams();
   const categories = useCategories();
   const category = useMemo(

@@ -416,6 +416,9 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
         body: { name: 'Grace' },
       });
       expect(renamed.json().name).toBe('Grace');
+      // The profile read just before is kept (and presented once) for a second: a change drops both.
+      const reread = await agora.request({ method: 'GET', url: '/v1/me', token: accessToken });
+      expect(reread.json().name).toBe('Grace');
       const noCurrent = await agora.request({
         method: 'PATCH',
         url: '/v1/me',

@@ -6,6 +6,7 @@ import { passwordProblems, type PasswordHasher } from './passwords.js';
 import { decodeCursor, pageOf, presentAddress, presentUser } from './presenters.js';
 import type { ProfileReads } from './profile-reads.js';
 import * as repo from './repository.js';
+import type { ProfileRow } from './tables.js';
 import type { Address, AddressBody, AddressPatch, UpdateMeBody, User } from './schemas.js';
 
 const MAX_ADDRESSES = 50;
@@ -16,10 +17,21 @@ const MAX_ADDRESSES = 50;
  * @throws NotFoundError when the account no longer exists
  */
 export async function getMe(ctx: Ctx, profiles: ProfileReads): Promise<User> {
-  const user = await profiles.get(actorRequired(ctx).userId);
-  if (!user) throw new NotFoundError('User');
-  return presentUser(user);
+  const row = await profiles.get(actorRequired(ctx).userId);
+  if (!row) throw new NotFoundError('User');
+  let user = presented.get(row);
+  if (!user) {
+    user = presentUser(row);
+    presented.set(row, user);
+  }
+  return user;
 }
+
+/**
+ * Answers of `getMe` by row: while `profiles` keeps a profile it hands out the same row object, so
+ * the requests of that second share one presented answer. Keyed weakly, so it lives as long as the row.
+ */
+const presented = new WeakMap<ProfileRow, User>();
 
 /**
  * Changes the profile. A new password needs the current one and ends every other session.

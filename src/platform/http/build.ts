@@ -5,7 +5,6 @@ import Fastify, {
   type FastifyPluginAsync,
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import swagger from '@fastify/swagger';
@@ -15,6 +14,7 @@ import { Type } from 'typebox';
 import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
 import { installErrorHandling } from './error-handler.js';
+import { edgePlugin } from './edge.js';
 import { metricsPlugin } from './metrics.js';
 import { Problem } from './problem.js';
 import { buildValidator } from './validation.js';
@@ -31,24 +31,10 @@ export interface HttpOptions {
   webRoot?: string;
 }
 
-const SECURITY_HEADERS = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'cross-origin',
-  'origin-agent-cluster': '?1',
-  'referrer-policy': 'no-referrer',
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-dns-prefetch-control': 'off',
-  'x-download-options': 'noopen',
-  'x-frame-options': 'SAMEORIGIN',
-  'x-permitted-cross-domain-policies': 'none',
-  'x-xss-protection': '0',
-} as const;
-
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
- * Builds the HTTP edge: request ids, logging, security headers, CORS, rate limits, load shedding,
+ * Builds the HTTP edge: request ids, logging, security headers and CORS (edge.ts), rate limits, load shedding,
  * metrics, OpenAPI, the problem+json error model, and the modules' routes. It does not listen.
  */
 export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App> {
@@ -77,44 +63,9 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('actor', null);
-  // During a graceful shutdown, answers to requests still in flight close their connection, so
-  // keep-alive clients do not hold the server open until their idle timeout.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  // Hooks on every request take a callback rather than being async: no promise per request.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
-  // Security headers, set as one precomputed block. @fastify/helmet sets the same set through a
-  // per-response middleware chain that cost ~40 % of a bare route's throughput here; the values are
-  // helmet's defaults minus CSP (JSON answers need none; the web app's HTML gets its own in
-  // static.ts, and /docs through swagger-ui's staticCSP).
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    reply.header('x-request-id', request.id);
-    done();
-  });
   installErrorHandling(app);
   app.addSchema(Problem);
-
-  await app.register(cors, {
-    origin:
-      config.AGORA_CORS_ORIGINS === '*' ? '*' : config.AGORA_CORS_ORIGINS.split(',').map((s) => s.trim()),
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'x-request-id'],
-    exposedHeaders: [
-      'x-request-id',
-      'retry-after',
-      'etag',
-      'ratelimit-limit',
-      'ratelimit-remaining',
-      'ratelimit-reset',
-    ],
-    maxAge: 600,
-  });
+  await app.register(edgePlugin, { corsOrigins: config.AGORA_CORS_ORIGINS });
   if (config.AGORA_MAX_EVENT_LOOP_DELAY_MS > 0) {
     await app.register(underPressure, {
       maxEventLoopDelay: config.AGORA_MAX_EVENT_LOOP_DELAY_MS,

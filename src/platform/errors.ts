@@ -24,22 +24,16 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The codes that refuse a request for the caller's reason (HTTP 4xx); the rest are faults. */
-export const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'validation_failed',
-  'unauthorized',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'payload_too_large',
-  'unsupported_media_type',
-  'out_of_stock',
-  'limit_exceeded',
-  'sale_not_active',
-  'rate_limited',
-  'idempotency_key_reused',
-  'payment_declined',
+/** The codes of faults (HTTP 5xx): ours or a dependency's, not the caller's. */
+const FAULTS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'payment_unavailable',
+  'overloaded',
+  'unavailable',
+  'internal',
 ]);
+
+/** The codes that refuse a request for the caller's reason (HTTP 4xx): all but the faults. */
+export const REFUSALS: ReadonlySet<ErrorCode> = new Set(ERROR_CODES.filter((code) => !FAULTS.has(code)));
 
 export interface FieldError {
   /** JSON pointer of the offending field, e.g. `/password` or `/variants/0/sku`. */

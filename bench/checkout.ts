@@ -8,7 +8,7 @@
  * bench/RESULTS.md.
  *
  * Environment: BENCH_PG_URL (admin URL), BENCH_BUYERS (3000), BENCH_SKUS (200), BENCH_CONCURRENCY (50),
- * BENCH_PGBENCH_SECONDS (15).
+ * BENCH_PGBENCH_SECONDS (15), BENCH_SERVER_NODE_ARGS (extra node flags for the server).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -54,7 +54,9 @@ const env = {
   AGORA_ADMIN_PASSWORD: ADMIN.password,
   AGORA_DATA_DIR: path.join(root, 'data-bench'),
 };
-const server = await startProcess(['bin/agora.js', 'start'], env, `http://127.0.0.1:${PORT}`);
+// BENCH_SERVER_NODE_ARGS: extra node flags for the server under test, e.g. `--cpu-prof`
+const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const server = await startProcess([...nodeArgs, 'bin/agora.js', 'start'], env, `http://127.0.0.1:${PORT}`);
 const url = server.url;
 
 async function call<T>(
@@ -239,8 +241,9 @@ const statsAfter = await dbStats();
 
 // ---- pgbench TPC-B on the same server, same run
 const pgUrl = new URL(databaseUrl);
-const pgArgs = ['-h', pgUrl.hostname, '-p', pgUrl.port || '5432', '-U', pgUrl.username || 'postgres'];
-const benchDb = (await freshDatabase('agora_bench_pgbench')).split('/').pop()!;
+// the same transport as Agora's: a Unix socket directory given as `?host=`, or TCP
+const pgArgs = ['-h', pgUrl.searchParams.get('host') ?? pgUrl.hostname, '-p', pgUrl.port || '5432', '-U', pgUrl.username || 'postgres'];
+const benchDb = new URL(await freshDatabase('agora_bench_pgbench')).pathname.slice(1);
 execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', benchDb], { stdio: 'ignore' });
 const out = execFileSync(
   'pgbench',

@@ -1,5 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { insertMovementsSql, type NewMovement } from './ledger-repository.js';
+import {
+  levelOf,
+  lowStockFlipOf,
+  lowStockRefreshSql,
+  type Level,
+  type LowStockFlip,
+  type LowStockFlipRow,
+} from './repository.js';
 import type { HoldStatus, InventoryTables, RefKind } from './tables.js';
 
 type Db = Kysely<InventoryTables>;
@@ -21,31 +30,78 @@ export interface HoldLineRow {
   committed: number;
 }
 
-export async function insertHold(
+/**
+ * The reservation's last statement, when every other line's units are reserved already: the last
+ * line's conditional UPDATE (`reserved += q WHERE on_hand - reserved >= q`, its low-stock flag set
+ * in the same UPDATE) and, only when it took the units, the hold, its lines, their ledger rows
+ * and the low-stock refresh of the other lines' SKUs (rows this transaction holds already), in
+ * one round trip. Undefined, and nothing written: the last line is short.
+ *
+ *   with was as materialized (select sku, low_stock_alerted from inventory.items
+ *                               where sku = $sku and on_hand - reserved >= $q for update),
+ *        took as (update inventory.items set reserved = reserved + $q, low_stock_alerted = ...
+ *                   from was where ... and on_hand - reserved >= $q returning ..., was.low_stock_alerted),
+ *        hold as (insert into inventory.holds ... where exists (select from took)),
+ *        lines as (insert into inventory.hold_lines ... where exists (select from took)),
+ *        ledger as (insert into inventory.movements ... where exists (select from took)),
+ *        low as (update inventory.items set low_stock_alerted = ... where sku in (others) and exists (...))
+ *   select took, low
+ *
+ * `was` is the flag before the UPDATE: a locking read returns the row's newest version (a plain
+ * read could return an older one when the statement waited for the lock), and it locks exactly
+ * what the UPDATE would have (nothing when the row is short in the statement's snapshot).
+ */
+export async function reserveLastAndHold(
   trx: AnyDb,
+  [sku, q]: [string, number],
   hold: {
     id: string;
     ref: { kind: RefKind; id: string };
     expiresAt: Date | null;
     correlationId: string | null;
     lines: [string, number][];
+    movements: NewMovement[];
   },
-): Promise<void> {
-  await t(trx)
-    .insertInto('inventory.holds')
-    .values({
-      id: hold.id,
-      ref_kind: hold.ref.kind,
-      ref_id: hold.ref.id,
-      status: 'held',
-      expires_at: hold.expiresAt,
-      correlation_id: hold.correlationId,
-    })
-    .execute();
-  await t(trx)
-    .insertInto('inventory.hold_lines')
-    .values(hold.lines.map(([sku, q]) => ({ hold_id: hold.id, sku, quantity: q, remaining: q })))
-    .execute();
+): Promise<{ level: Level; flipped: LowStockFlip[] } | undefined> {
+  const lines = JSON.stringify(hold.lines.map(([s, n]) => ({ sku: s, q: n })));
+  const others = hold.lines.map(([s]) => s).filter((s) => s !== sku);
+  const took = sql`exists (select 1 from took)`;
+  // hold_lines' foreign key to the hold is checked at the end of the statement, after both inserts
+  const { rows } = await sql<{
+    took: (LowStockFlipRow & { on_hand: number; reserved: number; was_alerted: boolean }) | null;
+    flipped: LowStockFlipRow[];
+  }>`
+    with was as materialized (
+      select sku, low_stock_alerted from inventory.items
+       where sku = ${sku}::text and on_hand - reserved >= ${q}::integer
+         for update
+    ), took as (
+      update inventory.items i
+         set reserved = i.reserved + ${q}::integer, updated_at = now(),
+             low_stock_alerted = (i.on_hand - i.reserved - ${q}::integer <= i.low_stock_threshold)
+        from was
+       where i.sku = was.sku and i.on_hand - i.reserved >= ${q}::integer
+      returning i.sku, i.seller_id, i.on_hand, i.reserved, i.low_stock_threshold,
+                i.on_hand - i.reserved as available, i.low_stock_alerted, was.low_stock_alerted as was_alerted
+    ), hold as (
+      insert into inventory.holds (id, ref_kind, ref_id, status, expires_at, correlation_id)
+      select ${hold.id}::uuid, ${hold.ref.kind}::text, ${hold.ref.id}::text, 'held',
+             ${hold.expiresAt}::timestamptz, ${hold.correlationId}::text
+       where ${took}
+    ), lines as (
+      insert into inventory.hold_lines (hold_id, sku, quantity, remaining)
+      select ${hold.id}::uuid, sku, q, q from jsonb_to_recordset(${lines}::jsonb) as v(sku text, q integer)
+       where ${took}
+    ), ledger as (${insertMovementsSql(hold.movements, took)}
+    )${others.length ? sql`, low as (${lowStockRefreshSql(others, took)})` : sql``}
+    select (select to_jsonb(took) from took) as took,
+           ${others.length ? sql`(select coalesce(jsonb_agg(to_jsonb(low)), '[]'::jsonb) from low)` : sql`'[]'::jsonb`}
+             as flipped`.execute(trx);
+  const r = rows[0].took;
+  if (!r) return undefined;
+  const flipped = rows[0].flipped.map(lowStockFlipOf);
+  if (r.low_stock_alerted !== r.was_alerted) flipped.push(lowStockFlipOf(r));
+  return { level: levelOf(r), flipped };
 }
 
 /** Locks a hold for the rest of the transaction; `expired` is judged by the database clock. */
@@ -113,10 +169,6 @@ export async function commitRecorded(trx: AnyDb, holdId: string, orderId: string
     .where('order_id', '=', orderId)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-export async function recordCommit(trx: AnyDb, holdId: string, orderId: string): Promise<void> {
-  await t(trx).insertInto('inventory.hold_commits').values({ hold_id: holdId, order_id: orderId }).execute();
 }
 
 /** Lowers the remaining quantity of hold lines; `sold` also counts the units as committed. */

@@ -8,9 +8,9 @@ import {
   UnknownSkuError,
 } from './errors.js';
 import type { StockLine } from './events.js';
+import * as sales from './commit-repository.js';
 import * as holds from './hold-repository.js';
-import { available, bySku, record, type LevelChange, type Trx } from './ledger.js';
-import type { NewMovement } from './ledger-repository.js';
+import { available, bySku, publishChanges, record, type LevelChange, type Trx } from './ledger.js';
 import { claimRestockKey } from './once-repository.js';
 import * as repo from './repository.js';
 import type { HoldStatus, RefKind } from './tables.js';
@@ -36,19 +36,48 @@ const linesOf = (entries: [string, number][]): StockLine[] =>
 
 /**
  * Reserves every line or none. Per SKU, in SKU order, one conditional UPDATE
- * (`reserved = reserved + q WHERE on_hand - reserved >= q`); then the hold, its ledger rows and
- * events. When any line is short, the units taken for the others are given back in the same
- * transaction (so a caller that catches the error keeps a clean transaction) and the error names
- * every short line.
+ * (`reserved = reserved + q WHERE on_hand - reserved >= q`); the last one also writes the hold,
+ * its ledger rows and the low-stock flags when every line got its units (`reserveLastAndHold`);
+ * then the events. When any line is short, the units taken for the others are given back in the
+ * same transaction (so a caller that catches the error keeps a clean transaction) and the error
+ * names every short line.
  * @throws OutOfStockError, InvalidStockLinesError
  */
 export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
   const wanted = bySku(input.lines);
   if (!wanted.length) throw new InvalidStockLinesError('at least one line is needed');
+  const id = uuidv7();
+  const reason = `reserved for ${input.ref.kind} ${input.ref.id}`;
+  const correlationId = input.correlationId ?? null;
+  const hold = {
+    id,
+    ref: input.ref,
+    expiresAt: input.expiresAt,
+    correlationId,
+    lines: wanted,
+    // written only when every line is reserved: one row per line
+    movements: wanted.map(([sku, q]) => ({
+      sku,
+      locationId: null,
+      kind: 'reservation' as const,
+      deltaOnHand: 0,
+      deltaReserved: q,
+      reason,
+      cause: holdCause(id),
+      orderId: input.ref.kind === 'order' ? input.ref.id : null,
+      correlationId,
+    })),
+  };
   const taken: [string, number, repo.Level][] = [];
   const short: [string, number][] = [];
-  for (const [sku, q] of wanted) {
-    const level = await repo.reserveUnits(trx, sku, q);
+  let flipped: repo.LowStockFlip[] = [];
+  for (const [i, [sku, q]] of wanted.entries()) {
+    let level: repo.Level | undefined;
+    if (i === wanted.length - 1 && !short.length) {
+      const done = await holds.reserveLastAndHold(trx, [sku, q], hold);
+      level = done?.level;
+      flipped = done?.flipped ?? [];
+    } else level = await repo.reserveUnits(trx, sku, q);
     if (level) taken.push([sku, q, level]);
     else short.push([sku, q]);
   }
@@ -62,31 +91,13 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
       short.map(([sku, q]) => ({ sku, requested: q, available: Math.max(0, left.get(sku) ?? 0) })),
     );
   }
-  const id = uuidv7();
-  await holds.insertHold(trx, {
-    id,
-    ref: input.ref,
-    expiresAt: input.expiresAt,
-    correlationId: input.correlationId ?? null,
-    lines: wanted,
-  });
-  const reason = `reserved for ${input.ref.kind} ${input.ref.id}`;
-  await record(trx, input.correlationId, {
-    movements: taken.map(([sku, q]) => ({
-      sku,
-      locationId: null,
-      kind: 'reservation',
-      deltaOnHand: 0,
-      deltaReserved: q,
-      reason,
-      cause: holdCause(id),
-      orderId: input.ref.kind === 'order' ? input.ref.id : null,
-    })),
+  await publishChanges(trx, input.correlationId, {
     changes: taken.map(([, q, level]) => ({
       level,
       availableBefore: available(level) + q,
       cause: 'reservation',
     })),
+    flipped,
   });
   return { id, lines: linesOf(wanted), expiresAt: input.expiresAt, status: 'held', ref: input.ref };
 }
@@ -151,35 +162,26 @@ export async function commit(
   holdId: string,
   opts: { orderId: string; lines?: StockLine[]; correlationId?: string },
 ): Promise<void> {
-  const hold = await holds.lockHold(trx, holdId);
-  if (!hold) throw new HoldNotFoundError();
-  if (await holds.commitRecorded(trx, holdId, opts.orderId)) return;
+  const found = await sales.lockForCommit(trx, holdId, opts.orderId);
+  if (!found) throw new HoldNotFoundError();
+  const { hold, lines } = found;
+  // `recorded` comes from a snapshot older than the lock; `stale`: a commit may have finished since
+  if (found.recorded || (found.stale && (await holds.commitRecorded(trx, holdId, opts.orderId)))) return;
   if (hold.status !== 'held') throw new HoldNotActiveError(holdId, `is ${hold.status}`);
   if (hold.expired) throw new HoldNotActiveError(holdId, 'has expired');
-  const takes = draw(await holds.holdLines(trx, holdId), opts.lines, true, holdId);
+  const takes = draw(lines, opts.lines, true, holdId);
   if (!takes.length) throw new HoldNotActiveError(holdId, 'holds nothing to commit');
-  await holds.recordCommit(trx, holdId, opts.orderId);
-  await holds.drawDown(trx, holdId, takes, true);
-  const changes: LevelChange[] = [];
-  const movements: NewMovement[] = [];
-  for (const [sku, q] of takes) {
-    const level = await repo.sellUnits(trx, sku, q);
-    if (!level) throw new Error(`inventory of ${sku} holds fewer reserved units than hold ${holdId}`);
-    changes.push({ level, availableBefore: available(level), cause: 'commit' });
-    for (const { locationId, take } of await repo.takeFromLocations(trx, sku, q))
-      movements.push({
-        sku,
-        locationId,
-        kind: 'commit',
-        deltaOnHand: -take,
-        deltaReserved: -take,
-        reason: `sold to order ${opts.orderId}`,
-        cause: holdCause(holdId),
-        orderId: opts.orderId,
-      });
-  }
-  await holds.settleHolds(trx, [holdId]);
-  await record(trx, opts.correlationId, { movements, changes });
+  const { levels, flipped } = await sales.sellHeld(trx, {
+    holdId,
+    orderId: opts.orderId,
+    takes,
+    reason: `sold to order ${opts.orderId}`,
+    correlationId: opts.correlationId ?? null,
+  });
+  await publishChanges(trx, opts.correlationId, {
+    changes: levels.map((level) => ({ level, availableBefore: available(level), cause: 'commit' })),
+    flipped,
+  });
 }
 
 /**

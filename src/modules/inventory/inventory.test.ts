@@ -49,6 +49,10 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from inventory.hold_lines where sku = ${sku}`.execute(agora.rt.database.db);
     expect(rows[0].n).toBe(50);
+    // the crossing to the threshold (5) happened once, however many waited for the row meanwhile
+    expect(await eventsOf(agora, 'inventory.low_stock', sku)).toEqual([
+      expect.objectContaining({ sku, available: 5, threshold: 5 }),
+    ]);
     expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
     const metrics = await agora.rt.metrics.getSingleMetricAsString('agora_inventory_reservations_total');
     expect(metrics).toMatch(/outcome="out_of_stock"} (\d+)/);
@@ -225,6 +229,90 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
         }),
       );
     expect(await levelRow(agora, sku)).toEqual({ on_hand: 2, reserved: 0 });
+    expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
+  });
+
+  it('commits that waited for one hold see what the first did: the same order changes nothing, another takes what is left', async () => {
+    const [sku] = await fx.stocked([10]);
+    const hold = await inTrx((trx) =>
+      agora.inventory.reserve(trx, {
+        lines: [{ sku, quantity: 6 }],
+        ref: { kind: 'flash_sale', id: 'sale-race' },
+        expiresAt: null,
+      }),
+    );
+    const commit = (orderId: string, quantity: number) =>
+      inTrx((trx) => agora.inventory.commit(trx, hold.id, { orderId, lines: [{ sku, quantity }] }));
+    let finish!: () => void;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    let started!: () => void;
+    const holding = new Promise<void>((resolve) => (started = resolve));
+    const first = inTrx(async (trx) => {
+      await agora.inventory.commit(trx, hold.id, { orderId: 'race-1', lines: [{ sku, quantity: 4 }] });
+      started();
+      await gate;
+    });
+    await holding;
+    // both wait for the hold's lock (PGlite runs them after the first instead: same outcome)
+    const again = commit('race-1', 4);
+    const other = commit('race-2', 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    finish();
+    await Promise.all([first, again, other]);
+    expect(await levelRow(agora, sku)).toEqual({ on_hand: 4, reserved: 0 });
+    expect(await agora.inventory.getHold(agora.rt.database.db, hold.id)).toMatchObject({
+      status: 'committed',
+      remaining: [{ sku, quantity: 0 }],
+    });
+    expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
+  });
+
+  it('a sale takes units from the default location first, then the others in id order, with a ledger row each', async () => {
+    const [a, b] = await fx.stocked([3, 4]);
+    for (const [locationId, delta] of [
+      ['west', 5],
+      ['east', 2],
+    ] as const) {
+      const res = await agora.request({
+        method: 'POST',
+        url: `/v1/inventory/${a}/adjustments`,
+        token: fx.seller.accessToken,
+        body: { delta, locationId, reason: 'delivery' },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    const hold = await reserve([
+      { sku: b, quantity: 4 },
+      { sku: a, quantity: 7 },
+    ]);
+    await inTrx((trx) => agora.inventory.commit(trx, hold.id, { orderId: 'loc-1' }));
+    const { rows } = await sql<{ sku: string; location_id: string; delta_on_hand: number }>`
+      select sku, location_id, delta_on_hand from inventory.movements
+       where order_id = 'loc-1' and kind = 'commit' order by id`.execute(agora.rt.database.db);
+    expect(rows).toEqual(
+      [
+        { sku: a, location_id: 'default', delta_on_hand: -3 },
+        { sku: a, location_id: 'east', delta_on_hand: -2 },
+        { sku: a, location_id: 'west', delta_on_hand: -2 },
+        { sku: b, location_id: 'default', delta_on_hand: -4 },
+      ].sort((x, y) => (x.sku < y.sku ? -1 : x.sku > y.sku ? 1 : 0)),
+    );
+    expect(await levelRow(agora, a)).toEqual({ on_hand: 3, reserved: 0 });
+    expect(await levelRow(agora, b)).toEqual({ on_hand: 0, reserved: 0 });
+    expect((await eventsOf(agora, 'inventory.stock_changed', a)).at(-1)).toEqual({
+      sku: a,
+      sellerId: fx.seller.user.id,
+      onHand: 3,
+      reserved: 0,
+      available: 3,
+      availableBefore: 3,
+      cause: 'commit',
+    });
+    // a started low (no crossing), went above with the deliveries, and crossed with the reservation
+    expect(await eventsOf(agora, 'inventory.low_stock', a)).toEqual([
+      { sku: a, sellerId: fx.seller.user.id, available: 3, threshold: 5 },
+    ]);
+    expect(await eventsOf(agora, 'inventory.low_stock', b)).toEqual([]);
     expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
   });
 

@@ -20,9 +20,8 @@ export const available = (l: repo.Level) => l.onHand - l.reserved;
 
 /**
  * Every stock change ends here, in the caller's transaction: its ledger rows, the low-stock flag of
- * the SKUs it touched (rows the transaction already holds), and its events through the outbox:
- * `inventory.stock_changed` per SKU, `inventory.low_stock` per downward crossing, and whatever the
- * operation adds (`inventory.adjusted`, `inventory.hold_expired`).
+ * the SKUs it touched (rows the transaction already holds), and its events through the outbox
+ * (`publishChanges`). The reservation and the commit do the first two inside their own statements.
  */
 export async function record(
   trx: Trx,
@@ -38,6 +37,29 @@ export async function record(
     trx,
     input.movements.map((m) => ({ ...m, correlationId: m.correlationId ?? correlationId ?? null })),
   );
+  const flipped = await repo.refreshLowStock(
+    trx,
+    input.changes.map((c) => c.level.sku),
+  );
+  await publishChanges(trx, correlationId, { ...input, flipped });
+  return rows;
+}
+
+/**
+ * The events of a stock change, in this order: `inventory.adjusted` (adjustments),
+ * `inventory.stock_changed` per SKU, `inventory.low_stock` per SKU whose flag was just set (a
+ * downward crossing), then the operation's own (`inventory.hold_expired`).
+ */
+export async function publishChanges(
+  trx: Trx,
+  correlationId: string | null | undefined,
+  input: {
+    changes: LevelChange[];
+    flipped: repo.LowStockFlip[];
+    adjusted?: InventoryEvents['inventory.adjusted'][];
+    events?: NewEvent[];
+  },
+): Promise<void> {
   const events: NewEvent[] = [];
   for (const data of input.adjusted ?? [])
     events.push({ type: 'inventory.adjusted', subject: data.sku, data });
@@ -53,20 +75,17 @@ export async function record(
     };
     events.push({ type: 'inventory.stock_changed', subject: c.level.sku, data });
   }
-  events.push(
-    ...(await lowStockEvents(
-      trx,
-      input.changes.map((c) => c.level.sku),
-    )),
-  );
+  events.push(...lowStockEventsOf(input.flipped));
   events.push(...(input.events ?? []));
   await publishEvents(trx, { source: INVENTORY_SOURCE, correlationId: correlationId ?? undefined }, events);
-  return rows;
 }
 
 /** Re-evaluates the low-stock flag of locked SKUs; one event per SKU that just crossed down. */
 export async function lowStockEvents(trx: Trx, skus: string[]): Promise<NewEvent[]> {
-  const flipped = await repo.refreshLowStock(trx, skus);
+  return lowStockEventsOf(await repo.refreshLowStock(trx, skus));
+}
+
+function lowStockEventsOf(flipped: repo.LowStockFlip[]): NewEvent[] {
   return flipped
     .filter((f) => f.alerted)
     .map((f) => {

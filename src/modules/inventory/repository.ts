@@ -70,19 +70,6 @@ export function unreserveUnits(trx: AnyDb, sku: string, q: number): Promise<Leve
   );
 }
 
-/** Held units become sold ones: `on_hand -= q, reserved -= q`. */
-export function sellUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
-  return one(
-    t(trx)
-      .updateTable('inventory.items')
-      .set({ on_hand: sql`on_hand - ${q}`, reserved: sql`reserved - ${q}`, updated_at: sql`now()` })
-      .where('sku', '=', sku)
-      .where('reserved', '>=', q)
-      .returning(LEVEL_COLUMNS)
-      .executeTakeFirst(),
-  );
-}
-
 /**
  * `on_hand += delta` unless that would leave fewer on hand than reserved. `ownerId` (a seller)
  * narrows it to that seller's SKUs. Undefined: no such SKU, not the owner's, or below reserved.
@@ -209,74 +196,53 @@ export async function addAtLocation(
   return row?.on_hand;
 }
 
-/**
- * Takes `q` sold units out of the SKU's locations, the default location first, then the others in
- * id order, in one statement. The SKU's row must be locked by the caller, whose `items` update
- * guaranteed `q` units exist in total.
- *
- *   with levels as (select location_id, on_hand,
- *                     sum(on_hand) over (order by location_id <> 'default', location_id) - on_hand as before
- *                   from inventory.location_levels where sku = $1 and on_hand > 0),
- *        takes as (select location_id, least(on_hand, $2 - before) as take from levels where before < $2)
- *   update inventory.location_levels ... from takes ... returning location_id, take
- */
-export async function takeFromLocations(
-  trx: AnyDb,
-  sku: string,
-  q: number,
-): Promise<{ locationId: string; take: number }[]> {
-  const { rows } = await sql<{ location_id: string; take: number }>`
-    with levels as (
-      select location_id, on_hand,
-             sum(on_hand) over (order by location_id <> ${DEFAULT_LOCATION}, location_id
-                                rows between unbounded preceding and current row) - on_hand as before
-        from inventory.location_levels
-       where sku = ${sku} and on_hand > 0
-    ), takes as (
-      select location_id, least(on_hand, ${q} - before)::int as take from levels where before < ${q}
-    )
-    update inventory.location_levels l
-       set on_hand = l.on_hand - takes.take
-      from takes
-     where l.sku = ${sku} and l.location_id = takes.location_id
-    returning l.location_id, takes.take`.execute(trx);
-  const taken = rows.reduce((n, r) => n + r.take, 0);
-  if (taken !== q)
-    throw new Error(`inventory of ${sku} is inconsistent: ${q} units sold, ${taken} found in locations`);
-  return rows.map((r) => ({ locationId: r.location_id, take: r.take }));
+/** A SKU whose low-stock flag just changed; `alerted` set means it has just crossed down. */
+export interface LowStockFlip {
+  sku: string;
+  sellerId: string;
+  available: number;
+  threshold: number;
+  alerted: boolean;
 }
+
+export interface LowStockFlipRow {
+  sku: string;
+  seller_id: string;
+  available: number;
+  low_stock_threshold: number;
+  low_stock_alerted: boolean;
+}
+
+/**
+ * The low-stock refresh as one UPDATE, to run alone or as a CTE of a larger statement (the
+ * reservation's and the commit's last statement), there only when `when` holds: it must only
+ * touch rows this transaction already holds, so it adds no lock and no lock order.
+ */
+export const lowStockRefreshSql = (skus: readonly string[], when = sql`true`) => sql`
+    update inventory.items
+       set low_stock_alerted = (on_hand - reserved <= low_stock_threshold)
+     where sku in (${sql.join([...new Set(skus)])})
+       and low_stock_alerted <> (on_hand - reserved <= low_stock_threshold)
+       and ${when}
+    returning sku, seller_id, on_hand - reserved as available, low_stock_threshold, low_stock_alerted`;
+
+export const lowStockFlipOf = (r: LowStockFlipRow): LowStockFlip => ({
+  sku: r.sku,
+  sellerId: r.seller_id,
+  available: Number(r.available),
+  threshold: r.low_stock_threshold,
+  alerted: r.low_stock_alerted,
+});
 
 /**
  * Arms or re-arms the low-stock flag of SKUs this transaction has locked: set when available is
  * at or below the threshold, cleared above it. Returns the rows whose flag changed; those now set
  * have just crossed (one `inventory.low_stock` each).
  */
-export async function refreshLowStock(
-  trx: AnyDb,
-  skus: readonly string[],
-): Promise<{ sku: string; sellerId: string; available: number; threshold: number; alerted: boolean }[]> {
+export async function refreshLowStock(trx: AnyDb, skus: readonly string[]): Promise<LowStockFlip[]> {
   if (!skus.length) return [];
-  const { rows } = await sql<{
-    sku: string;
-    seller_id: string;
-    available: number;
-    low_stock_threshold: number;
-    low_stock_alerted: boolean;
-  }>`
-    update inventory.items
-       set low_stock_alerted = (on_hand - reserved <= low_stock_threshold)
-     where sku in (${sql.join([...new Set(skus)])})
-       and low_stock_alerted <> (on_hand - reserved <= low_stock_threshold)
-    returning sku, seller_id, on_hand - reserved as available, low_stock_threshold, low_stock_alerted`.execute(
-    trx,
-  );
-  return rows.map((r) => ({
-    sku: r.sku,
-    sellerId: r.seller_id,
-    available: Number(r.available),
-    threshold: r.low_stock_threshold,
-    alerted: r.low_stock_alerted,
-  }));
+  const { rows } = await sql<LowStockFlipRow>`${lowStockRefreshSql(skus)}`.execute(trx);
+  return rows.map(lowStockFlipOf);
 }
 
 /**

@@ -83,60 +83,50 @@ export async function insertOrder(
   trx: AnyDb,
   o: NewOrder,
 ): Promise<{ createdAt: Date; historyAt: Date } | null> {
-  const inserted = await db(trx)
-    .insertInto('orders.orders')
-    .values({
-      id: o.id,
-      user_id: o.userId,
-      cart_id: o.cartId,
-      status: 'pending',
-      currency: o.currency,
-      ...o.totals,
-      shipping_address: JSON.stringify(o.shippingAddress),
-      payment_id: o.paymentId,
-      payment_provider: o.paymentProvider,
-      cancel_reason: null,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning(['id', 'created_at'])
-    .executeTakeFirst();
-  if (!inserted) return null;
-  await db(trx)
-    .insertInto('orders.lines')
-    .values(
-      o.lines.map((l, position) => ({
-        id: l.id,
-        order_id: o.id,
-        position,
-        sku: l.sku,
-        product_id: l.productId,
-        seller_id: l.sellerId,
-        title: l.title,
-        quantity: l.quantity,
-        unit_price: l.unitPrice,
-        hold_id: l.holdId,
-      })),
-    )
-    .execute();
   const parts = new Map<string, number>();
   for (const l of o.lines) parts.set(l.sellerId, (parts.get(l.sellerId) ?? 0) + l.unitPrice * l.quantity);
-  await db(trx)
-    .insertInto('orders.parts')
-    .values(
-      [...parts].map(([sellerId, subtotal]) => ({
-        order_id: o.id,
-        seller_id: sellerId,
-        status: 'pending' as const,
-        subtotal,
-        carrier: null,
-        tracking_number: null,
-        shipped_at: null,
-        delivered_at: null,
-      })),
+  const lines = o.lines.map((l, position) => ({
+    id: l.id,
+    position,
+    sku: l.sku,
+    product_id: l.productId,
+    seller_id: l.sellerId,
+    title: l.title,
+    quantity: l.quantity,
+    unit_price: l.unitPrice,
+    hold_id: l.holdId,
+  }));
+  const t = o.totals;
+  // One round trip for the order, its lines, its parts (one per seller) and its first history
+  // entry: the later inserts read the order's row from the first, so an order that exists
+  // already (a replayed step) inserts nothing and answers no row.
+  const { rows } = await sql<{ created_at: Date; history_at: Date }>`
+    with o as (
+      insert into orders.orders (id, user_id, cart_id, status, currency, subtotal, discount, shipping, tax,
+                                 total, shipping_address, payment_id, payment_provider, cancel_reason)
+      values (${o.id}, ${o.userId}, ${o.cartId}, 'pending', ${o.currency}, ${t.subtotal}, ${t.discount},
+              ${t.shipping}, ${t.tax}, ${t.total}, ${JSON.stringify(o.shippingAddress)}, ${o.paymentId},
+              ${o.paymentProvider}, null)
+      on conflict (id) do nothing
+      returning id, created_at
+    ), l as (
+      insert into orders.lines (id, order_id, position, sku, product_id, seller_id, title, quantity, unit_price, hold_id)
+      select x.id, o.id, x.position, x.sku, x.product_id, x.seller_id, x.title, x.quantity, x.unit_price, x.hold_id
+        from o, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as x(id uuid, position integer, sku text,
+             product_id uuid, seller_id uuid, title text, quantity integer, unit_price bigint, hold_id text)
+    ), p as (
+      insert into orders.parts (order_id, seller_id, status, subtotal)
+      select o.id, x.seller_id, 'pending', x.subtotal
+        from o, jsonb_to_recordset(${JSON.stringify([...parts].map(([seller_id, subtotal]) => ({ seller_id, subtotal })))}::jsonb)
+             as x(seller_id uuid, subtotal bigint)
+    ), h as (
+      insert into orders.history (order_id, status, note)
+      select o.id, 'pending', 'Order placed' from o
+      returning at
     )
-    .execute();
-  const historyAt = await addHistory(trx, o.id, 'pending', 'Order placed');
-  return { createdAt: inserted.created_at, historyAt };
+    select o.created_at, h.at as history_at from o, h`.execute(trx);
+  const row = rows[0];
+  return row ? { createdAt: row.created_at, historyAt: row.history_at } : null;
 }
 
 /** Appends a history entry; returns its time. */
@@ -164,28 +154,46 @@ export async function transitionOrder(
   to: OrderStatus,
   opts: { note?: string | null; cancelReason?: string; parts?: PartStatus } = {},
 ): Promise<(OrderRow & { historyAt: Date }) | undefined> {
-  const row = await db(trx)
-    .updateTable('orders.orders')
-    .set({
-      status: to,
-      updated_at: new Date(),
-      ...(opts.cancelReason !== undefined ? { cancel_reason: opts.cancelReason } : {}),
-    })
-    .where('id', '=', id)
-    .where('status', 'in', sourcesOf(ORDER_TRANSITIONS, to))
-    .returning(ORDER_COLUMNS)
-    .executeTakeFirst();
-  if (!row) return undefined;
+  // One round trip: the order's conditional UPDATE, its parts and the history entry, the last two
+  // only when the order moved (they read its row from the first).
+  let q = db(trx).with('moved', (d) =>
+    d
+      .updateTable('orders.orders')
+      .set({
+        status: to,
+        updated_at: new Date(),
+        ...(opts.cancelReason !== undefined ? { cancel_reason: opts.cancelReason } : {}),
+      })
+      .where('id', '=', id)
+      .where('status', 'in', sourcesOf(ORDER_TRANSITIONS, to))
+      .returning(ORDER_COLUMNS),
+  );
   if (opts.parts) {
-    await db(trx)
-      .updateTable('orders.parts')
-      .set({ status: opts.parts, updated_at: new Date() })
-      .where('order_id', '=', id)
-      .where('status', 'in', sourcesOf(PART_TRANSITIONS, opts.parts))
-      .execute();
+    const parts = opts.parts;
+    q = q.with('moved_parts', (d) =>
+      d
+        .updateTable('orders.parts')
+        .set({ status: parts, updated_at: new Date() })
+        .where('order_id', 'in', (s) => s.selectFrom('moved').select('moved.id'))
+        .where('status', 'in', sourcesOf(PART_TRANSITIONS, parts)),
+    ) as unknown as typeof q; // the statement never reads this CTE
   }
-  const historyAt = await addHistory(trx, id, to, opts.note ?? null);
-  return { ...row, historyAt };
+  return q
+    .with('entry', (d) =>
+      d
+        .insertInto('orders.history')
+        .columns(['order_id', 'status', 'note'])
+        .expression((s) =>
+          s
+            .selectFrom('moved')
+            .select((eb) => ['moved.id', eb.val(to).as('status'), eb.val(opts.note ?? null).as('note')]),
+        )
+        .returning('at'),
+    )
+    .selectFrom(['moved', 'entry'])
+    .selectAll('moved')
+    .select('entry.at as historyAt')
+    .executeTakeFirst();
 }
 
 export async function findOrder(d: AnyDb, id: string, lock = false): Promise<OrderRow | undefined> {

@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { sourcesOf } from '../../platform/state-machine.js';
 import type { Attempt } from './gateway.js';
@@ -85,8 +85,33 @@ export async function findByProviderRef(
 }
 
 /**
- * Moves a payment to `to` if the transition table allows it from its current status: one
- * conditional UPDATE. Returns the updated row, or undefined when the payment was not in a source state.
+ * The query creator for a payment's statement, with the provider attempts to record inserted by
+ * the same statement (a data-modifying CTE): one round trip instead of two. The attempts are
+ * recorded whether or not the statement's own condition holds, as a separate insert would be.
+ */
+function withAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): QueryCreator<PaymentsTables> {
+  if (attempts.length === 0) return db(trx);
+  // the statement never reads the CTE's name, so the creator keeps the module's table types
+  return db(trx).with('recorded_attempts', (q) =>
+    q.insertInto('payments.attempts').values(attemptRows(paymentId, attempts)),
+  ) as unknown as QueryCreator<PaymentsTables>;
+}
+
+function attemptRows(paymentId: string, attempts: Attempt[]) {
+  return attempts.map((a) => ({
+    payment_id: paymentId,
+    provider: a.provider,
+    operation: a.operation,
+    idempotency_key: a.idempotencyKey,
+    outcome: a.outcome,
+    error: a.error,
+    duration_ms: a.durationMs,
+  }));
+}
+
+/**
+ * Moves a payment to `to` when the transition table allows it (one conditional UPDATE), recording
+ * the provider `attempts` that led there in the same statement. Undefined when it does not apply.
  */
 export async function transition(
   trx: AnyDb,
@@ -99,8 +124,9 @@ export async function transition(
     captured_amount: number;
     token: string | null;
   }> = {},
+  attempts: Attempt[] = [],
 ): Promise<PaymentRow | undefined> {
-  return db(trx)
+  return withAttempts(trx, id, attempts)
     .updateTable('payments.payments')
     .set({ ...set, status: to, updated_at: new Date() })
     .where('id', '=', id)
@@ -109,9 +135,13 @@ export async function transition(
     .executeTakeFirst();
 }
 
-/** authorized → captured, for the whole authorized amount. */
-export async function capture(trx: AnyDb, id: string): Promise<PaymentRow | undefined> {
-  return db(trx)
+/** authorized → captured, for the whole authorized amount, recording `attempts` alongside. */
+export async function capture(
+  trx: AnyDb,
+  id: string,
+  attempts: Attempt[] = [],
+): Promise<PaymentRow | undefined> {
+  return withAttempts(trx, id, attempts)
     .updateTable('payments.payments')
     .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: new Date() }))
     .where('id', '=', id)
@@ -122,20 +152,7 @@ export async function capture(trx: AnyDb, id: string): Promise<PaymentRow | unde
 
 export async function insertAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): Promise<void> {
   if (attempts.length === 0) return;
-  await db(trx)
-    .insertInto('payments.attempts')
-    .values(
-      attempts.map((a) => ({
-        payment_id: paymentId,
-        provider: a.provider,
-        operation: a.operation,
-        idempotency_key: a.idempotencyKey,
-        outcome: a.outcome,
-        error: a.error,
-        duration_ms: a.durationMs,
-      })),
-    )
-    .execute();
+  await db(trx).insertInto('payments.attempts').values(attemptRows(paymentId, attempts)).execute();
 }
 
 export async function attemptsOf(d: AnyDb, paymentId: string) {

@@ -195,45 +195,75 @@ export class PaymentService {
     outcome: AuthorizeOutcome,
     correlationId?: string,
   ): Promise<{ status: PaymentStatus; failureCode: string | null }> {
-    await repo.insertAttempts(trx, paymentId, outcome.attempts);
+    const { attempts } = outcome;
     let row: repo.PaymentRow | undefined;
     switch (outcome.kind) {
       case 'authorized':
-        row = await repo.transition(trx, paymentId, 'authorized', {
-          provider: outcome.provider,
-          provider_ref: outcome.providerRef,
-          token: null,
-        });
+        row = await repo.transition(
+          trx,
+          paymentId,
+          'authorized',
+          {
+            provider: outcome.provider,
+            provider_ref: outcome.providerRef,
+            token: null,
+          },
+          attempts,
+        );
         if (row) await publish(trx, correlationId, 'payment.authorized', row);
         break;
       case 'requires_action':
-        row = await repo.transition(trx, paymentId, 'requires_action', {
-          provider: outcome.provider,
-          provider_ref: outcome.providerRef,
-        });
+        row = await repo.transition(
+          trx,
+          paymentId,
+          'requires_action',
+          {
+            provider: outcome.provider,
+            provider_ref: outcome.providerRef,
+          },
+          attempts,
+        );
         break;
       case 'declined':
-        row = await repo.transition(trx, paymentId, 'failed', {
-          provider: outcome.provider,
-          provider_ref: outcome.providerRef,
-          failure_code: outcome.code,
-          token: null,
-        });
+        row = await repo.transition(
+          trx,
+          paymentId,
+          'failed',
+          {
+            provider: outcome.provider,
+            provider_ref: outcome.providerRef,
+            failure_code: outcome.code,
+            token: null,
+          },
+          attempts,
+        );
         if (row) await publish(trx, correlationId, 'payment.failed', row, { reason: outcome.code });
         break;
       case 'unavailable':
         if (outcome.definite) {
-          row = await repo.transition(trx, paymentId, 'failed', {
-            provider: outcome.provider,
-            failure_code: `provider_${outcome.reason}`,
-            token: null,
-          });
+          row = await repo.transition(
+            trx,
+            paymentId,
+            'failed',
+            {
+              provider: outcome.provider,
+              failure_code: `provider_${outcome.reason}`,
+              token: null,
+            },
+            attempts,
+          );
           if (row) await publish(trx, correlationId, 'payment.failed', row, { reason: outcome.reason });
         } else {
-          row = await repo.transition(trx, paymentId, 'voiding', {
-            provider: outcome.provider,
-            failure_code: `provider_${outcome.reason}`,
-          });
+          row = await repo.transition(
+            trx,
+            paymentId,
+            'voiding',
+            {
+              provider: outcome.provider,
+              failure_code: `provider_${outcome.reason}`,
+            },
+            attempts,
+          );
           if (row) {
             await publish(trx, correlationId, 'payment.failed', row, { reason: outcome.reason });
             await this.jobs.schedule(trx, VOID_JOB, { paymentId }, new Date(), {
@@ -276,9 +306,8 @@ export class PaymentService {
     outcome: CaptureOutcome,
     correlationId?: string,
   ): Promise<void> {
-    await repo.insertAttempts(trx, paymentId, outcome.attempts);
-    if (outcome.kind !== 'captured') return;
-    const row = await repo.capture(trx, paymentId);
+    if (outcome.kind !== 'captured') return repo.insertAttempts(trx, paymentId, outcome.attempts);
+    const row = await repo.capture(trx, paymentId, outcome.attempts);
     if (row) await publish(trx, correlationId, 'payment.captured', row);
   }
 

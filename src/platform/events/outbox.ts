@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { scoped } from '../db.js';
 
 /** A CloudEvents 1.0 envelope, as it leaves the outbox. */
@@ -32,13 +32,20 @@ interface OutboxTables {
   };
 }
 
+type OutboxRow = OutboxTables['platform.outbox'];
+type AnyTransaction = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Events published in a transaction that collects them (`collectEvents`), not yet written. */
+const collected = new WeakMap<AnyTransaction, OutboxRow[]>();
+
 /**
  * Records events in the same transaction as the state change that caused them (transactional
  * outbox): they exist if and only if the change committed, and leave the database after commit.
- * The signature takes a Transaction so a caller cannot publish outside one.
+ * The signature takes a Transaction so a caller cannot publish outside one. In a transaction
+ * that collects its events, they are written later in the same transaction (`collectEvents`).
  */
 export async function publishEvents(
-  trx: Transaction<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  trx: AnyTransaction,
   meta: { source: string; correlationId?: string },
   events: NewEvent[],
 ): Promise<string[]> {
@@ -51,6 +58,49 @@ export async function publishEvents(
     data: JSON.stringify(e.data),
     correlation_id: meta.correlationId ?? null,
   }));
-  await scoped<OutboxTables>(trx).insertInto('platform.outbox').values(rows).execute();
+  const pending = collected.get(trx);
+  if (pending) pending.push(...rows);
+  else await insertRows(trx, rows);
   return rows.map((r) => r.event_id);
+}
+
+function insertRows(trx: AnyTransaction, rows: OutboxRow[]) {
+  return scoped<OutboxTables>(trx).insertInto('platform.outbox').values(rows).execute();
+}
+
+/**
+ * Runs `fn` with the events published in `trx` collected instead of written by one insert per
+ * publish: the statement that ends the transaction writes them (`collectedEventsCte`), or else
+ * one insert after `fn` does. A path that publishes several events per transaction (the
+ * checkout saga) saves a round trip per event. If `fn` throws, the transaction is rolling back
+ * and so are its events.
+ */
+export async function collectEvents<T>(trx: AnyTransaction, fn: () => Promise<T>): Promise<T> {
+  if (collected.has(trx)) return fn();
+  collected.set(trx, []);
+  try {
+    const result = await fn();
+    const rest = collected.get(trx) ?? [];
+    if (rest.length > 0) await insertRows(trx, rest);
+    return result;
+  } finally {
+    collected.delete(trx);
+  }
+}
+
+/**
+ * The events collected so far in `trx` as the leading `with` clause of the caller's statement
+ * (an insert into the outbox riding along with it), and no longer collected; an empty fragment
+ * when there are none. The statement must run in `trx`.
+ */
+export function collectedEventsCte(trx: AnyTransaction): RawBuilder<unknown> {
+  const rows = collected.get(trx);
+  if (!rows || rows.length === 0) return sql``;
+  collected.set(trx, []);
+  const values = rows.map(
+    (r) => sql`(${r.event_id}, ${r.type}, ${r.source}, ${r.subject}, ${r.data}, ${r.correlation_id})`,
+  );
+  return sql`with published_events as (
+    insert into platform.outbox (event_id, type, source, subject, data, correlation_id)
+    values ${sql.join(values)}) `;
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../platform/errors.js';
+import { collectEvents } from '../../../platform/events/outbox.js';
 import * as sagas from './saga-repository.js';
 import {
   LeaseLostError,
@@ -54,37 +55,42 @@ export async function drive(
     let end = next;
     const before = { step: saga.step, status: saga.status, state: structuredClone(saga.state) };
     try {
-      await deps.db.transaction().execute(async (trx) => {
-        if (insert && !(await sagas.insertSaga(trx, saga, deps.leaseMs))) throw new SagaExistsError();
-        if (pending) {
-          verdict = await pending.step.apply(ctx, trx, pending.result);
-          if (verdict.kind === 'fail') return compensate(steps, ctx, trx, pending.step.name, verdict.error);
-          if (verdict.kind === 'park') {
-            saga.status = 'awaiting_payment';
-            return sagas.persist(trx, saga, { leaseMs: deps.paymentTtlMs });
+      // The events the segment publishes ride along with its last statement, the cursor's save.
+      await deps.db.transaction().execute((trx) =>
+        collectEvents(trx, async () => {
+          if (insert && !(await sagas.insertSaga(trx, saga, deps.leaseMs))) throw new SagaExistsError();
+          if (pending) {
+            verdict = await pending.step.apply(ctx, trx, pending.result);
+            if (verdict.kind === 'fail') return compensate(steps, ctx, trx, pending.step.name, verdict.error);
+            if (verdict.kind === 'park') {
+              saga.status = 'awaiting_payment';
+              return sagas.persist(trx, saga, { leaseMs: deps.paymentTtlMs });
+            }
+            if (verdict.kind === 'defer') return sagas.persist(trx, saga, { leaseMs: deps.leaseMs });
+            saga.step = pending.step.name;
+            await deps.afterStep?.(saga.step, saga);
           }
-          if (verdict.kind === 'defer') return sagas.persist(trx, saga, { leaseMs: deps.leaseMs });
-          saga.step = pending.step.name;
-          await deps.afterStep?.(saga.step, saga);
-        }
-        for (; end < steps.length && !steps[end].remote; end++) {
-          const step = steps[end] as LocalStep;
-          await step.run(ctx, trx);
-          saga.step = step.name;
-          await deps.afterStep?.(saga.step, saga);
-        }
-        if (end === steps.length) {
-          saga.status = 'completed';
-          await ctx.onCompleted?.(trx);
-        }
-        await sagas.persist(trx, saga, { leaseMs: deps.leaseMs, finished: end === steps.length });
-      });
+          for (; end < steps.length && !steps[end].remote; end++) {
+            const step = steps[end] as LocalStep;
+            await step.run(ctx, trx);
+            saga.step = step.name;
+            await deps.afterStep?.(saga.step, saga);
+          }
+          if (end === steps.length) {
+            saga.status = 'completed';
+            await ctx.onCompleted?.(trx);
+          }
+          await sagas.persist(trx, saga, { leaseMs: deps.leaseMs, finished: end === steps.length });
+        }),
+      );
     } catch (err) {
       // The segment rolled back: so does what its steps noted in memory.
       Object.assign(saga, { step: before.step, status: before.status, state: before.state });
       if (err instanceof AppError && !insert) {
         // A local step refused: undo what earlier segments committed.
-        await deps.db.transaction().execute((trx) => compensate(steps, ctx, trx, saga.step, err));
+        await deps.db
+          .transaction()
+          .execute((trx) => collectEvents(trx, () => compensate(steps, ctx, trx, saga.step, err)));
       }
       throw err;
     }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { scoped, type AnyDb } from '../../../platform/db.js';
+import { collectedEventsCte } from '../../../platform/events/outbox.js';
 import type { OrdersTables, SagaStatus } from '../tables.js';
 import { LeaseLostError, type SagaRecord, type Trx } from './types.js';
 
@@ -67,8 +68,9 @@ export async function persist(
   s: SagaRecord,
   opts: { leaseMs: number; finished?: boolean; error?: { code: string; message: string } | null },
 ): Promise<void> {
+  // the events the transaction published, when it collects them, are written by this statement
   const { rows } = await sql<{ id: string }>`
-    update orders.sagas
+    ${collectedEventsCte(trx)}update orders.sagas
        set status = ${s.status}, step = ${s.step}, state = ${JSON.stringify(s.state)},
            error = ${opts.error ? JSON.stringify(opts.error) : null},
            locked_until = now() + ${opts.leaseMs} * interval '1 millisecond',

@@ -13,7 +13,8 @@
  * and pgbench on a single-row update. Appends a dated entry to bench/RESULTS.md.
  *
  * Options: --buyers --units --concurrency --limit (1) --ttl seconds (8) --checkout share (0.7)
- * --retry share (0.3) --waves (6) --gates redis,memory --seconds (10, for the fixed-length runs).
+ * --retry share (0.3) --waves (6) --gates redis,memory --seconds (10, for the fixed-length runs)
+ * --results (bench/RESULTS.md: the file the entry is appended to).
  * Environment: BENCH_PG_URL (admin URL), BENCH_REDIS_URL (redis://127.0.0.1:6379/14),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  */
@@ -47,6 +48,8 @@ const { values: args } = parseArgs({
     waves: { type: 'string', default: '6' },
     gates: { type: 'string', default: 'redis,memory' },
     seconds: { type: 'string', default: '10' },
+    // where the dated entry is appended (A/B runs while iterating need not land in RESULTS.md)
+    results: { type: 'string', default: 'bench/RESULTS.md' },
   },
 });
 const BUYERS = Number(args.buyers);
@@ -619,6 +622,6 @@ ${sections.join('\n\n')}
 
 ${pgb}
 `;
-await appendFile(path.join(root, 'bench', 'RESULTS.md'), entry);
+await appendFile(path.resolve(root, args.results ?? 'bench/RESULTS.md'), entry);
 await Promise.all([...clients.values()].map((c) => c.close()));
 process.exit(0);

@@ -52,7 +52,7 @@ export class Reservations {
     input: { sku: string; quantity: number; queueToken?: string },
   ): Promise<{ reserved: Reservation } | { queued: Queued }> {
     const { book, gate, room, flags } = this.deps;
-    const sale = await book.get(saleId);
+    const sale = book.peek(saleId) ?? (await book.get(saleId));
     if (!sale) throw new SaleNotFoundError();
     if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
       throw new SaleNotActiveError(saleId, 'switched_off');

@@ -73,6 +73,11 @@ export class SaleBook {
     return sale;
   }
 
+  /** From memory only: the hot path's look-up, without a promise when the sale is known. */
+  peek(id: string): LiveSale | undefined {
+    return this.sales.get(id);
+  }
+
   /** From memory; a sale not in memory is loaded once (and a missing one remembered for a second). */
   async get(id: string): Promise<LiveSale | null> {
     const hit = this.sales.get(id);

@@ -17,6 +17,7 @@ import { installErrorHandling } from './error-handler.js';
 import { edgePlugin } from './edge.js';
 import { metricsPlugin } from './metrics.js';
 import { Problem } from './problem.js';
+import { requestLogger } from './request-logger.js';
 import { buildValidator } from './validation.js';
 import { webAppPlugin } from './static.js';
 
@@ -44,6 +45,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: rt.log as FastifyBaseLogger,
     requestIdHeader: false,
+    childLoggerFactory: requestLogger,
     // Request/response log lines carry `requestId`; per-request lines only at debug level, so a
     // busy server's log is its events, not its traffic (metrics count the traffic).
     logController: new LogController({

@@ -3,8 +3,9 @@
  *
  * For each gate (Redis, then in-process): a fresh PostgreSQL database, Agora in a child process,
  * buyers inserted directly (no 20,000 password hashes; their access tokens signed with the
- * server's key), a product and a sale that starts a few seconds later. When it is active, every
- * buyer is released at the same instant, `concurrency` at a time: a buyer reserves one unit;
+ * server's key), a product and a sale that starts a few seconds later. A warm-up sale of 100
+ * units on another SKU, bought by 2,000 other buyers, runs first (a server meets a sale warm, and
+ * none of the sale's tokens is known to it). Then every buyer is released at the same instant, `concurrency` at a time: a buyer reserves one unit;
  * waits in the waiting room when told to; some retry after `out_of_stock`; of those who get a
  * unit, some check out (`POST /v1/checkout`, sandbox card) and the rest abandon the hold, which
  * expires (short TTL) and is sold again in the next wave, until every unit is sold or the waves
@@ -61,6 +62,9 @@ const CHECKOUT_SHARE = Number(args.checkout);
 const RETRY_SHARE = Number(args.retry);
 const WAVES = Number(args.waves);
 const SECONDS = Number(args.seconds);
+/** The warm-up sale before the measured one: its buyers (not the sale's) and units. */
+const WARM_BUYERS = 2_000;
+const WARM_UNITS = 100;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const SHIPPING = {
   name: 'Bench Buyer',
@@ -299,7 +303,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   const userRows = [
     { id: randomUUID(), role: 'admin' },
     { id: randomUUID(), role: 'seller' },
-    ...Array.from({ length: BUYERS }, () => ({ id: randomUUID(), role: 'buyer' })),
+    ...Array.from({ length: BUYERS + WARM_BUYERS }, () => ({ id: randomUUID(), role: 'buyer' })),
   ];
   for (let i = 0; i < userRows.length; i += 5_000) {
     const chunk = userRows.slice(i, i + 5_000);
@@ -312,13 +316,16 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     identity.tokens.sign({ id: u.id, role: u.role as 'buyer' }, randomUUID());
   const adminToken = await sign(userRows[0]);
   const sellerToken = await sign(userRows[1]);
-  const buyers: Buyer[] = [];
+  const everyBuyer: Buyer[] = [];
   const buyerRows = userRows.slice(2);
   for (let i = 0; i < buyerRows.length; i += 1_000) {
     const chunk = buyerRows.slice(i, i + 1_000);
     const tokens = await Promise.all(chunk.map(sign));
-    chunk.forEach((u, j) => buyers.push({ id: u.id, token: tokens[j], holds: [], done: false }));
+    chunk.forEach((u, j) => everyBuyer.push({ id: u.id, token: tokens[j], holds: [], done: false }));
   }
+  // the warm-up's buyers are others than the sale's: none of the sale's tokens is known beforehand
+  const warmBuyers = everyBuyer.slice(BUYERS);
+  const buyers = everyBuyer.slice(0, BUYERS);
 
   const server = await startChild('bench/flash-server.ts', env);
   const base = `http://127.0.0.1:${server.line.split(' ')[1]}`;
@@ -330,6 +337,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     });
     const sku = `FLASH-${gate.toUpperCase()}-${process.pid}`;
     const plain = `PLAIN-${gate.toUpperCase()}-${process.pid}`;
+    const warm = `WARM-${gate.toUpperCase()}-${process.pid}`;
     const extra = 200;
     const PLAIN_STOCK = 100_000;
     const product = await call(base, 'POST', '/v1/products', {
@@ -347,10 +355,36 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
             price: { amount: 1_000, currency: 'USD' },
             initialStock: PLAIN_STOCK,
           },
+          {
+            sku: warm,
+            title: 'Warm-up',
+            price: { amount: 1_000, currency: 'USD' },
+            initialStock: WARM_UNITS,
+          },
         ],
       },
     });
     if (product.status !== 201) throw new Error(`product: ${product.status} ${JSON.stringify(product.body)}`);
+    // A server meets a sale warm: a small sale on another SKU, bought by other buyers, runs first
+    // (the route, the gate, the batch and the sold-out answer compiled by the JIT; no sale token known).
+    const warmSale = await call(base, 'POST', '/v1/admin/flash-sales', {
+      token: adminToken,
+      body: {
+        name: 'Warm-up sale',
+        startsAt: new Date(Date.now() + 1_500).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        items: [
+          {
+            sku: warm,
+            salePrice: { amount: 500, currency: 'USD' },
+            quantity: WARM_UNITS,
+            perCustomerLimit: 1,
+          },
+        ],
+      },
+    });
+    if (warmSale.status !== 201)
+      throw new Error(`warm-up sale: ${warmSale.status} ${JSON.stringify(warmSale.body)}`);
     const sale = await call(base, 'POST', '/v1/admin/flash-sales', {
       token: adminToken,
       body: {
@@ -370,6 +404,11 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       await sleep(100);
     }
     await sleep(1_100); // every process has refreshed its memory of the sale
+    const warmTally: Tally = { decisions: 0, latencies: [], soldOut: [], outcomes: {} };
+    await pool(warmBuyers, CONCURRENCY, async (b) => {
+      await reserve(base, warmSale.body.id, warm, b, warmTally);
+    });
+    await sleep(1_000);
 
     const tally: Tally = { decisions: 0, latencies: [], soldOut: [], outcomes: {} };
     const checkoutMs: number[] = [];
@@ -613,7 +652,7 @@ const load = os
 const entry = `
 ## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — flash sale (bench/flash-sale.ts)
 
-Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; load average at the end ${load}.
+Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
 Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s).

@@ -65,6 +65,7 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     application_name: 'agora',
   });
   pool.on('error', (err) => log?.error({ err }, 'idle PostgreSQL client failed'));
+  pool.on('connect', namePreparedStatements);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
   return {
     kind: 'postgres',
@@ -75,6 +76,41 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, log),
     close: () => db.destroy(),
   };
+}
+
+/** Distinct statement texts given a name; past this, new texts run unnamed (parsed every time). */
+const MAX_NAMED_STATEMENTS = 2_000;
+const statementNames = new Map<string, string>();
+
+/**
+ * Makes `client` send each parameterized data statement (select, insert, update, delete, with) as
+ * a named prepared statement, so PostgreSQL parses and plans it once per connection rather than
+ * on every execution; node-postgres then sends only Bind/Execute for it. Kysely has no option for
+ * it (it sends every query unnamed), hence this wrapper. Names are per text, shared by the
+ * process's connections, for at most MAX_NAMED_STATEMENTS texts, which bounds what each
+ * connection keeps prepared. Schema changes run unnamed, and migrations run before traffic.
+ */
+function namePreparedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      const name = statementName(text);
+      if (name) return query({ name, text, values });
+    }
+    return callback === undefined ? query(text, values) : query(text, values, callback);
+  }) as typeof client.query;
+}
+
+function statementName(text: string): string | undefined {
+  const known = statementNames.get(text);
+  if (known || statementNames.size >= MAX_NAMED_STATEMENTS) return known;
+  // ON CONFLICT against a partial unique index: with a generic plan its predicate's parameters
+  // are unknown and PostgreSQL cannot infer the arbiter index, so these are planned every time.
+  if (!/^\s*(select|insert|update|delete|with)\b/i.test(text) || /\bon conflict\b/i.test(text))
+    return undefined;
+  const name = `agora_${statementNames.size}`;
+  statementNames.set(text, name);
+  return name;
 }
 
 async function openPglite(opts: DatabaseOptions): Promise<Database> {

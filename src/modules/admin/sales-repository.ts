@@ -1,136 +1,174 @@
-import { sql, type Kysely } from 'kysely';
-import { scoped, type AnyDb, type Transaction } from '../../platform/db.js';
+import { sql } from 'kysely';
+import type { AnyDb, Transaction } from '../../platform/db.js';
 import type { LineFact, OrderFact, ProductDelta, SalesDelta } from './sales-model.js';
-import type { AdminTables } from './tables.js';
 
-type Db = Kysely<AdminTables>;
+// The statements here do what Kysely's builder cannot express (data-modifying CTEs over
+// jsonb_to_recordset, a conditional upsert on xmin), so they are SQL against the `admin` tables.
 type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const t = (db: AnyDb): Db => scoped<AdminTables>(db);
+
+/** An order's facts and lines as one snapshot saw them; `version` names that row version. */
+export interface OrderState {
+  order: OrderFact;
+  lines: LineFact[];
+  /** The fact row's `xmin` (the transaction that wrote it last), null when there is no row yet. */
+  version: string | null;
+}
 
 /**
- * The order's facts, its row created when this is the first event about it, and locked until the
- * transaction ends (one statement: an upsert that changes nothing still takes the row lock), so
- * two events about one order are applied one after the other.
+ * The order's facts and lines (one statement, one snapshot, no lock), or empty facts for an
+ * order no event has mentioned yet:
+ *
+ *   select o.xmin::text as version, o.<facts>, l.<line>
+ *     from (select $1::text as order_id) k
+ *     left join admin.sales_orders o using (order_id)
+ *     left join admin.sales_order_lines l using (order_id)
+ *    order by l.sku
+ *
+ * Facts and lines are always written together (`saveChange`), so one snapshot sees them agree.
  */
-export async function lockOrder(trx: Trx, orderId: string): Promise<OrderFact> {
-  const row = await t(trx)
-    .insertInto('admin.sales_orders')
-    .values({ order_id: orderId, currency: null, total_amount: null, confirmed_at: null })
-    .onConflict((oc) => oc.column('order_id').doUpdateSet({ order_id: (eb) => eb.ref('excluded.order_id') }))
-    .returning(['currency', 'total_amount', 'confirmed_at', 'cancelled', 'refunded_amount'])
-    .executeTakeFirstOrThrow();
+export async function readOrder(trx: Trx, orderId: string): Promise<OrderState> {
+  const { rows } = await sql<{
+    version: string | null;
+    currency: string | null;
+    total_amount: number | null;
+    confirmed_at: Date | null;
+    cancelled: boolean | null;
+    refunded_amount: number | null;
+    sku: string | null;
+    product_id: string | null;
+    title: string | null;
+    quantity: number | null;
+    amount: number | null;
+    line_currency: string | null;
+    refunded_quantity: number | null;
+  }>`
+    select o.xmin::text as version, o.currency, o.total_amount, o.confirmed_at, o.cancelled,
+           o.refunded_amount, l.sku, l.product_id, l.title, l.quantity, l.amount,
+           l.currency as line_currency, l.refunded_quantity
+      from (select ${orderId}::text as order_id) k
+      left join admin.sales_orders o on o.order_id = k.order_id
+      left join admin.sales_order_lines l on l.order_id = k.order_id
+     order by l.sku`.execute(trx);
+  const o = rows[0];
   return {
-    currency: row.currency,
-    total: row.total_amount,
-    confirmedAt: row.confirmed_at,
-    cancelled: row.cancelled,
-    refunded: row.refunded_amount,
+    version: o.version,
+    order: {
+      currency: o.currency,
+      total: o.total_amount,
+      confirmedAt: o.confirmed_at,
+      cancelled: o.cancelled ?? false,
+      refunded: o.refunded_amount ?? 0,
+    },
+    lines: rows
+      .filter((l) => l.sku !== null)
+      .map((l) => ({
+        sku: l.sku!,
+        productId: l.product_id,
+        title: l.title!,
+        quantity: l.quantity!,
+        amount: l.amount!,
+        currency: l.line_currency,
+        refundedQuantity: l.refunded_quantity!,
+      })),
   };
 }
 
-export async function orderLines(trx: Trx, orderId: string): Promise<LineFact[]> {
-  const rows = await t(trx)
-    .selectFrom('admin.sales_order_lines')
-    .select(['sku', 'product_id', 'title', 'quantity', 'amount', 'currency', 'refunded_quantity'])
-    .where('order_id', '=', orderId)
-    .orderBy('sku')
-    .execute();
-  return rows.map((r) => ({
-    sku: r.sku,
-    productId: r.product_id,
-    title: r.title,
-    quantity: r.quantity,
-    amount: r.amount,
-    currency: r.currency,
-    refundedQuantity: r.refunded_quantity,
+/** What applying one event writes: the order's facts, its changed lines and the rollup deltas. */
+export interface OrderChange {
+  order: OrderFact;
+  lines: LineFact[];
+  sales: SalesDelta[];
+  products: ProductDelta[];
+}
+
+/**
+ * Writes one event's change in one statement, if the order's facts are still at `version` (the
+ * row version `readOrder` saw; null: no row yet). Returns false, having written nothing, when
+ * another transaction changed the order meanwhile; the fact row is then locked by this
+ * transaction, so reading it again and retrying succeeds.
+ *
+ *   with o as (insert into admin.sales_orders ... on conflict (order_id) do update set ...
+ *               where sales_orders.xmin::text = :version returning order_id),
+ *        lines as (insert into admin.sales_order_lines select ... from o, jsonb_to_recordset(:lines)
+ *                   on conflict (order_id, sku) do update set ...),
+ *        sales as (insert into admin.sales_hourly select ... from o, jsonb_to_recordset(:sales)
+ *                   order by bucket, currency on conflict (bucket, currency) do update set ...),
+ *        products as (insert into admin.product_sales_hourly ... after every row of `sales`)
+ *   select count(*) from o
+ *
+ * The writes run only when `o` wrote the facts (they read it). The rollup rows are upserted in key
+ * order, the hourly rows before the product rows, as concurrent consumers lock them.
+ */
+export async function saveChange(
+  trx: Trx,
+  orderId: string,
+  version: string | null,
+  change: OrderChange,
+): Promise<boolean> {
+  const { order: o } = change;
+  const lines = change.lines.map((l) => ({
+    sku: l.sku,
+    product_id: l.productId,
+    title: l.title,
+    quantity: l.quantity,
+    amount: l.amount,
+    currency: l.currency,
+    refunded_quantity: l.refundedQuantity,
   }));
-}
-
-export async function saveOrder(trx: Trx, orderId: string, o: OrderFact): Promise<void> {
-  await t(trx)
-    .updateTable('admin.sales_orders')
-    .set({
-      currency: o.currency,
-      total_amount: o.total,
-      confirmed_at: o.confirmedAt,
-      cancelled: o.cancelled,
-      refunded_amount: o.refunded,
-      updated_at: sql<Date>`now()`,
-    })
-    .where('order_id', '=', orderId)
-    .execute();
-}
-
-/** Writes the given lines of the order as they are now (one statement). */
-export async function saveLines(trx: Trx, orderId: string, lines: LineFact[]): Promise<void> {
-  if (lines.length === 0) return;
-  await t(trx)
-    .insertInto('admin.sales_order_lines')
-    .values(
-      lines.map((l) => ({
-        order_id: orderId,
-        sku: l.sku,
-        product_id: l.productId,
-        title: l.title,
-        quantity: l.quantity,
-        amount: l.amount,
-        currency: l.currency,
-        refunded_quantity: l.refundedQuantity,
-      })),
+  const products = change.products.map((d) => ({
+    bucket: d.bucket,
+    product_id: d.productId,
+    currency: d.currency,
+    title: d.title,
+    units: d.units,
+    revenue: d.revenue,
+  }));
+  const { rows } = await sql<{ applied: number }>`
+    with o as (
+      insert into admin.sales_orders as so
+             (order_id, currency, total_amount, confirmed_at, cancelled, refunded_amount, updated_at)
+      values (${orderId}, ${o.currency}, ${o.total}, ${o.confirmedAt}, ${o.cancelled}, ${o.refunded}, now())
+      on conflict (order_id) do update
+         set currency = excluded.currency, total_amount = excluded.total_amount,
+             confirmed_at = excluded.confirmed_at, cancelled = excluded.cancelled,
+             refunded_amount = excluded.refunded_amount, updated_at = excluded.updated_at
+       where so.xmin::text = ${version}::text
+      returning order_id
+    ), lines as (
+      insert into admin.sales_order_lines as sl
+             (order_id, sku, product_id, title, quantity, amount, currency, refunded_quantity)
+      select o.order_id, l.sku, l.product_id, l.title, l.quantity, l.amount, l.currency, l.refunded_quantity
+        from o, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as l (
+               sku text, product_id text, title text, quantity integer, amount bigint, currency text,
+               refunded_quantity integer)
+      on conflict (order_id, sku) do update
+         set product_id = excluded.product_id, title = excluded.title, quantity = excluded.quantity,
+             amount = excluded.amount, currency = excluded.currency,
+             refunded_quantity = excluded.refunded_quantity
+    ), sales as (
+      insert into admin.sales_hourly as h (bucket, currency, orders, units, revenue, refunded)
+      select d.bucket, d.currency, d.orders, d.units, d.revenue, d.refunded
+        from o, jsonb_to_recordset(${JSON.stringify(change.sales)}::jsonb) as d (
+               bucket timestamptz, currency text, orders integer, units integer, revenue bigint,
+               refunded bigint)
+       order by d.bucket, d.currency
+      on conflict (bucket, currency) do update
+         set orders = h.orders + excluded.orders, units = h.units + excluded.units,
+             revenue = h.revenue + excluded.revenue, refunded = h.refunded + excluded.refunded
+      returning 1
+    ), products as (
+      insert into admin.product_sales_hourly as p (bucket, product_id, currency, title, units, revenue)
+      select d.bucket, d.product_id, d.currency, d.title, d.units, d.revenue
+        from o, jsonb_to_recordset(${JSON.stringify(products)}::jsonb) as d (
+               bucket timestamptz, product_id text, currency text, title text, units integer,
+               revenue bigint)
+       where (select count(*) from sales) >= 0
+       order by d.bucket, d.product_id, d.currency
+      on conflict (bucket, product_id, currency) do update
+         set title = excluded.title, units = p.units + excluded.units, revenue = p.revenue + excluded.revenue
     )
-    .onConflict((oc) =>
-      oc.columns(['order_id', 'sku']).doUpdateSet((eb) => ({
-        product_id: eb.ref('excluded.product_id'),
-        title: eb.ref('excluded.title'),
-        quantity: eb.ref('excluded.quantity'),
-        amount: eb.ref('excluded.amount'),
-        currency: eb.ref('excluded.currency'),
-        refunded_quantity: eb.ref('excluded.refunded_quantity'),
-      })),
-    )
-    .execute();
-}
-
-/** Adds the deltas to the hourly sales rollup (one statement; rows in key order). */
-export async function addToSales(trx: Trx, deltas: SalesDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await t(trx)
-    .insertInto('admin.sales_hourly')
-    .values(deltas.map((d) => ({ ...d })))
-    .onConflict((oc) =>
-      oc.columns(['bucket', 'currency']).doUpdateSet({
-        orders: sql<number>`admin.sales_hourly.orders + excluded.orders`,
-        units: sql<number>`admin.sales_hourly.units + excluded.units`,
-        revenue: sql<number>`admin.sales_hourly.revenue + excluded.revenue`,
-        refunded: sql<number>`admin.sales_hourly.refunded + excluded.refunded`,
-      }),
-    )
-    .execute();
-}
-
-/** Adds the deltas to the hourly per-product rollup (one statement; rows in key order). */
-export async function addToProducts(trx: Trx, deltas: ProductDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await t(trx)
-    .insertInto('admin.product_sales_hourly')
-    .values(
-      deltas.map((d) => ({
-        bucket: d.bucket,
-        product_id: d.productId,
-        currency: d.currency,
-        title: d.title,
-        units: d.units,
-        revenue: d.revenue,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['bucket', 'product_id', 'currency']).doUpdateSet({
-        title: sql<string>`excluded.title`,
-        units: sql<number>`admin.product_sales_hourly.units + excluded.units`,
-        revenue: sql<number>`admin.product_sales_hourly.revenue + excluded.revenue`,
-      }),
-    )
-    .execute();
+    select count(*)::int as applied from o`.execute(trx);
+  return rows[0].applied > 0;
 }
 
 export interface BucketRow {

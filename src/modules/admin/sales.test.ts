@@ -234,6 +234,59 @@ describe.each(databaseModes())('sales analytics (%s)', (mode) => {
     expect((await report('from=2031-01-14T00:00:00Z&to=2031-01-15T00:00:00Z')).totals.orders).toBe(0);
   });
 
+  it('applies two events about one order once each when their transactions overlap (two statements each, the later one again)', async () => {
+    const p = randomUUID();
+    const orderId = randomUUID();
+    const t = '2031-01-16T10:00:00Z';
+    const db = agora.rt.database.db;
+    const statements = [0, 0];
+    const counted = (i: number) =>
+      db.withPlugin({
+        transformQuery: (args) => {
+          statements[i]++;
+          return args.node;
+        },
+        transformResult: (args) => Promise.resolve(args.result),
+      });
+    let refund: Promise<void> | undefined;
+    await counted(0)
+      .transaction()
+      .execute(async (trx) => {
+        await applyOrderEvent(event('order.confirmed', confirmed(orderId, [['K', p, 2, 1_000]]), t), {
+          trx,
+          log: agora.rt.log,
+        });
+        // reads the order before the confirmation commits, then waits for its row
+        refund = counted(1)
+          .transaction()
+          .execute((trx) =>
+            applyOrderEvent(
+              event(
+                'order.refunded',
+                {
+                  orderId,
+                  amount: { amount: 1_000, currency: 'USD' },
+                  lines: [{ sku: 'K', productId: p, quantity: 1 }],
+                },
+                t,
+              ),
+              { trx, log: agora.rt.log },
+            ),
+          );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+    await refund;
+    expect(statements).toEqual(mode === 'postgres' ? [2, 4] : [2, 2]);
+    const r = await report('from=2031-01-16T00:00:00Z&to=2031-01-17T00:00:00Z');
+    expect(r.totals).toEqual({
+      orders: 1,
+      units: 1,
+      revenue: [{ amount: 1_000, currency: 'USD' }],
+      refunded: [{ amount: 1_000, currency: 'USD' }],
+    });
+    expect(r.topProducts.byUnits).toMatchObject([{ productId: p, units: 1 }]);
+  });
+
   it('follows order events published through the outbox and the event bus (consumer admin.analytics)', async () => {
     await agora.startBackground();
     const p = randomUUID();

@@ -176,6 +176,61 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
     );
   });
 
+  describe('forCheckout, one statement for the cart and its lines', () => {
+    const checkout = (cartId: string, userId: string) => {
+      const counted = counting(db);
+      const out = counted.db
+        .transaction()
+        .execute((t) => agora.cart.forCheckout(t, { cartId, userId, country: 'US' }));
+      return { out, count: counted.count };
+    };
+
+    it('locks the cart and reads its lines in one statement (then one for the variants)', async () => {
+      const user = await registerUser(agora);
+      const cartId = await newCart(agora, user.accessToken);
+      await addToCart(agora, cartId, c.small, 1, user.accessToken);
+      await addToCart(agora, cartId, c.large, 2, user.accessToken);
+      const { out, count } = checkout(cartId, user.user.id);
+      expect((await out).lines.map((l) => [l.sku, l.quantity])).toEqual([
+        [c.small, 1],
+        [c.large, 2],
+      ]);
+      expect(count()).toBe(2);
+    });
+
+    it.runIf(mode === 'postgres')(
+      'sees a line added by a transaction it waited for (the lines are read again once the lock is granted)',
+      async () => {
+        const user = await registerUser(agora);
+        const cartId = await newCart(agora, user.accessToken);
+        await addToCart(agora, cartId, c.small, 1, user.accessToken);
+        const other = new pg.Client({ connectionString: agora.databaseUrl });
+        await other.connect();
+        try {
+          // what a change of the cart does: lock it, add a line, touch the cart row
+          await other.query('begin');
+          await other.query('select id from cart.carts where id = $1 for update', [cartId]);
+          await other.query(`insert into cart.items (id, cart_id, sku, quantity) values ($1, $2, $3, 2)`, [
+            randomUUID(),
+            cartId,
+            c.large,
+          ]);
+          await other.query('update cart.carts set updated_at = now() where id = $1', [cartId]);
+          const { out, count } = checkout(cartId, user.user.id);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await other.query('commit');
+          expect((await out).lines.map((l) => [l.sku, l.quantity])).toEqual([
+            [c.small, 1],
+            [c.large, 2],
+          ]);
+          expect(count()).toBe(3);
+        } finally {
+          await other.end();
+        }
+      },
+    );
+  });
+
   describe('markCheckedOut', () => {
     it('closes the cart once; the same order again is a no-op, another order is a conflict', async () => {
       const user = await registerUser(agora);

@@ -43,10 +43,10 @@ export async function forCheckout(
   input: { cartId: string; userId: string; country: string },
 ): Promise<CheckoutCart> {
   const rate = taxRateOf(settings, input.country, '/body/shippingAddress/country');
-  const cart = await repo.lockCart(trx, input.cartId);
-  if (!cart || cart.user_id !== input.userId) throw new CartNotFoundError();
+  const locked = await repo.lockCartWithItems(trx, input.cartId);
+  if (!locked || locked.cart.user_id !== input.userId) throw new CartNotFoundError();
+  const { cart, items } = locked;
   if (cart.status !== 'open') throw new CartNotOpenError(cart.status);
-  const items = await repo.itemsOf(trx, cart.id);
   if (!items.length || !cart.currency) throw new EmptyCartError();
   const currency = cart.currency;
   const lines = priceLines(items, await variantsOf(trx, items), currency);

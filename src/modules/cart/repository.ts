@@ -106,6 +106,76 @@ export function lockCart(trx: AnyDb, id: string): Promise<CartRow | undefined> {
     .executeTakeFirst();
 }
 
+/**
+ * Locks the cart row for the rest of the transaction and reads its lines, in one statement:
+ *
+ *   select c.<cart columns>, c.xmin = (select xmin from cart.carts where id = $1) as fresh,
+ *          i.<item columns>
+ *     from cart.carts c left join cart.items i on i.cart_id = c.id
+ *    where c.id = $1 order by i.created_at, i.id for update of c
+ *
+ * The lines are read in the statement's snapshot, taken before the lock is granted. When the lock
+ * had to wait for a transaction that changed the cart (every change of lines under the cart lock
+ * also updates the cart row), the locked row is that newer version while the lines are older:
+ * `fresh` is then false and the lines are read again, now that the lock is held.
+ */
+export async function lockCartWithItems(
+  trx: AnyDb,
+  id: string,
+): Promise<{ cart: CartRow; items: ItemRow[] } | undefined> {
+  if (!isUuid(id)) return undefined;
+  const { rows } = await sql<CartRow & { fresh: boolean } & ItemFields>`
+    select c.id, c.user_id, c.status, c.currency, c.order_id, c.merged_into, c.created_at, c.updated_at,
+           c.expires_at, c.xmin = (select s.xmin from cart.carts s where s.id = ${id}) as fresh,
+           i.id as item_id, i.sku, i.quantity, i.held_price_amount, i.hold_id, i.hold_expires_at,
+           i.created_at as item_created_at, i.updated_at as item_updated_at
+      from cart.carts c
+      left join cart.items i on i.cart_id = c.id
+     where c.id = ${id}
+     order by i.created_at, i.id
+       for update of c`.execute(trx);
+  if (!rows.length) return undefined;
+  const r = rows[0];
+  const cart: CartRow = {
+    id: r.id,
+    user_id: r.user_id,
+    status: r.status,
+    currency: r.currency,
+    order_id: r.order_id,
+    merged_into: r.merged_into,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+    expires_at: r.expires_at,
+  };
+  if (!r.fresh) return { cart, items: await itemsOf(trx, cart.id) };
+  const items = rows
+    .filter((i) => i.item_id !== null)
+    .map((i) => ({
+      id: i.item_id!,
+      cart_id: cart.id,
+      sku: i.sku!,
+      quantity: i.quantity!,
+      held_price_amount: i.held_price_amount,
+      hold_id: i.hold_id,
+      hold_expires_at: i.hold_expires_at,
+      created_at: i.item_created_at!,
+      updated_at: i.item_updated_at!,
+    }));
+  return { cart, items };
+}
+
+/** The item columns of `lockCartWithItems`' rows (null where the cart has no line). */
+interface ItemFields {
+  item_id: string | null;
+  sku: string | null;
+  quantity: number | null;
+  held_price_amount: number | null;
+  hold_id: string | null;
+  hold_expires_at: Date | null;
+  item_created_at: Date | null;
+  item_updated_at: Date | null;
+}
+
 /** The open carts of these users, locked in id order (a fixed order: no deadlock between batches). */
 export function lockOpenUserCarts(trx: AnyDb, userIds: string[]): Promise<CartRow[]> {
   if (!userIds.length) return Promise.resolve([]);

@@ -104,9 +104,13 @@ function namePreparedStatements(client: pg.PoolClient): void {
 function statementName(text: string): string | undefined {
   const known = statementNames.get(text);
   if (known || statementNames.size >= MAX_NAMED_STATEMENTS) return known;
-  // ON CONFLICT against a partial unique index: with a generic plan its predicate's parameters
-  // are unknown and PostgreSQL cannot infer the arbiter index, so these are planned every time.
-  if (!/^\s*(select|insert|update|delete|with)\b/i.test(text) || /\bon conflict\b/i.test(text))
+  // ON CONFLICT (…) WHERE …: a partial unique index as arbiter. With a generic plan its
+  // predicate's parameters are unknown and PostgreSQL cannot infer the index, so these are
+  // planned every time.
+  if (
+    !/^\s*(select|insert|update|delete|with)\b/i.test(text) ||
+    /\bon conflict\s*\([^)]*\)\s*where\b/i.test(text)
+  )
     return undefined;
   const name = `agora_${statementNames.size}`;
   statementNames.set(text, name);

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminUrl, withDatabase } from '../../test/helpers/services.js';
+import { openDatabase, type Database } from './db.js';
+
+describe.runIf(inject('pgTemplate'))('PostgreSQL statements (named prepared statements)', () => {
+  const name = `agora_t_db_${randomBytes(4).toString('hex')}`;
+  let database: Database;
+
+  beforeAll(async () => {
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    database = await openDatabase({ url: withDatabase(name), poolMax: 2 });
+    await sql`create table carts (id serial primary key, user_id int not null, status text not null)`.execute(
+      database.db,
+    );
+    await sql`create unique index carts_open on carts (user_id) where status = 'open'`.execute(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+
+  it('prepares a data statement once per connection and runs it again by name', async () => {
+    const prepared = await database.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 8; i++) await sql`select count(*) from carts where user_id = ${i}`.execute(trx);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements
+        where statement like 'select count(*) from carts where user_id = $1%'`.execute(trx);
+      return rows[0].n;
+    });
+    expect(prepared).toBe(1);
+  });
+
+  it('runs ON CONFLICT against a partial unique index with a parameter in its predicate, past the generic plan', async () => {
+    // PostgreSQL switches a prepared statement to a generic plan after five runs; with the
+    // predicate's value a parameter it could not infer the arbiter index any more
+    const inserted = await database.db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (let i = 0; i < 10; i++) {
+        const rows = await trx
+          .insertInto('carts' as never)
+          .values({ user_id: i % 3, status: 'open' } as never)
+          .onConflict((oc) =>
+            oc
+              .column('user_id' as never)
+              .where('status' as never, '=', 'open' as never)
+              .doNothing(),
+          )
+          .returning('id' as never)
+          .execute();
+        n += rows.length;
+      }
+      return n;
+    });
+    expect(inserted).toBe(3);
+  });
+});

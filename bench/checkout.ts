@@ -242,7 +242,14 @@ const statsAfter = await dbStats();
 // ---- pgbench TPC-B on the same server, same run
 const pgUrl = new URL(databaseUrl);
 // the same transport as Agora's: a Unix socket directory given as `?host=`, or TCP
-const pgArgs = ['-h', pgUrl.searchParams.get('host') ?? pgUrl.hostname, '-p', pgUrl.port || '5432', '-U', pgUrl.username || 'postgres'];
+const pgArgs = [
+  '-h',
+  pgUrl.searchParams.get('host') ?? pgUrl.hostname,
+  '-p',
+  pgUrl.port || '5432',
+  '-U',
+  pgUrl.username || 'postgres',
+];
 const benchDb = new URL(await freshDatabase('agora_bench_pgbench')).pathname.slice(1);
 execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', benchDb], { stdio: 'ignore' });
 const out = execFileSync(

@@ -2,7 +2,7 @@ import type { AnyDb } from '../../platform/db.js';
 import type { NewEvent } from '../../platform/events/outbox.js';
 import type { InventoryEvents } from './events.js';
 import * as holds from './hold-repository.js';
-import { available, record, type LevelChange } from './ledger.js';
+import { available, compareSku, record, type LevelChange } from './ledger.js';
 import * as repo from './repository.js';
 
 export const HOLD_SWEEP_JOB = 'inventory.expire-holds';
@@ -24,7 +24,7 @@ export async function expireHolds(db: AnyDb, batch: number): Promise<number> {
       const perSku = new Map<string, number>();
       for (const l of lines) perSku.set(l.sku, (perSku.get(l.sku) ?? 0) + l.remaining);
       const changes: LevelChange[] = [];
-      for (const [sku, q] of [...perSku].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [sku, q] of [...perSku].sort(([a], [b]) => compareSku(a, b))) {
         const level = await repo.unreserveUnits(trx, sku, q);
         if (!level) throw new Error(`inventory of ${sku} holds fewer reserved units than its expired holds`);
         changes.push({ level, availableBefore: available(level) - q, cause: 'release' });

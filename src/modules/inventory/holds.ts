@@ -10,7 +10,15 @@ import {
 import type { StockLine } from './events.js';
 import * as sales from './commit-repository.js';
 import * as holds from './hold-repository.js';
-import { available, bySku, publishChanges, record, type LevelChange, type Trx } from './ledger.js';
+import {
+  available,
+  bySku,
+  compareSku,
+  publishChanges,
+  record,
+  type LevelChange,
+  type Trx,
+} from './ledger.js';
 import { claimRestockKey } from './once-repository.js';
 import * as repo from './repository.js';
 import type { HoldStatus, RefKind } from './tables.js';
@@ -105,7 +113,11 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
 /** What to draw from a hold: the named lines (each at most what is still held), or all of it. */
 function draw(held: holds.HoldLineRow[], lines: StockLine[] | undefined, strict: boolean, holdId: string) {
   const remaining = new Map(held.map((l) => [l.sku, l.remaining]));
-  if (!lines) return held.filter((l) => l.remaining > 0).map((l): [string, number] => [l.sku, l.remaining]);
+  if (!lines)
+    return held
+      .filter((l) => l.remaining > 0)
+      .map((l): [string, number] => [l.sku, l.remaining])
+      .sort(([a], [b]) => compareSku(a, b));
   const out: [string, number][] = [];
   for (const [sku, q] of bySku(lines)) {
     const left = remaining.get(sku) ?? 0;

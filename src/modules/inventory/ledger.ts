@@ -116,5 +116,14 @@ export function bySku(
       );
     sums.set(sku, (sums.get(sku) ?? 0) + quantity);
   }
-  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...sums].sort(([a], [b]) => compareSku(a, b));
+}
+
+/**
+ * The one order in which stock rows are locked (every path that locks several SKUs sorts by it),
+ * so two transactions never wait for each other's rows. JavaScript's, not the database's: an
+ * `order by sku` follows the database's collation, which may sort otherwise.
+ */
+export function compareSku(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -231,6 +231,8 @@ interface Tally {
   decisions: number;
   latencies: number[];
   soldOut: number[];
+  /** Latencies of the answers that granted a hold (201). */
+  granted: number[];
   outcomes: Record<string, number>;
 }
 
@@ -248,6 +250,7 @@ async function reserve(base: string, saleId: string, sku: string, buyer: Buyer, 
     if (a.status >= 300 && a.status !== 409) noteProblem('reservation', a);
     if (a.status !== 202) t.decisions++;
     if (a.status === 201) {
+      t.granted.push(a.ms);
       buyer.holds.push({ cartId: a.body.cartId });
       return 'reserved';
     }
@@ -404,13 +407,13 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       await sleep(100);
     }
     await sleep(1_100); // every process has refreshed its memory of the sale
-    const warmTally: Tally = { decisions: 0, latencies: [], soldOut: [], outcomes: {} };
+    const warmTally: Tally = { decisions: 0, latencies: [], soldOut: [], granted: [], outcomes: {} };
     await pool(warmBuyers, CONCURRENCY, async (b) => {
       await reserve(base, warmSale.body.id, warm, b, warmTally);
     });
     await sleep(1_000);
 
-    const tally: Tally = { decisions: 0, latencies: [], soldOut: [], outcomes: {} };
+    const tally: Tally = { decisions: 0, latencies: [], soldOut: [], granted: [], outcomes: {} };
     const checkoutMs: number[] = [];
     const checkoutOutcomes: Record<string, number> = {};
     let firstWave = { seconds: 0, decisions: 0 };
@@ -555,6 +558,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
 
     const sorted = [...tally.latencies].sort((a, b) => a - b);
     const so = [...tally.soldOut].sort((a, b) => a - b);
+    const gr = [...tally.granted].sort((a, b) => a - b);
     const co = [...checkoutMs].sort((a, b) => a - b);
     const po = [...plainMs].sort((a, b) => a - b);
     const rate = Math.round(firstWave.decisions / firstWave.seconds);
@@ -565,7 +569,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         .join(', ')}. Checkouts of held units: ${Object.entries(checkoutOutcomes)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')} (p50 ${pct(co, 50)} ms, p99 ${pct(co, 99)} ms).`,
-      `Sold-out answers during the waves: p50 ${pct(so, 50)} ms, p99 ${pct(so, 99)} ms. A sold-out sale under autocannon: 10 connections ${Math.round(soldOutFew.requests.average)} req/s, p50 ${soldOutFew.latency.p50} ms, **p99 ${soldOutFew.latency.p99} ms**; ${CONCURRENCY} connections ${Math.round(soldOut.requests.average)} req/s, p50 ${soldOut.latency.p50} ms, p99 ${soldOut.latency.p99} ms (all answers 409: ${soldOut.non2xx + soldOutFew.non2xx} of ${soldOut.requests.total + soldOutFew.requests.total}).`,
+      `Answers that granted a hold: p50 ${pct(gr, 50)} ms, p99 ${pct(gr, 99)} ms. Sold-out answers during the waves: p50 ${pct(so, 50)} ms, p99 ${pct(so, 99)} ms. A sold-out sale under autocannon: 10 connections ${Math.round(soldOutFew.requests.average)} req/s, p50 ${soldOutFew.latency.p50} ms, **p99 ${soldOutFew.latency.p99} ms**; ${CONCURRENCY} connections ${Math.round(soldOut.requests.average)} req/s, p50 ${soldOut.latency.p50} ms, p99 ${soldOut.latency.p99} ms (all answers 409: ${soldOut.non2xx + soldOutFew.non2xx} of ${soldOut.requests.total + soldOutFew.requests.total}).`,
       `Plain checkout (cart + item + checkout, 50 at a time): ${(plainBuyers.length / plainSeconds).toFixed(1)} checkouts/s, p50 ${pct(po, 50)} ms, p99 ${pct(po, 99)} ms (${Object.entries(
         plainOutcomes,
       )

@@ -40,9 +40,10 @@ export async function addHeldItems(
   }
   if (conflicts.length)
     throw new CurrencyMismatchError(conflicts[0].cartCurrency, conflicts[0].currency, { buyers: conflicts });
-  await repo.touchCarts(trx, currencyOf, settings.userTtlHours);
-  await repo.insertHeldLines(
+  const inserted = await repo.touchAndInsertHeldLines(
     trx,
+    currencyOf,
+    settings.userTtlHours,
     inputs.map((i) => ({
       cartId: carts.get(i.userId)!.id,
       sku: i.sku,
@@ -52,17 +53,14 @@ export async function addHeldItems(
       holdExpiresAt: i.holdExpiresAt,
     })),
   );
-  const lines = new Map(
-    (
-      await repo.itemsByHold(
-        trx,
-        inputs.map((i) => i.holdId),
-      )
-    ).map((l) => [l.hold_id!, l]),
-  );
+  const lines = new Map(inserted.map((l) => [l.hold_id, { cartId: l.cart_id, itemId: l.id }]));
+  // a hold that already had its line (a replayed batch) keeps it
+  const missing = inputs.filter((i) => !lines.has(i.holdId)).map((i) => i.holdId);
+  for (const l of await repo.itemsByHold(trx, missing))
+    lines.set(l.hold_id!, { cartId: l.cart_id, itemId: l.id });
   return inputs.map((i) => {
     const line = lines.get(i.holdId)!;
-    return { holdId: i.holdId, cartId: line.cart_id, itemId: line.id };
+    return { holdId: i.holdId, cartId: line.cartId, itemId: line.itemId };
   });
 }
 

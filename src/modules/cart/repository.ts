@@ -347,23 +347,44 @@ export interface NewHeldLine {
 }
 
 /** Inserts held lines in one statement; a hold already in a cart is left as it is (retries). */
-export async function insertHeldLines(db: AnyDb, lines: NewHeldLine[]): Promise<void> {
-  if (!lines.length) return;
-  await t(db)
-    .insertInto('cart.items')
-    .values(
-      lines.map((l) => ({
-        id: uuidv7(),
-        cart_id: l.cartId,
-        sku: l.sku,
-        quantity: l.quantity,
-        held_price_amount: l.heldPriceAmount,
-        hold_id: l.holdId,
-        hold_expires_at: l.holdExpiresAt,
-      })),
+/**
+ * One round trip for a flash-sale batch's lines: touches the buyers' carts (expiry, currency when
+ * unset) and inserts the held lines, returning the lines it inserted. A line whose hold already
+ * has one is skipped (and not returned): `itemsByHold` finds it.
+ */
+export async function touchAndInsertHeldLines(
+  db: AnyDb,
+  currencyOf: ReadonlyMap<string, string>,
+  ttlHours: number,
+  lines: NewHeldLine[],
+): Promise<{ id: string; cart_id: string; hold_id: string }[]> {
+  if (!lines.length) return [];
+  const carts = JSON.stringify([...currencyOf].map(([id, currency]) => ({ id, currency })));
+  const rows = JSON.stringify(
+    lines.map((l) => ({
+      id: uuidv7(),
+      cart_id: l.cartId,
+      sku: l.sku,
+      quantity: l.quantity,
+      held_price_amount: l.heldPriceAmount,
+      hold_id: l.holdId,
+      hold_expires_at: l.holdExpiresAt,
+    })),
+  );
+  const { rows: inserted } = await sql<{ id: string; cart_id: string; hold_id: string }>`
+    with touched as (
+      update cart.carts c
+         set currency = coalesce(c.currency, v.currency), updated_at = now(), expires_at = ${hoursFromNow(ttlHours)}
+        from jsonb_to_recordset(${carts}::jsonb) as v (id uuid, currency text)
+       where c.id = v.id
     )
-    .onConflict((oc) => oc.column('hold_id').doNothing())
-    .execute();
+    insert into cart.items (id, cart_id, sku, quantity, held_price_amount, hold_id, hold_expires_at)
+    select x.id, x.cart_id, x.sku, x.quantity, x.held_price_amount, x.hold_id, x.hold_expires_at
+      from jsonb_to_recordset(${rows}::jsonb) as x (id uuid, cart_id uuid, sku text, quantity integer,
+           held_price_amount bigint, hold_id uuid, hold_expires_at timestamptz)
+    on conflict (hold_id) do nothing
+    returning id, cart_id, hold_id`.execute(db);
+  return inserted;
 }
 
 export function itemsByHold(db: AnyDb, holdIds: string[]): Promise<ItemRow[]> {

@@ -49,11 +49,12 @@ const TRANSIENT = new Set(['40P01', '40001']);
  *   select user_id, units from flash_sales.customer_units where user_id in (…)
  *   -- in arrival order: past the limit → limit_exceeded; none left → out_of_stock;
  *   -- else grant min(asked, remaining)
- *   update flash_sales.items set remaining = remaining - $taken where … and remaining >= $taken
  *   cart.addHeldItems(…all grants…)                        -- the cart's constant set of statements
- *   insert into flash_sales.holds values (…), (…), …
- *   insert into flash_sales.customer_units … on conflict do update
- *     set units = units + excluded.units where units + excluded.units <= limit_units
+ *   with update flash_sales.items set remaining = remaining - $taken where … and remaining >= $taken,
+ *        insert into flash_sales.holds values (…), (…), …,
+ *        insert into flash_sales.customer_units … on conflict do update
+ *          set units = units + excluded.units where units + excluded.units <= limit_units
+ *   select …                                                 -- one round trip for the three
  *
  * The hot row is locked once per batch, so a batch of N buyers costs about what one buyer costs.
  * Concurrent batches (other processes) queue on the row lock; every decision is made under it.
@@ -138,62 +139,44 @@ async function decide(
   if (!grants.length) return { outcomes: outcomes as ReserveOutcome[], remaining: item.remaining };
 
   const taken = item.remaining - remaining;
-  const updated = await t
-    .updateTable('flash_sales.items')
-    .set((eb) => ({ remaining: eb('remaining', '-', taken) }))
-    .where('sale_id', '=', saleId)
-    .where('sku', '=', sku)
-    .where('remaining', '>=', taken)
-    .returning('remaining')
-    .executeTakeFirst();
-  if (updated?.remaining !== remaining) throw new Error('flash-sale item changed under its lock');
-
   const lines = await deps.cart.addHeldItems(trx, grants);
   const cartOf = new Map(lines.map((l) => [l.holdId, l.cartId]));
-  await t
-    .insertInto('flash_sales.holds')
-    .values(
-      grants.map((g) => ({
-        id: g.holdId,
-        sale_id: saleId,
-        sku,
-        user_id: g.userId,
-        quantity: g.quantity,
-        unit_price: unitPrice.amount,
-        currency: unitPrice.currency,
-        status: 'held' as const,
-        order_id: null,
-        cart_id: cartOf.get(g.holdId) ?? null,
-        release_reason: null,
-        expires_at: expiresAt,
-      })),
+  // One round trip: the item's count, the holds and the buyers' units (the limit enforced by the
+  // database too: an upsert that would pass it counts no row).
+  const holds = JSON.stringify(
+    grants.map((g) => ({
+      id: g.holdId,
+      user_id: g.userId,
+      quantity: g.quantity,
+      cart_id: cartOf.get(g.holdId) ?? null,
+    })),
+  );
+  const units = JSON.stringify([...granted].map(([user_id, n]) => ({ user_id, units: n })));
+  const { rows: written } = await sql<{ remaining: number | null; counted: number }>`
+    with updated as (
+      update flash_sales.items set remaining = remaining - ${taken}
+       where sale_id = ${saleId} and sku = ${sku} and remaining >= ${taken}
+      returning remaining
+    ), held as (
+      insert into flash_sales.holds (id, sale_id, sku, user_id, quantity, unit_price, currency, status,
+                                     order_id, cart_id, release_reason, expires_at)
+      select h.id, ${saleId}::uuid, ${sku}::text, h.user_id, h.quantity, ${unitPrice.amount}::bigint,
+             ${unitPrice.currency}::text, 'held', null, h.cart_id, null, ${expiresAt}::timestamptz
+        from jsonb_to_recordset(${holds}::jsonb) as h (id uuid, user_id uuid, quantity integer, cart_id text)
+    ), counted as (
+      insert into flash_sales.customer_units as cu (sale_id, sku, user_id, units, limit_units)
+      select ${saleId}::uuid, ${sku}::text, u.user_id, u.units, ${limit}::integer
+        from jsonb_to_recordset(${units}::jsonb) as u (user_id uuid, units integer)
+      on conflict (sale_id, sku, user_id) do update set units = cu.units + excluded.units
+       where cu.units + excluded.units <= cu.limit_units
+      returning user_id
     )
-    .execute();
-  const counted = await t
-    .insertInto('flash_sales.customer_units')
-    .values(
-      [...granted].map(([userId, units]) => ({
-        sale_id: saleId,
-        sku,
-        user_id: userId,
-        units,
-        limit_units: limit,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .columns(['sale_id', 'sku', 'user_id'])
-        .doUpdateSet((eb) => ({
-          units: eb('flash_sales.customer_units.units', '+', eb.ref('excluded.units')),
-        }))
-        .where(
-          sql<boolean>`flash_sales.customer_units.units + excluded.units <= flash_sales.customer_units.limit_units`,
-        ),
-    )
-    .returning('user_id')
-    .execute();
+    select (select remaining from updated) as remaining, (select count(*)::int from counted) as counted`.execute(
+    trx,
+  );
+  if (written[0]?.remaining !== remaining) throw new Error('flash-sale item changed under its lock');
   // The limit was checked under the item's lock; the database enforcing it too is the backstop.
-  if (counted.length !== granted.size) throw new Error('per-customer limit violated in a batch');
+  if (written[0].counted !== granted.size) throw new Error('per-customer limit violated in a batch');
 
   return {
     remaining,

@@ -80,7 +80,9 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
 
 /** Distinct statement texts given a name; past this, new texts run unnamed (parsed every time). */
 const MAX_NAMED_STATEMENTS = 2_000;
-const statementNames = new Map<string, string>();
+/** Statement text → its name, or null for a text that runs unnamed (decided once per text). */
+const statementNames = new Map<string, string | null>();
+let namedCount = 0;
 
 /**
  * Makes `client` send each parameterized data statement (select, insert, update, delete, with) as
@@ -103,18 +105,18 @@ function namePreparedStatements(client: pg.PoolClient): void {
 
 function statementName(text: string): string | undefined {
   const known = statementNames.get(text);
-  if (known || statementNames.size >= MAX_NAMED_STATEMENTS) return known;
+  if (known !== undefined) return known ?? undefined;
+  // texts seen past the bound (names and refusals) are not remembered: they run unnamed
+  if (namedCount >= MAX_NAMED_STATEMENTS || statementNames.size >= 2 * MAX_NAMED_STATEMENTS) return undefined;
   // ON CONFLICT (…) WHERE …: a partial unique index as arbiter. With a generic plan its
   // predicate's parameters are unknown and PostgreSQL cannot infer the index, so these are
   // planned every time.
-  if (
-    !/^\s*(select|insert|update|delete|with)\b/i.test(text) ||
-    /\bon conflict\s*\([^)]*\)\s*where\b/i.test(text)
-  )
-    return undefined;
-  const name = `agora_${statementNames.size}`;
+  const named =
+    /^\s*(select|insert|update|delete|with)\b/i.test(text) &&
+    !/\bon conflict\s*\([^)]*\)\s*where\b/i.test(text);
+  const name = named ? `agora_${namedCount++}` : null;
   statementNames.set(text, name);
-  return name;
+  return name ?? undefined;
 }
 
 async function openPglite(opts: DatabaseOptions): Promise<Database> {

@@ -171,19 +171,13 @@ export async function commitRecorded(trx: AnyDb, holdId: string, orderId: string
   return row !== undefined;
 }
 
-/** Lowers the remaining quantity of hold lines; `sold` also counts the units as committed. */
-export async function drawDown(
-  trx: AnyDb,
-  holdId: string,
-  takes: [string, number][],
-  sold: boolean,
-): Promise<void> {
+/** Lowers the remaining quantity of hold lines (released units; a sale draws down in `sellHeld`). */
+export async function drawDown(trx: AnyDb, holdId: string, takes: [string, number][]): Promise<void> {
   if (!takes.length) return;
   const json = JSON.stringify(takes.map(([sku, q]) => ({ sku, q })));
   const { rows } = await sql<{ sku: string }>`
     update inventory.hold_lines h
-       set remaining = h.remaining - v.q,
-           committed = h.committed + ${sold ? sql`v.q` : sql`0`}
+       set remaining = h.remaining - v.q
       from jsonb_to_recordset(${json}::jsonb) as v(sku text, q integer)
      where h.hold_id = ${holdId} and h.sku = v.sku and h.remaining >= v.q
     returning h.sku`.execute(trx);

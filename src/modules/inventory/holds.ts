@@ -138,7 +138,7 @@ export async function release(trx: Trx, holdId: string, reason: string, lines?: 
   if (hold.status !== 'held') return;
   const takes = draw(await holds.holdLines(trx, holdId), lines, false, holdId);
   if (!takes.length) return;
-  await holds.drawDown(trx, holdId, takes, false);
+  await holds.drawDown(trx, holdId, takes);
   const changes: LevelChange[] = [];
   for (const [sku, q] of takes) {
     const level = await repo.unreserveUnits(trx, sku, q);

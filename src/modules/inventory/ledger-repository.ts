@@ -32,25 +32,28 @@ export const MOVEMENT_COLUMNS = [
   'at',
 ] as const;
 
+/** A ledger row's columns from a movement. */
+function movementRow(m: NewMovement) {
+  return {
+    sku: m.sku,
+    location_id: m.locationId,
+    kind: m.kind,
+    delta_on_hand: m.deltaOnHand,
+    delta_reserved: m.deltaReserved,
+    reason: m.reason,
+    cause_kind: m.cause?.kind ?? null,
+    cause_id: m.cause?.id ?? null,
+    order_id: m.orderId ?? null,
+    correlation_id: m.correlationId ?? null,
+  };
+}
+
 /** Appends ledger rows, one statement; returns them. */
 export async function insertMovements(trx: AnyDb, movements: NewMovement[]): Promise<MovementRow[]> {
   if (!movements.length) return [];
   return t(trx)
     .insertInto('inventory.movements')
-    .values(
-      movements.map((m) => ({
-        sku: m.sku,
-        location_id: m.locationId,
-        kind: m.kind,
-        delta_on_hand: m.deltaOnHand,
-        delta_reserved: m.deltaReserved,
-        reason: m.reason,
-        cause_kind: m.cause?.kind ?? null,
-        cause_id: m.cause?.id ?? null,
-        order_id: m.orderId ?? null,
-        correlation_id: m.correlationId ?? null,
-      })),
-    )
+    .values(movements.map(movementRow))
     .returning(MOVEMENT_COLUMNS)
     .execute();
 }
@@ -61,21 +64,7 @@ export async function insertMovements(trx: AnyDb, movements: NewMovement[]): Pro
  * so their ids).
  */
 export function insertMovementsSql(movements: NewMovement[], when = sql`true`) {
-  const json = JSON.stringify(
-    movements.map((m, i) => ({
-      i,
-      sku: m.sku,
-      location_id: m.locationId,
-      kind: m.kind,
-      delta_on_hand: m.deltaOnHand,
-      delta_reserved: m.deltaReserved,
-      reason: m.reason,
-      cause_kind: m.cause?.kind ?? null,
-      cause_id: m.cause?.id ?? null,
-      order_id: m.orderId ?? null,
-      correlation_id: m.correlationId ?? null,
-    })),
-  );
+  const json = JSON.stringify(movements.map((m, i) => ({ i, ...movementRow(m) })));
   return sql`
     insert into inventory.movements
       (sku, location_id, kind, delta_on_hand, delta_reserved, reason, cause_kind, cause_id, order_id, correlation_id)

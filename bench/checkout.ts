@@ -11,12 +11,11 @@
  * BENCH_PGBENCH_SECONDS (15), BENCH_SERVER_NODE_ARGS (extra node flags for the server).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { freshDatabase, root, startProcess } from './lib.js';
+import { cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
 import { verifyInventory } from '../src/modules/inventory/index.js';
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 3_000);
@@ -176,12 +175,8 @@ async function dbStats() {
 // Idle sessions flush their statistics within 10 s: the set-up's must not count as the run's.
 await new Promise((r) => setTimeout(r, 11_000));
 const statsBefore = await dbStats();
-/** CPU time of the Agora process so far (user + system), in ms. */
-function serverCpuMs(): number {
-  const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in ticks of 10 ms
-}
-const cpuBefore = serverCpuMs();
+const who = { Agora: server.child.pid!, 'load generator': process.pid };
+const cpuBefore = cpuSample(who);
 const latencies: number[] = [];
 const outcomes = new Map<number, number>();
 const started = performance.now();
@@ -205,7 +200,7 @@ await pool(carts, CONCURRENCY, async ({ token, cartId }) => {
 });
 const seconds = (performance.now() - started) / 1000;
 await new Promise((r) => setTimeout(r, 2_000)); // let the outbox settle
-const cpuMs = serverCpuMs() - cpuBefore;
+const cpu = cpuReport(cpuBefore, cpuSample(who), carts.length, 'checkout (the 2 s after the run included)');
 const confirmed = outcomes.get(201) ?? 0;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) =>
@@ -267,7 +262,8 @@ const lines = [
   `outcomes: ${[...outcomes].map(([s, n]) => `${s}×${n}`).join(', ')}`,
   `confirmed orders/s: ${ordersPerS.toFixed(1)}; latency p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
   `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps; orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
-  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits, ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written; Agora process CPU ${(cpuMs / carts.length).toFixed(1)} ms`,
+  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits, ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written`,
+  cpu,
   `invariants: ledger mismatches ${mismatches.length}, negative levels ${negative}, reserved left ${reservedLeft}, sold ≠ stock ${soldVsLedger}, confirmed unpaid ${unpaid}, captured without order ${orphanCaptures}`,
 ];
 console.log(`\n${lines.join('\n')}`);

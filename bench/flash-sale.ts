@@ -35,7 +35,7 @@ import { migrate } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
-import { PG_ADMIN_URL, root } from './lib.js';
+import { PG_ADMIN_URL, cpuReport, cpuSample, root } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -416,7 +416,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     const tally: Tally = { decisions: 0, latencies: [], soldOut: [], granted: [], outcomes: {} };
     const checkoutMs: number[] = [];
     const checkoutOutcomes: Record<string, number> = {};
-    let firstWave = { seconds: 0, decisions: 0 };
+    let firstWave = { seconds: 0, decisions: 0, cpu: '' };
     const checkout = async (b: Buyer) => {
       for (const h of b.holds.splice(0)) {
         const a = await call(base, 'POST', '/v1/checkout', {
@@ -443,6 +443,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       // wave 1: every buyer at once; later waves: those who did not get a unit try again
       const crowd = buyers.filter((b) => !b.done);
       const started = performance.now();
+      const cpuBefore = cpuSample({ server: server.child.pid!, simulator: process.pid });
       const before = tally.decisions;
       const winners: Buyer[] = [];
       await pool(crowd, CONCURRENCY, async (b) => {
@@ -453,7 +454,17 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         if (r === 'limit_exceeded') b.done = true;
       });
       const seconds = (performance.now() - started) / 1000;
-      if (wave === 1) firstWave = { seconds, decisions: tally.decisions - before };
+      if (wave === 1) {
+        const decisions = tally.decisions - before;
+        const cpu = cpuReport(
+          cpuBefore,
+          cpuSample({ server: server.child.pid!, simulator: process.pid }),
+          decisions,
+          'decision',
+        );
+        firstWave = { seconds, decisions, cpu };
+        console.log(`[${gate}] wave 1: ${cpu}`);
+      }
       // the last wave checks everything out; before it, some abandon their hold (it expires)
       const last = wave === WAVES;
       const buying = winners.filter(() => last || Math.random() < CHECKOUT_SHARE);
@@ -482,7 +493,17 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       });
     // the service time (few connections) and the answer under the full crowd
     const soldOutFew = await soldOutAt(10);
+    const soldOutCpuBefore = cpuSample({ server: server.child.pid!, 'load generator': process.pid }, []);
     const soldOut = await soldOutAt(CONCURRENCY);
+    const soldOutCpu = cpuReport(
+      soldOutCpuBefore,
+      cpuSample({ server: server.child.pid!, 'load generator': process.pid }, []),
+      soldOut.requests.total,
+      'answer',
+    );
+    console.log(
+      `[${gate}] sold out, ${CONCURRENCY} connections: ${Math.round(soldOut.requests.average)} req/s; ${soldOutCpu}`,
+    );
 
     // a plain checkout (ordinary stock, no sale) for comparison: add to cart + checkout, 50 at a time
     const plainBuyers = buyers.slice(0, Math.min(500, buyers.length));
@@ -563,13 +584,13 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     const po = [...plainMs].sort((a, b) => a - b);
     const rate = Math.round(firstWave.decisions / firstWave.seconds);
     lines.push(
-      `**Gate: ${gate}.** First wave: ${firstWave.decisions} decisions in ${firstWave.seconds.toFixed(2)} s = **${rate} decisions/s** at ${CONCURRENCY} concurrent buyers; all waves, reservation answers: p50 ${pct(sorted, 50)} ms, p95 ${pct(sorted, 95)} ms, p99 ${pct(sorted, 99)} ms.`,
+      `**Gate: ${gate}.** First wave: ${firstWave.decisions} decisions in ${firstWave.seconds.toFixed(2)} s = **${rate} decisions/s** at ${CONCURRENCY} concurrent buyers (${firstWave.cpu}); all waves, reservation answers: p50 ${pct(sorted, 50)} ms, p95 ${pct(sorted, 95)} ms, p99 ${pct(sorted, 99)} ms.`,
       `Outcomes: ${Object.entries(tally.outcomes)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}. Checkouts of held units: ${Object.entries(checkoutOutcomes)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')} (p50 ${pct(co, 50)} ms, p99 ${pct(co, 99)} ms).`,
-      `Answers that granted a hold: p50 ${pct(gr, 50)} ms, p99 ${pct(gr, 99)} ms. Sold-out answers during the waves: p50 ${pct(so, 50)} ms, p99 ${pct(so, 99)} ms. A sold-out sale under autocannon: 10 connections ${Math.round(soldOutFew.requests.average)} req/s, p50 ${soldOutFew.latency.p50} ms, **p99 ${soldOutFew.latency.p99} ms**; ${CONCURRENCY} connections ${Math.round(soldOut.requests.average)} req/s, p50 ${soldOut.latency.p50} ms, p99 ${soldOut.latency.p99} ms (all answers 409: ${soldOut.non2xx + soldOutFew.non2xx} of ${soldOut.requests.total + soldOutFew.requests.total}).`,
+      `Answers that granted a hold: p50 ${pct(gr, 50)} ms, p99 ${pct(gr, 99)} ms. Sold-out answers during the waves: p50 ${pct(so, 50)} ms, p99 ${pct(so, 99)} ms. A sold-out sale under autocannon: 10 connections ${Math.round(soldOutFew.requests.average)} req/s, p50 ${soldOutFew.latency.p50} ms, **p99 ${soldOutFew.latency.p99} ms**; ${CONCURRENCY} connections ${Math.round(soldOut.requests.average)} req/s, p50 ${soldOut.latency.p50} ms, p99 ${soldOut.latency.p99} ms, ${soldOutCpu} (all answers 409: ${soldOut.non2xx + soldOutFew.non2xx} of ${soldOut.requests.total + soldOutFew.requests.total}).`,
       `Plain checkout (cart + item + checkout, 50 at a time): ${(plainBuyers.length / plainSeconds).toFixed(1)} checkouts/s, p50 ${pct(po, 50)} ms, p99 ${pct(po, 99)} ms (${Object.entries(
         plainOutcomes,
       )
@@ -592,15 +613,22 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   }
 }
 
-async function bare(): Promise<{ rps: number; p99: number }> {
+async function bare(): Promise<{ rps: number; p99: number; cpu: string }> {
   const { child, line } = await startChild('bench/bare-server.ts', { PORT: '0' });
   try {
+    const before = cpuSample({ server: child.pid!, 'load generator': process.pid }, []);
     const r = await autocannon({
       url: `http://127.0.0.1:${line.split(' ')[1]}/`,
       connections: CONCURRENCY,
       duration: SECONDS,
     });
-    return { rps: Math.round(r.requests.average), p99: r.latency.p99 };
+    const cpu = cpuReport(
+      before,
+      cpuSample({ server: child.pid!, 'load generator': process.pid }, []),
+      r.requests.total,
+      'request',
+    );
+    return { rps: Math.round(r.requests.average), p99: r.latency.p99, cpu };
   } finally {
     await stop(child);
   }
@@ -639,7 +667,7 @@ async function pgbench(): Promise<string> {
 const gates = (args.gates ?? 'redis,memory').split(',') as ('redis' | 'memory')[];
 const sections: string[] = [];
 const baseline = await bare();
-console.log(`bare Fastify: ${baseline.rps} req/s, p99 ${baseline.p99} ms`);
+console.log(`bare Fastify: ${baseline.rps} req/s, p99 ${baseline.p99} ms; ${baseline.cpu}`);
 for (const g of gates) {
   if (g === 'redis' && !(await redisReachable())) {
     sections.push('**Gate: redis.** Skipped: Redis not reachable.');
@@ -659,7 +687,7 @@ const entry = `
 Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
-Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s).
+Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}.
 
 ${sections.join('\n\n')}
 

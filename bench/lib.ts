@@ -1,7 +1,7 @@
 /** Shared pieces of the benchmarks: processes, load runs, reporting. */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -121,4 +121,71 @@ export async function freshDatabase(name: string): Promise<string> {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** CPU time (user + system, ms) of the processes named, from /proc: who used the cores in a run. */
+export interface CpuSample {
+  at: number;
+  /** ms of CPU per group */
+  groups: Record<string, number>;
+  /** read and write system calls of the first process named */
+  syscalls: { reads: number; writes: number };
+  /** ms of busy and of all CPU time of the machine (every core) */
+  busy: number;
+  total: number;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function procCpuMs(pid: number | string): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
+/** The CPU of `pids` (a name each) and of every process whose command is one of `commands`. */
+export function cpuSample(
+  pids: Record<string, number>,
+  commands: string[] = ['postgres', 'redis-server'],
+): CpuSample {
+  const groups: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids)) groups[name] = procCpuMs(pid);
+  const first = Object.values(pids)[0];
+  const io = first === undefined ? '' : readFileSync(`/proc/${first}/io`, 'utf8');
+  const syscalls = {
+    reads: Number(/syscr: (\d+)/.exec(io)?.[1] ?? 0),
+    writes: Number(/syscw: (\d+)/.exec(io)?.[1] ?? 0),
+  };
+  for (const c of commands) groups[c] = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (commands.includes(comm)) groups[comm] += procCpuMs(entry);
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3] + cpu[4]; // idle + iowait
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { at: performance.now(), groups, syscalls, busy: (total - idle) * TICK_MS, total: total * TICK_MS };
+}
+
+/**
+ * "server 41 µs, simulator 38 µs, … per <unit>; machine busy 97 %; server system calls 2.1 reads,
+ * 1.9 writes per <unit>" between two samples.
+ */
+export function cpuReport(a: CpuSample, b: CpuSample, units: number, unit: string): string {
+  const per = Object.keys(b.groups)
+    .map((k) => `${k} ${Math.round(((b.groups[k] - (a.groups[k] ?? 0)) * 1000) / units)} µs`)
+    .join(', ');
+  const busy = Math.round(((b.busy - a.busy) / Math.max(1, b.total - a.total)) * 100);
+  const [firstName] = Object.keys(b.groups);
+  const calls = (n: number) => (n / units).toFixed(2);
+  return `CPU per ${unit}: ${per}; machine busy ${busy} %; ${firstName} system calls per ${unit}: ${calls(b.syscalls.reads - a.syscalls.reads)} reads, ${calls(b.syscalls.writes - a.syscalls.writes)} writes`;
 }

@@ -111,60 +111,127 @@ export class MemoryGate implements AdmissionGate {
   }
 }
 
+/**
+ * Decides a batch of requests for one item, in order: ARGV is (user, quantity, limit) per request;
+ * the answer is (code, n, remaining) per request: -2 no count (n 0), 0 sold out, -1 past the
+ * limit (n = units the user holds), 1 passed (n = units taken).
+ */
 const ADMIT = `
+local out = {}
 local r = redis.call('GET', KEYS[1])
-if not r then return {-2, 0, 0} end
+if not r then
+  for i = 1, #ARGV, 3 do out[#out + 1] = -2; out[#out + 1] = 0; out[#out + 1] = 0 end
+  return out
+end
 r = tonumber(r)
-if r <= 0 then return {0, 0, r} end
-local u = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-local q = tonumber(ARGV[2])
-if u + q > tonumber(ARGV[3]) then return {-1, u, r} end
-local take = math.min(q, r)
-redis.call('DECRBY', KEYS[1], take)
-redis.call('HINCRBY', KEYS[2], ARGV[1], take)
-return {1, take, r - take}
+local taken = 0
+for i = 1, #ARGV, 3 do
+  if r <= 0 then
+    out[#out + 1] = 0; out[#out + 1] = 0; out[#out + 1] = r
+  else
+    local u = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+    local q = tonumber(ARGV[i + 1])
+    if u + q > tonumber(ARGV[i + 2]) then
+      out[#out + 1] = -1; out[#out + 1] = u; out[#out + 1] = r
+    else
+      local take = math.min(q, r)
+      r = r - take
+      taken = taken + take
+      redis.call('HINCRBY', KEYS[2], ARGV[i], take)
+      out[#out + 1] = 1; out[#out + 1] = take; out[#out + 1] = r
+    end
+  end
+end
+if taken > 0 then redis.call('DECRBY', KEYS[1], taken) end
+return out
 `;
 
+/** Settles a batch for one item: ARGV is (user, stock, units) per request. */
 const SETTLE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local d = tonumber(ARGV[2])
+local d = 0
+for i = 1, #ARGV, 3 do
+  d = d + tonumber(ARGV[i + 1])
+  local n = tonumber(ARGV[i + 2])
+  if n ~= 0 then
+    local u = redis.call('HINCRBY', KEYS[2], ARGV[i], n)
+    if u <= 0 then redis.call('HDEL', KEYS[2], ARGV[i]) end
+  end
+end
 if d ~= 0 then
   local r = redis.call('INCRBY', KEYS[1], d)
   if r < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL') end
-end
-local n = tonumber(ARGV[3])
-if n ~= 0 then
-  local u = redis.call('HINCRBY', KEYS[2], ARGV[1], n)
-  if u <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
 end
 return 1
 `;
 
 type GateRedis = Redis & {
-  flashAdmit(
-    k1: string,
-    k2: string,
-    user: string,
-    q: number,
-    limit: number,
-  ): Promise<[number, number, number]>;
-  flashSettle(k1: string, k2: string, user: string, stock: number, units: number): Promise<number>;
+  flashAdmit(k1: string, k2: string, ...args: (string | number)[]): Promise<number[]>;
+  flashSettle(k1: string, k2: string, ...args: (string | number)[]): Promise<number>;
 };
 
 /** Keys live two days after their last reconcile: longer than any sale's hot phase needs. */
 const KEY_TTL_S = 2 * 86_400;
 /** How long a "sold out" seen in Redis is answered locally without asking Redis again. */
 const HINT_MS = 500;
+/** Requests per script call at most (a batch's arguments stay small). */
+const MAX_BATCH = 512;
 
 /**
- * The shared gate: one Lua script per decision (atomic in Redis, one round trip), shared by every
- * process. When Redis is not reachable the process falls back to its own memory gate, which the
- * same reconciles keep current, so the path keeps its shape (the database still decides).
+ * Calls made in one turn of the event loop, gathered per item and sent together when the turn
+ * ends (`setImmediate`): under load, every request parsed in one turn shares one round trip.
+ * Hand-written: ioredis pipelines commands, but each script call still carries one request.
+ */
+class PerTurnBatcher<T> {
+  private queued = new Map<string, T[]>();
+  private scheduled = false;
+
+  constructor(private readonly send: (key: string, batch: T[]) => void) {}
+
+  add(key: string, item: T): void {
+    const list = this.queued.get(key);
+    if (list) list.push(item);
+    else this.queued.set(key, [item]);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      const all = this.queued;
+      this.queued = new Map();
+      for (const [k, items] of all)
+        for (let i = 0; i < items.length; i += MAX_BATCH) this.send(k, items.slice(i, i + MAX_BATCH));
+    });
+  }
+}
+
+interface AdmitCall {
+  userId: string;
+  quantity: number;
+  limit: number;
+  resolve: (answer: GateAnswer) => void;
+}
+
+interface SettleCall {
+  userId: string;
+  stock: number;
+  units: number;
+  resolve: () => void;
+}
+
+/**
+ * The shared gate: one Lua script per item and turn of the event loop (atomic in Redis, one round
+ * trip for every request gathered), shared by every process. When Redis is not reachable the
+ * process falls back to its own memory gate, which the same reconciles keep current, so the path
+ * keeps its shape (the database still decides).
  */
 export class RedisGate implements AdmissionGate {
   readonly kind = 'redis' as const;
   private readonly redis: GateRedis;
   private readonly local = new MemoryGate();
+  private readonly admits = new PerTurnBatcher<AdmitCall>((key, batch) => void this.admitBatch(key, batch));
+  private readonly settles = new PerTurnBatcher<SettleCall>(
+    (key, batch) => void this.settleBatch(key, batch),
+  );
 
   constructor(
     redis: Redis,
@@ -187,29 +254,52 @@ export class RedisGate implements AdmissionGate {
     return this.redis.status === 'ready';
   }
 
-  async admit(key: string, userId: string, quantity: number, limit: number): Promise<GateAnswer> {
-    if (!this.up) return this.local.admitNow(key, userId, quantity, limit);
-    try {
-      const [code, n, remaining] = await this.redis.flashAdmit(...this.keys(key), userId, quantity, limit);
-      if (code === -2) return { verdict: 'unknown' };
-      this.local.observe(key, remaining);
-      if (code === 0) return { verdict: 'sold_out' };
-      if (code === -1) return { verdict: 'limit', held: n };
-      return { verdict: 'pass', took: n };
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'flash-sale gate: redis failed; the database decides');
-      return { verdict: 'unknown' };
-    }
+  admit(key: string, userId: string, quantity: number, limit: number): Promise<GateAnswer> {
+    if (!this.up) return Promise.resolve(this.local.admitNow(key, userId, quantity, limit));
+    return new Promise((resolve) => this.admits.add(key, { userId, quantity, limit, resolve }));
   }
 
-  async settle(key: string, userId: string, stock: number, units: number): Promise<void> {
-    if (stock === 0 && units === 0) return;
-    if (!this.up) return this.local.settleNow(key, userId, stock, units);
+  private async admitBatch(key: string, batch: AdmitCall[]): Promise<void> {
+    const args: (string | number)[] = [];
+    for (const a of batch) args.push(a.userId, a.quantity, a.limit);
+    let out: number[];
     try {
-      await this.redis.flashSettle(...this.keys(key), userId, stock, units);
+      out = await this.redis.flashAdmit(...this.keys(key), ...args);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'flash-sale gate: redis failed; the database decides');
+      for (const a of batch) a.resolve({ verdict: 'unknown' });
+      return;
+    }
+    if (out[0] !== -2) this.local.observe(key, out[out.length - 1]);
+    batch.forEach((a, i) => {
+      const [code, n] = [out[3 * i], out[3 * i + 1]];
+      a.resolve(
+        code === -2
+          ? { verdict: 'unknown' }
+          : code === 0
+            ? { verdict: 'sold_out' }
+            : code === -1
+              ? { verdict: 'limit', held: n }
+              : { verdict: 'pass', took: n },
+      );
+    });
+  }
+
+  settle(key: string, userId: string, stock: number, units: number): Promise<void> {
+    if (stock === 0 && units === 0) return Promise.resolve();
+    if (!this.up) return Promise.resolve(this.local.settleNow(key, userId, stock, units));
+    return new Promise((resolve) => this.settles.add(key, { userId, stock, units, resolve }));
+  }
+
+  private async settleBatch(key: string, batch: SettleCall[]): Promise<void> {
+    const args: (string | number)[] = [];
+    for (const s of batch) args.push(s.userId, s.stock, s.units);
+    try {
+      await this.redis.flashSettle(...this.keys(key), ...args);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'flash-sale gate: settle failed; reconcile will fix it');
     }
+    for (const s of batch) s.resolve();
   }
 
   async reconcile(key: string, remaining: number, users?: Map<string, number>, replaceUsers = false) {

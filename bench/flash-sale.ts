@@ -92,39 +92,64 @@ interface Answer {
   retryAfter: number;
 }
 
-async function call(
+/**
+ * One request through undici's `dispatch` with a bare handler: no body stream, no header object,
+ * no promise per stage. The simulator shares the cores with the server it measures; this keeps
+ * its cost per request near autocannon's (the bare route's load generator).
+ */
+function call(
   base: string,
   method: 'GET' | 'POST',
   url: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  const headers: string[] = [];
+  if (payload) headers.push('content-type', 'application/json');
+  if (opts.token) headers.push('authorization', `Bearer ${opts.token}`);
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers.push(k, v);
   const started = performance.now();
-  const res = await clientFor(base).request({
-    method,
-    path: url,
-    body: payload,
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-    headers: {
-      ...(payload ? { 'content-type': 'application/json' } : {}),
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-      ...opts.headers,
-    },
+  return new Promise<Answer>((resolve, reject) => {
+    let status = 0;
+    let retryAfter = 0;
+    const chunks: Buffer[] = [];
+    clientFor(base).dispatch(
+      {
+        origin: base,
+        method,
+        path: url,
+        body: payload,
+        headers,
+        headersTimeout: 60_000,
+        bodyTimeout: 60_000,
+      },
+      {
+        onConnect() {},
+        onHeaders(statusCode, raw) {
+          status = statusCode;
+          for (let i = 0; i < raw.length; i += 2)
+            if (raw[i].length === 11 && raw[i].toString('latin1').toLowerCase() === 'retry-after')
+              retryAfter = Number(raw[i + 1].toString('latin1'));
+          return true;
+        },
+        onData(chunk) {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete() {
+          const text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
+          let body: unknown = text;
+          try {
+            body = text ? JSON.parse(text) : null;
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status, body, ms: performance.now() - started, retryAfter });
+        },
+        onError: reject,
+      },
+    );
   });
-  const text = await res.body.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    /* not JSON */
-  }
-  return {
-    status: res.statusCode,
-    body,
-    ms: performance.now() - started,
-    retryAfter: Number(res.headers['retry-after'] ?? 0),
-  };
 }
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHmac, generateKeyPairSync, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import { TokenRefused, verifyAccessJws, verifyAccessJwsOffLoop, type VerifyKey } from './jws.js';
+import { SignatureWorker } from './signature-worker.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ed = generateKeyPairSync('ed25519');
@@ -43,10 +44,18 @@ type Verify = (
   expected: { issuer: string; audience: string; now: number },
 ) => unknown;
 
-// the same checks whether the signature is verified on the event loop or on the thread pool
+const worker = new SignatureWorker(200);
+afterAll(() => worker.close());
+
+// the same checks whether the signature is verified on the event loop, the thread pool or a worker
 describe.each<[string, Verify]>([
   ['on the event loop', verifyAccessJws],
   ['on the thread pool', verifyAccessJwsOffLoop],
+  [
+    'on a worker thread',
+    (token, keyOf, expected) =>
+      verifyAccessJwsOffLoop(token, keyOf, expected, (t, digest, key) => worker.check(t, digest, key)),
+  ],
 ])('access token verification %s', (_, verify) => {
   const refusal = async (token: string) => {
     try {

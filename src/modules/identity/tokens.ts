@@ -8,12 +8,13 @@ import {
   type CryptoKey,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { createPrivateKey, createPublicKey, createHash, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { UnauthorizedError } from '../../platform/errors.js';
 import { ROLES, type Actor, type Role, type TokenVerifier } from '../../platform/http/auth.js';
 import { TokenRefused, verifyAccessJws, verifyAccessJwsOffLoop, type Alg, type VerifyKey } from './jws.js';
+import { SignatureWorker } from './signature-worker.js';
 import type { IdentityTables } from './tables.js';
 
 /**
@@ -29,12 +30,6 @@ const AUDIENCE = 'agora';
 const ACTIVE_KEY_REFRESH_MS = 60_000;
 /** Unknown `kid`s trigger a reload of the key set at most this often (a forged kid cannot hammer the db). */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
-/**
- * Signature checks sent to libuv's thread pool at once; past this, tokens are checked on the event
- * loop. The pool has four threads by default and is shared with argon2 (tens of ms a hash): the bound
- * keeps a burst of new tokens from waiting long behind a burst of sign-ins.
- */
-const MAX_OFF_LOOP = 64;
 /**
  * The cache key of a token: its last characters, which are signature bytes. Looking a ~600-character
  * token up by the whole string hashes all of it on every request (the header gives a new string each
@@ -85,7 +80,10 @@ export class TokenService implements TokenVerifier {
    * TTL, which costs a clock read and bookkeeping on every get and set.
    */
   private readonly verified = new LRUCache<string, Verified>({ max: 50_000 });
-  private offLoop = 0;
+  /** Never-seen tokens' signatures are checked there, in batches, off the event loop. */
+  private readonly signatures = new SignatureWorker();
+  private readonly checkSignature = (token: string, digest: string | null, key: KeyObject) =>
+    this.signatures.check(token, digest, key);
 
   private constructor(
     private readonly db: AnyDb,
@@ -180,13 +178,7 @@ export class TokenService implements TokenVerifier {
     });
     const keyOf = (kid: string) => this.verifyKeys.get(kid);
     try {
-      if (this.offLoop >= MAX_OFF_LOOP) return verifyAccessJws(token, keyOf, expected());
-      this.offLoop++;
-      try {
-        return await verifyAccessJwsOffLoop(token, keyOf, expected());
-      } finally {
-        this.offLoop--;
-      }
+      return await verifyAccessJwsOffLoop(token, keyOf, expected(), this.checkSignature);
     } catch (err) {
       if (!(err instanceof TokenRefused && err.reason === 'unknown_key')) throw err;
       if (Date.now() - this.lastReload <= UNKNOWN_KID_RELOAD_MS) throw err;

@@ -120,6 +120,12 @@ export class JobRunner {
   /** NOTIFY, a new due job or a finished one: claim again now. */
   private readonly signal = new Signal();
   private unlisten: (() => Promise<void>) | null = null;
+  /**
+   * Jobs that finished and are not yet marked done: the next claim marks them in the same
+   * statement (a finished job wakes the loop, which claims again at once), so a job costs one
+   * statement less. A crash before that runs them again, as a crash just before the mark did.
+   */
+  private finished: number[] = [];
 
   constructor(
     private readonly database: Database,
@@ -181,6 +187,19 @@ export class JobRunner {
     await this.unlisten?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+    await this.markFinished();
+  }
+
+  /** Marks the finished jobs done now (when no claim is coming to carry them). */
+  private async markFinished(): Promise<void> {
+    const ids = this.finished.splice(0);
+    if (!ids.length) return;
+    try {
+      await sql`${doneUpdate(ids)}`.execute(this.database.db);
+    } catch (err) {
+      this.finished.unshift(...ids);
+      throw err;
+    }
   }
 
   wake(): void {
@@ -191,6 +210,7 @@ export class JobRunner {
   async runDue(): Promise<number> {
     const jobs = await this.claim(this.opts.concurrency);
     await Promise.all(jobs.map((job) => this.execute(job)));
+    await this.markFinished();
     return jobs.length;
   }
 
@@ -211,6 +231,7 @@ export class JobRunner {
           }
         }
         if (claimed > 0) continue;
+        if (free <= 0) await this.markFinished();
         await this.signal.wait(
           this.inFlight.size >= this.opts.concurrency ? this.opts.pollMs : await this.untilNextDue(),
         );
@@ -225,23 +246,31 @@ export class JobRunner {
     return [...this.handlers.keys()];
   }
 
+  /** Claims up to `limit` due jobs, and marks the finished ones done in the same statement. */
   private async claim(limit: number): Promise<ClaimedJob[]> {
     if (this.handlers.size === 0 || limit <= 0) return [];
-    const { rows } = await sql<ClaimedJob>`
-      update platform.jobs as j
-         set attempts = j.attempts + 1,
-             locked_until = now() + ${this.leaseMs} * interval '1 millisecond',
-             locked_by = ${this.workerId}
-       where j.id in (
-         select id from platform.jobs
-          where status = 'pending' and run_at <= now()
-            and (locked_until is null or locked_until < now())
-            and name in (${sql.join(this.names)})
-          order by run_at, id
-          limit ${limit}
-          for update skip locked)
-      returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
-    return rows;
+    const ids = this.finished.splice(0);
+    try {
+      const { rows } = await sql<ClaimedJob>`
+        ${ids.length ? sql`with done as (${doneUpdate(ids)})` : sql``}
+        update platform.jobs as j
+           set attempts = j.attempts + 1,
+               locked_until = now() + ${this.leaseMs} * interval '1 millisecond',
+               locked_by = ${this.workerId}
+         where j.id in (
+           select id from platform.jobs
+            where status = 'pending' and run_at <= now()
+              and (locked_until is null or locked_until < now())
+              and name in (${sql.join(this.names)})
+            order by run_at, id
+            limit ${limit}
+            for update skip locked)
+        returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
+      return rows;
+    } catch (err) {
+      this.finished.unshift(...ids);
+      throw err;
+    }
   }
 
   /** Milliseconds until the next job of ours is due (or its lease lapses), capped by the poll. */
@@ -273,12 +302,7 @@ export class JobRunner {
         this.leaseMs / 2,
       );
       if (registered.everyMs !== undefined) await this.reschedule(db, job.id, registered.everyMs, null);
-      else
-        await db
-          .updateTable('platform.jobs')
-          .set({ status: 'done', finished_at: new Date(), locked_until: null, last_error: null })
-          .where('id', '=', job.id)
-          .execute();
+      else this.finished.push(job.id);
       this.completed.inc({ name: job.name, outcome: 'done' });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -321,6 +345,13 @@ export class JobRunner {
       .where('id', '=', id)
       .execute();
   }
+}
+
+/** Marks jobs done (a finished job still holds its lease, so no claim can take it meanwhile). */
+function doneUpdate(ids: number[]) {
+  return sql`update platform.jobs
+                set status = 'done', finished_at = now(), locked_until = null, last_error = null
+              where id in (${sql.join(ids)})`;
 }
 
 /** Rejects when `p` has not settled within `ms`; the work itself is not cancelled. */

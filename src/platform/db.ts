@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
@@ -63,9 +64,14 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     // Every statement has a ceiling, so a stuck query cannot pin a connection forever.
     statement_timeout: 30_000,
     application_name: 'agora',
+    // queries given to a client before the last one answered go out at once (see pipelineBegin)
+    pipeline: true,
   });
   pool.on('error', (err) => log?.error({ err }, 'idle PostgreSQL client failed'));
-  pool.on('connect', namePreparedStatements);
+  pool.on('connect', (client) => {
+    namePreparedStatements(client);
+    pipelineBegin(client);
+  });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
   return {
     kind: 'postgres',
@@ -100,6 +106,44 @@ function namePreparedStatements(client: pg.PoolClient): void {
       if (name) return query({ name, text, values });
     }
     return callback === undefined ? query(text, values) : query(text, values, callback);
+  }) as typeof client.query;
+}
+
+const noRows = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
+
+/**
+ * Sends a transaction's BEGIN together with its first statement, in one write and one round trip
+ * instead of two: Kysely awaits BEGIN before the first statement, so the BEGIN is answered here at
+ * once and sent just ahead of that statement on the pipelined connection (node-postgres's
+ * `pipeline` mode writes a query without waiting for the one before). A transaction that ends
+ * before any statement sends nothing. An error of the BEGIN is the first statement's error.
+ */
+function pipelineBegin(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let beginPending = false;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text === 'string' && callback === undefined) {
+      if (text === 'begin' && !(Array.isArray(values) && values.length > 0)) {
+        beginPending = true;
+        return Promise.resolve(noRows('BEGIN'));
+      }
+      if (beginPending) {
+        beginPending = false;
+        if (text === 'commit' || text === 'rollback') return Promise.resolve(noRows(text.toUpperCase()));
+        const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
+        stream.cork();
+        let begun: Promise<unknown>;
+        let answer: Promise<unknown>;
+        try {
+          begun = query('begin');
+          answer = query(text, values);
+        } finally {
+          stream.uncork();
+        }
+        return Promise.all([begun, answer]).then(([, result]) => result);
+      }
+    }
+    return query(text, values, callback);
   }) as typeof client.query;
 }
 

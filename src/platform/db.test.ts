@@ -61,4 +61,52 @@ describe.runIf(inject('pgTemplate'))('PostgreSQL statements (named prepared stat
     });
     expect(inserted).toBe(3);
   });
+
+  describe('a BEGIN sent with the first statement', () => {
+    const count = async () =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from carts where user_id = 900`.execute(
+          database.db,
+        )
+      ).rows[0].n;
+
+    it('opens the transaction before that statement: a rollback undoes it', async () => {
+      await expect(
+        database.db.transaction().execute(async (trx) => {
+          await sql`insert into carts (user_id, status) values (900, 'closed')`.execute(trx);
+          const { rows } = await sql<{
+            open: boolean;
+          }>`select pg_current_xact_id_if_assigned() is not null as open`.execute(trx);
+          expect(rows[0].open).toBe(true);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await count()).toBe(0);
+      await database.db.transaction().execute(async (trx) => {
+        await sql`insert into carts (user_id, status) values (900, 'closed')`.execute(trx);
+      });
+      expect(await count()).toBe(1);
+    });
+
+    it("gives the first statement's error, and leaves the connection usable", async () => {
+      for (let i = 0; i < 3; i++)
+        await expect(
+          database.db.transaction().execute(async (trx) => {
+            await sql`insert into carts (user_id, status) values (null, 'open')`.execute(trx);
+          }),
+        ).rejects.toThrow(/null value/);
+      expect(await count()).toBe(1);
+    });
+
+    it('sends nothing for a transaction that ends before any statement', async () => {
+      await database.db.transaction().execute(async () => {});
+      await expect(
+        database.db.transaction().execute(async () => {
+          throw new Error('before any statement');
+        }),
+      ).rejects.toThrow('before any statement');
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(database.db);
+      expect(rows[0].one).toBe(1);
+    });
+  });
 });

@@ -3,7 +3,8 @@
  * buyers and many SKUs, sandbox payments (`tok_visa`). Every buyer has a filled cart; BENCH_CONCURRENCY
  * buyers (50) check out at once until every cart is done. Prints confirmed orders/s and p50/p95/p99
  * of `POST /v1/checkout`, checks the invariants (no oversell, ledger consistent with the levels, no
- * order without a captured payment and no captured payment without a confirmed order), and runs
+ * order without a captured payment and no captured payment without a confirmed order), prints the
+ * CPU each process used per checkout and Agora's system calls, and runs
  * pgbench TPC-B on the same server in the same run. Appends nothing: copy the printed block into
  * bench/RESULTS.md.
  *

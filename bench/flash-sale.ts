@@ -10,7 +10,8 @@
  * unit, some check out (`POST /v1/checkout`, sandbox card) and the rest abandon the hold, which
  * expires (short TTL) and is sold again in the next wave, until every unit is sold or the waves
  * run out. Prints reservation decisions/s, p50/p95/p99, outcome counts, the sold-out answer p99,
- * and checks the invariants. Next to it, in the same run: a bare Fastify route, a plain checkout,
+ * the CPU each process used per decision (server, simulator, PostgreSQL, Redis) with the server's
+ * system calls, and checks the invariants. Next to it, in the same run: a bare Fastify route, a plain checkout,
  * and pgbench on a single-row update. Appends a dated entry to bench/RESULTS.md.
  *
  * Options: --buyers --units --concurrency --limit (1) --ttl seconds (8) --checkout share (0.7)

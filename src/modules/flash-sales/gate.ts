@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/logger.js';
+import { PerTurnBatcher } from '../../platform/per-turn-batcher.js';
 
 /**
  * The admission gate in front of the database: answers "sold out" and "past your limit" from a
@@ -177,33 +178,6 @@ const HINT_MS = 500;
 /** Requests per script call at most (a batch's arguments stay small). */
 const MAX_BATCH = 512;
 
-/**
- * Calls made in one turn of the event loop, gathered per item and sent together when the turn
- * ends (`setImmediate`): under load, every request parsed in one turn shares one round trip.
- * Hand-written: ioredis pipelines commands, but each script call still carries one request.
- */
-class PerTurnBatcher<T> {
-  private queued = new Map<string, T[]>();
-  private scheduled = false;
-
-  constructor(private readonly send: (key: string, batch: T[]) => void) {}
-
-  add(key: string, item: T): void {
-    const list = this.queued.get(key);
-    if (list) list.push(item);
-    else this.queued.set(key, [item]);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const all = this.queued;
-      this.queued = new Map();
-      for (const [k, items] of all)
-        for (let i = 0; i < items.length; i += MAX_BATCH) this.send(k, items.slice(i, i + MAX_BATCH));
-    });
-  }
-}
-
 interface AdmitCall {
   userId: string;
   quantity: number;
@@ -228,9 +202,13 @@ export class RedisGate implements AdmissionGate {
   readonly kind = 'redis' as const;
   private readonly redis: GateRedis;
   private readonly local = new MemoryGate();
-  private readonly admits = new PerTurnBatcher<AdmitCall>((key, batch) => void this.admitBatch(key, batch));
+  private readonly admits = new PerTurnBatcher<AdmitCall>(
+    (key, batch) => void this.admitBatch(key, batch),
+    MAX_BATCH,
+  );
   private readonly settles = new PerTurnBatcher<SettleCall>(
     (key, batch) => void this.settleBatch(key, batch),
+    MAX_BATCH,
   );
 
   constructor(

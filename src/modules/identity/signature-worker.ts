@@ -1,5 +1,6 @@
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { PerTurnBatcher } from '../../platform/per-turn-batcher.js';
 
 /**
  * Checks token signatures on one worker thread, in batches: every signature asked for in one turn of
@@ -63,8 +64,7 @@ export class SignatureWorker {
   private worker: Worker | null = null;
   /** Ids of the keys the current thread has been sent. */
   private keyIds = new Map<KeyObject, number>();
-  private queued: Check[] = [];
-  private scheduled = false;
+  private readonly queued = new PerTurnBatcher<Check>((_, batch) => this.flush(batch));
   private readonly inFlight = new Map<number, Check[]>();
   private nextBatch = 1;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -75,12 +75,7 @@ export class SignatureWorker {
   /** Whether the token's signature (RS256: `digest` sha256; EdDSA: null) verifies with `key`. */
   check(token: string, digest: string | null, key: KeyObject): Promise<boolean> {
     if (this.broken) return checkOnPool(token, digest, key);
-    return new Promise((resolve, reject) => {
-      this.queued.push({ token, digest, key, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    });
+    return new Promise((resolve, reject) => this.queued.add('', { token, digest, key, resolve, reject }));
   }
 
   /** Stops the thread; checks still held go to the pool. */
@@ -92,11 +87,7 @@ export class SignatureWorker {
     await worker?.terminate();
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const batch = this.queued;
-    this.queued = [];
-    if (!batch.length) return;
+  private flush(batch: Check[]): void {
     const worker = this.broken ? null : this.start();
     if (!worker) {
       for (const c of batch) this.fallback(c);
@@ -154,7 +145,7 @@ export class SignatureWorker {
     if (!batch) return;
     this.inFlight.delete(id);
     batch.forEach((c, i) => (out[i] === 2 ? this.fallback(c) : c.resolve(out[i] === 1)));
-    if (this.inFlight.size === 0 && !this.queued.length && this.worker) {
+    if (this.inFlight.size === 0 && !this.queued.pending && this.worker) {
       this.idleTimer = setTimeout(() => this.stopIdle(), this.idleMs);
       this.idleTimer.unref();
     }
@@ -162,7 +153,7 @@ export class SignatureWorker {
 
   private stopIdle(): void {
     this.idleTimer = null;
-    if (this.inFlight.size || this.queued.length || !this.worker) return;
+    if (this.inFlight.size || this.queued.pending || !this.worker) return;
     const worker = this.worker;
     this.worker = null; // its 'exit' is then not a loss
     void worker.terminate();

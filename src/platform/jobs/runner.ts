@@ -125,7 +125,7 @@ export class JobRunner {
    * statement (a finished job wakes the loop, which claims again at once), so a job costs one
    * statement less. A crash before that runs them again, as a crash just before the mark did.
    */
-  private finished: number[] = [];
+  private readonly finished: number[] = [];
 
   constructor(
     private readonly database: Database,
@@ -195,7 +195,7 @@ export class JobRunner {
     const ids = this.finished.splice(0);
     if (!ids.length) return;
     try {
-      await sql`${doneUpdate(ids)}`.execute(this.database.db);
+      await doneUpdate(ids).execute(this.database.db);
     } catch (err) {
       this.finished.unshift(...ids);
       throw err;

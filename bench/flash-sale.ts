@@ -28,7 +28,6 @@ import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { Pool } from 'undici';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -37,6 +36,7 @@ import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
 import { PG_ADMIN_URL, cpuReport, cpuSample, root } from './lib.js';
+import { LeanClient } from './http-client.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -77,12 +77,12 @@ const SHIPPING = {
 
 // ---------------------------------------------------------------- HTTP client
 
-// undici: the simulator shares the two cores with the server, and costs it a third of what
-// node:http's client would (the baseline's load generator, autocannon, is as frugal)
-const clients = new Map<string, Pool>();
+// The simulator shares the two cores with the server it measures: its requests go through a lean
+// keep-alive client whose cost per request is near autocannon's (see http-client.ts).
+const clients = new Map<string, LeanClient>();
 const clientFor = (base: string) => {
   let c = clients.get(base);
-  if (!c) clients.set(base, (c = new Pool(base, { connections: CONCURRENCY + 50, pipelining: 1 })));
+  if (!c) clients.set(base, (c = new LeanClient(base, CONCURRENCY + 50)));
   return c;
 };
 
@@ -93,12 +93,7 @@ interface Answer {
   retryAfter: number;
 }
 
-/**
- * One request through undici's `dispatch` with a bare handler: no body stream, no header object,
- * no promise per stage. The simulator shares the cores with the server it measures; this keeps
- * its cost per request near autocannon's (the bare route's load generator).
- */
-function call(
+async function call(
   base: string,
   method: 'GET' | 'POST',
   url: string,
@@ -106,51 +101,18 @@ function call(
 ): Promise<Answer> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const headers: string[] = [];
-  if (payload) headers.push('content-type', 'application/json');
-  if (opts.token) headers.push('authorization', `Bearer ${opts.token}`);
-  for (const [k, v] of Object.entries(opts.headers ?? {})) headers.push(k, v);
+  if (payload) headers.push('content-type: application/json');
+  if (opts.token) headers.push(`authorization: Bearer ${opts.token}`);
+  for (const [k, v] of Object.entries(opts.headers ?? {})) headers.push(`${k}: ${v}`);
   const started = performance.now();
-  return new Promise<Answer>((resolve, reject) => {
-    let status = 0;
-    let retryAfter = 0;
-    const chunks: Buffer[] = [];
-    clientFor(base).dispatch(
-      {
-        origin: base,
-        method,
-        path: url,
-        body: payload,
-        headers,
-        headersTimeout: 60_000,
-        bodyTimeout: 60_000,
-      },
-      {
-        onConnect() {},
-        onHeaders(statusCode, raw) {
-          status = statusCode;
-          for (let i = 0; i < raw.length; i += 2)
-            if (raw[i].length === 11 && raw[i].toString('latin1').toLowerCase() === 'retry-after')
-              retryAfter = Number(raw[i + 1].toString('latin1'));
-          return true;
-        },
-        onData(chunk) {
-          chunks.push(chunk);
-          return true;
-        },
-        onComplete() {
-          const text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : null;
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status, body, ms: performance.now() - started, retryAfter });
-        },
-        onError: reject,
-      },
-    );
-  });
+  const { status, text, retryAfter } = await clientFor(base).request(method, url, headers, payload);
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
+  return { status, body, ms: performance.now() - started, retryAfter };
 }
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -631,7 +593,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     console.log(lines.join('\n'));
     return lines.join('\n\n');
   } finally {
-    await clients.get(base)?.destroy();
+    clients.get(base)?.close();
     clients.delete(base);
     await stop(server.child);
     await rt.close();
@@ -720,5 +682,5 @@ ${sections.join('\n\n')}
 ${pgb}
 `;
 await appendFile(path.resolve(root, args.results ?? 'bench/RESULTS.md'), entry);
-await Promise.all([...clients.values()].map((c) => c.close()));
+for (const c of clients.values()) c.close();
 process.exit(0);

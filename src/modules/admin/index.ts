@@ -83,7 +83,8 @@ export async function createAdminModule(
 
   return {
     flags: {
-      isEnabled: (key, fallback) => provider.resolveBoolean(key, fallback).value,
+      // the store, not the provider: the same answer without building evaluation details per call
+      isEnabled: (key, fallback) => store.isEnabled(key, fallback),
       client,
     },
     routes: (guard) =>

@@ -5,7 +5,7 @@ import { CustomerLimitError, SaleNotActiveError, SaleNotFoundError, SaleSoldOutE
 import { settlement, type AdmissionGate } from './gate.js';
 import type { CartPort, FeatureFlags } from './ports.js';
 import { reserveBatch, type BatchResult, type ReserveOutcome, type ReserveRequest } from './reserve-batch.js';
-import type { SaleBook } from './sale-book.js';
+import type { LiveSale, SaleBook } from './sale-book.js';
 import type { Queued, Reservation } from './schemas.js';
 import type { WaitingRoom } from './waiting-room.js';
 
@@ -43,6 +43,35 @@ export class Reservations {
   }
 
   /**
+   * The refusal of a request that memory alone decides (steps 1 and 2): the sale is not active or
+   * switched off, the SKU is not on sale, the quantity is past the limit, or the item is sold out.
+   * `undefined` when the request must go on to `reserve`, including when the sale is not in
+   * memory. Synchronous and without a thrown error: on a sold-out sale this is the answer to
+   * nearly every request, and the route sends it as it is.
+   */
+  refusal(saleId: string, input: { sku: string; quantity: number }): AppError | undefined {
+    const sale = this.deps.book.peek(saleId);
+    return sale && this.refusalFor(sale, saleId, input);
+  }
+
+  private refusalFor(sale: LiveSale, saleId: string, input: { sku: string; quantity: number }) {
+    const { flags, gate } = this.deps;
+    if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
+      return new SaleNotActiveError(saleId, 'switched_off');
+    const item = sale.items.get(input.sku);
+    if (!item) return new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);
+    const now = Date.now();
+    if (sale.state === 'ended' || sale.endsAt.getTime() <= now) return new SaleNotActiveError(saleId, 'ended');
+    if (sale.state === 'scheduled' || sale.startsAt.getTime() > now)
+      return new SaleNotActiveError(saleId, 'not_started');
+    if (input.quantity > item.perCustomerLimit)
+      return new CustomerLimitError(input.sku, item.perCustomerLimit, 0);
+    if (sale.state === 'sold_out' || gate.soldOutHint(itemKey(saleId, input.sku)))
+      return new SaleSoldOutError(saleId, input.sku, input.quantity);
+    return undefined;
+  }
+
+  /**
    * @throws SaleNotFoundError, SaleNotActiveError, SaleSoldOutError, CustomerLimitError,
    *   InvalidQueueTokenError, WaitingRoomFullError
    */
@@ -51,23 +80,13 @@ export class Reservations {
     userId: string,
     input: { sku: string; quantity: number; queueToken?: string },
   ): Promise<{ reserved: Reservation } | { queued: Queued }> {
-    const { book, gate, room, flags } = this.deps;
+    const { book, gate, room } = this.deps;
     const sale = book.peek(saleId) ?? (await book.get(saleId));
     if (!sale) throw new SaleNotFoundError();
-    if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
-      throw new SaleNotActiveError(saleId, 'switched_off');
-    const item = sale.items.get(input.sku);
-    if (!item)
-      throw new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);
-    const now = Date.now();
-    if (sale.state === 'ended' || sale.endsAt.getTime() <= now) throw new SaleNotActiveError(saleId, 'ended');
-    if (sale.state === 'scheduled' || sale.startsAt.getTime() > now)
-      throw new SaleNotActiveError(saleId, 'not_started');
-    if (input.quantity > item.perCustomerLimit)
-      throw new CustomerLimitError(input.sku, item.perCustomerLimit, 0);
+    const refused = this.refusalFor(sale, saleId, input);
+    if (refused) throw refused;
+    const item = sale.items.get(input.sku)!;
     const key = itemKey(saleId, input.sku);
-    if (sale.state === 'sold_out' || gate.soldOutHint(key))
-      throw new SaleSoldOutError(saleId, input.sku, input.quantity);
 
     const entry = room.enter(saleId, userId, input.queueToken);
     if (!entry.admitted)

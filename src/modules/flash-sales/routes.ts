@@ -5,6 +5,7 @@ import { ctxOf } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
 import { actorOf, type AuthGuard } from '../../platform/http/auth.js';
 import { OWN_ADMISSION } from '../../platform/http/admission.js';
+import { sendProblem } from '../../platform/http/error-handler.js';
 import { problems } from '../../platform/http/problem.js';
 import { SaleNotFoundError } from './errors.js';
 import type { Reservations } from './reservations.js';
@@ -97,14 +98,22 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
           },
         },
       },
-      async (req, reply) => {
-        const answer = await deps.reservations.reserve(req.params.id, actorOf(req).userId, req.body);
-        if ('queued' in answer)
-          return reply
-            .code(202)
-            .header('retry-after', String(Math.max(1, Math.ceil(answer.queued.pollAfter))))
-            .send(answer.queued);
-        return reply.code(201).send(answer.reserved);
+      (req, reply) => {
+        // What memory refuses is answered here, without a promise or a thrown error: on a sold-out
+        // sale that is nearly every request.
+        const refused = deps.reservations.refusal(req.params.id, req.body);
+        if (refused) {
+          sendProblem(reply, req, refused);
+          return;
+        }
+        return deps.reservations.reserve(req.params.id, actorOf(req).userId, req.body).then((answer) => {
+          if ('queued' in answer)
+            return reply
+              .code(202)
+              .header('retry-after', String(Math.max(1, Math.ceil(answer.queued.pollAfter))))
+              .send(answer.queued);
+          return reply.code(201).send(answer.reserved);
+        });
       },
     );
 

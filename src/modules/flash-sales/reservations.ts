@@ -38,6 +38,11 @@ export class Reservations {
     this.coalescer = new Coalescer((key, batch) => this.decide(key, batch), deps.batch);
   }
 
+  /** Settles with the gate; a grant of what the gate took changes nothing and costs no call. */
+  private async settle(key: string, userId: string, s: { stock: number; units: number }): Promise<void> {
+    if (s.stock !== 0 || s.units !== 0) await this.deps.gate.settle(key, userId, s.stock, s.units);
+  }
+
   get stats() {
     return { ...this.coalescer.stats, pending: this.coalescer.pending, room: this.deps.room.stats };
   }
@@ -109,17 +114,19 @@ export class Reservations {
       try {
         outcome = await this.coalescer.submit(key, { userId, quantity: input.quantity });
       } catch (err) {
-        const s = settlement(took, { refused: 'other' });
-        await gate.settle(key, userId, s.stock, s.units);
+        await this.settle(key, userId, settlement(took, { refused: 'other' }));
         throw err;
       }
-      const s = settlement(
-        took,
-        outcome.ok
-          ? { granted: outcome.quantity }
-          : { refused: outcome.error.code === 'out_of_stock' ? 'stock' : 'other' },
+      await this.settle(
+        key,
+        userId,
+        settlement(
+          took,
+          outcome.ok
+            ? { granted: outcome.quantity }
+            : { refused: outcome.error.code === 'out_of_stock' ? 'stock' : 'other' },
+        ),
       );
-      await gate.settle(key, userId, s.stock, s.units);
       if (!outcome.ok) throw outcome.error;
       return {
         reserved: {

@@ -18,6 +18,7 @@ import { edgePlugin } from './edge.js';
 import { metricsPlugin } from './metrics.js';
 import { Problem } from './problem.js';
 import { requestLogger } from './request-logger.js';
+import { buildSerializer } from './serialization.js';
 import { buildValidator } from './validation.js';
 import { webAppPlugin } from './static.js';
 
@@ -59,7 +60,9 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
     bodyLimit: config.AGORA_BODY_LIMIT,
     trustProxy: config.AGORA_TRUST_PROXY,
     // The factory type of @fastify/ajv-compiler is narrower than what Fastify calls it with.
-    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    schemaController: {
+      compilersFactory: { buildValidator: buildValidator as never, buildSerializer: buildSerializer as never },
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -26,14 +26,8 @@ const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
 const PORT = 3911;
 const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
 
-execFileSync(
-  process.execPath,
-  [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
-);
+// what `agora start` runs: the bundle of the current sources
+execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
 
 const databaseUrl = await freshDatabase('agora_bench_checkout');
 const env = {

@@ -129,7 +129,12 @@ class Connection {
       const name = line.slice(0, colon).toLowerCase();
       if (name === 'content-length') this.length = Number(line.slice(colon + 1));
       else if (name === 'retry-after') this.retryAfter = Number(line.slice(colon + 1));
-      else if (name === 'connection') this.closeAfter = line.slice(colon + 1).trim().toLowerCase() === 'close';
+      else if (name === 'connection')
+        this.closeAfter =
+          line
+            .slice(colon + 1)
+            .trim()
+            .toLowerCase() === 'close';
       else if (name === 'transfer-encoding') {
         this.fail(new Error('chunked answers are not supported by this client'));
         return false;

@@ -10,11 +10,8 @@ import { freshDatabase, load, report, root, rssMb, startProcess } from './lib.js
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-execFileSync(
-  process.execPath,
-  [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-  { cwd: root, stdio: 'inherit' },
-);
+// what `agora start` runs: the bundle of the current sources
+execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
 
 const bare = await startProcess(
   ['--import', 'tsx', 'bench/bare-server.ts'],

@@ -62,9 +62,9 @@ describe('migrateAll (embedded)', () => {
       },
     ];
     await migrateAll(database.db, next);
-    const { rows } = await sql<{ name: string }>`select name from mig_b.kysely_migration order by name`.execute(
-      database.db,
-    );
+    const { rows } = await sql<{
+      name: string;
+    }>`select name from mig_b.kysely_migration order by name`.execute(database.db);
     expect(rows.map((r) => r.name)).toEqual(['0001_two', '0002_three']);
   });
 

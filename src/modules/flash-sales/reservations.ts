@@ -64,9 +64,11 @@ export class Reservations {
     if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
       return new SaleNotActiveError(saleId, 'switched_off');
     const item = sale.items.get(input.sku);
-    if (!item) return new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);
+    if (!item)
+      return new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);
     const now = Date.now();
-    if (sale.state === 'ended' || sale.endsAt.getTime() <= now) return new SaleNotActiveError(saleId, 'ended');
+    if (sale.state === 'ended' || sale.endsAt.getTime() <= now)
+      return new SaleNotActiveError(saleId, 'ended');
     if (sale.state === 'scheduled' || sale.startsAt.getTime() > now)
       return new SaleNotActiveError(saleId, 'not_started');
     if (input.quantity > item.perCustomerLimit)

@@ -61,7 +61,10 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
     trustProxy: config.AGORA_TRUST_PROXY,
     // The factory type of @fastify/ajv-compiler is narrower than what Fastify calls it with.
     schemaController: {
-      compilersFactory: { buildValidator: buildValidator as never, buildSerializer: buildSerializer as never },
+      compilersFactory: {
+        buildValidator: buildValidator as never,
+        buildSerializer: buildSerializer as never,
+      },
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',

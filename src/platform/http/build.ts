@@ -75,11 +75,22 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   app.addSchema(Problem);
   await app.register(edgePlugin, { corsOrigins: config.AGORA_CORS_ORIGINS });
   if (config.AGORA_MAX_EVENT_LOOP_DELAY_MS > 0) {
+    // The stalls of starting (migrations, compiling, seeding, then the consumers and jobs starting
+    // and the first compiles of each route) are the start, not load: nothing is shed in the first
+    // second after the server is ready. (Without this, a restart under traffic answered 503 at once.)
+    const SAMPLE_MS = 100;
+    const START_GRACE_MS = 1_000;
+    let shedFrom = Infinity;
+    app.addHook('onReady', (done) => {
+      shedFrom = Date.now() + START_GRACE_MS;
+      done();
+    });
     await app.register(underPressure, {
       maxEventLoopDelay: config.AGORA_MAX_EVENT_LOOP_DELAY_MS,
-      sampleInterval: 100,
+      sampleInterval: SAMPLE_MS,
       exposeStatusRoute: false,
       pressureHandler: (request, _reply, type, value) => {
+        if (Date.now() < shedFrom) return;
         request.log.warn({ type, value }, 'shedding load');
         // A rejection ends the request in the error handler; answering from here instead would let
         // under-pressure go on to run the route as well.

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /* global process */
-// Runs the bundled CLI; builds it first when a checkout has no dist/bundle/ yet, and the web app when
-// it has no web/dist/ yet (and its build tools are installed).
-import { existsSync } from 'node:fs';
+// Runs the bundled CLI; builds it first when a checkout has no dist/bundle/ yet or its sources
+// changed since, and the web app when it has no web/dist/ yet (and its build tools are installed).
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -10,8 +10,19 @@ import path from 'node:path';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // the bundle (scripts/bundle.mjs): one file to load instead of hundreds (~0.5 s of a start)
 const entry = path.join(root, 'dist', 'bundle', 'main.js');
-if (!existsSync(entry)) {
-  process.stderr.write('agora: building (first run)...\n');
+/** Whether a source file changed since the bundle was built (a few ms for the whole tree). */
+function sourcesChanged() {
+  const src = path.join(root, 'src');
+  if (!existsSync(src)) return false;
+  const built = statSync(entry).mtimeMs;
+  return readdirSync(src, { recursive: true }).some(
+    (file) => String(file).endsWith('.ts') && statSync(path.join(src, String(file))).mtimeMs > built,
+  );
+}
+if (!existsSync(entry) || sourcesChanged()) {
+  process.stderr.write(
+    existsSync(entry) ? 'agora: sources changed, building...\n' : 'agora: building (first run)...\n',
+  );
   execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
 }
 const web = path.join(root, 'web');

@@ -232,6 +232,30 @@ describe.each(cases)('flash-sale reservations (%s, %s gate)', (mode, gateKind) =
     ).toBe(1);
   });
 
+  it('answers a sold-out item from memory, each refusal naming its item and the quantity asked', async () => {
+    const tag = randomBytes(4).toString('hex');
+    const { saleId, skus } = await seedActiveSale(agora.rt.database.db, {
+      units: 2,
+      limit: 2,
+      skus: [`FLASH-A-${tag}`, `FLASH-B-${tag}`],
+    });
+    const { path } = await makePath();
+    expect(await outcome(path.reserve(saleId, randomUUID(), { sku: skus[0], quantity: 2 }))).toBe('reserved');
+    const lines = (refusal: AppError | undefined) => refusal?.details.lines;
+    for (let i = 0; i < 2; i++) {
+      expect(path.refusal(saleId, { sku: skus[0], quantity: 1 })?.code).toBe('out_of_stock');
+      expect(lines(path.refusal(saleId, { sku: skus[0], quantity: 1 }))).toEqual([
+        { sku: skus[0], requested: 1, available: 0 },
+      ]);
+      expect(lines(path.refusal(saleId, { sku: skus[0], quantity: 2 }))).toEqual([
+        { sku: skus[0], requested: 2, available: 0 },
+      ]);
+    }
+    // the other item still has its units: memory does not decide it
+    expect(path.refusal(saleId, { sku: skus[1], quantity: 1 })).toBeUndefined();
+    expect(path.refusal(saleId, { sku: skus[1], quantity: 3 })?.code).toBe('limit_exceeded');
+  });
+
   it('a sale not yet started or already ended answers sale_not_active', async () => {
     const db = agora.rt.database.db;
     const { saleId, skus } = await seedActiveSale(db, { units: 5, limit: 1 });

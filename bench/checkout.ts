@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
+import { buildBundle, cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
 import { verifyInventory } from '../src/modules/inventory/index.js';
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 3_000);
@@ -26,8 +26,7 @@ const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
 const PORT = 3911;
 const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
 
-// what `agora start` runs: the bundle of the current sources
-execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+buildBundle();
 
 const databaseUrl = await freshDatabase('agora_bench_checkout');
 const env = {

@@ -11,8 +11,8 @@
  * expires (short TTL) and is sold again in the next wave, until every unit is sold or the waves
  * run out. Prints reservation decisions/s, p50/p95/p99, outcome counts, the sold-out answer p99,
  * the CPU each process used per decision (server, simulator, PostgreSQL, Redis) with the server's
- * system calls, and checks the invariants. Next to it, in the same run: a bare Fastify route, a plain checkout,
- * and pgbench on a single-row update. Appends a dated entry to bench/RESULTS.md.
+ * system calls, and checks the invariants. Next to it, in the same run: a bare Fastify route, a
+ * plain checkout, and pgbench on a single-row update. Appends a dated entry to bench/RESULTS.md.
  *
  * Options: --buyers --units --concurrency --limit (1) --ttl seconds (8) --checkout share (0.7)
  * --retry share (0.3) --waves (6) --gates redis,memory --seconds (10, for the fixed-length runs)

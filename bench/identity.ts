@@ -3,15 +3,12 @@
  * (argon2id verify) against Agora on PostgreSQL, next to a bare Fastify route in the same run.
  * Also measures restart-to-first-request and idle memory. Run: `npm run bench:identity`.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { freshDatabase, load, report, root, rssMb, startProcess } from './lib.js';
+import { buildBundle, freshDatabase, load, report, rssMb, startProcess } from './lib.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-// what `agora start` runs: the bundle of the current sources
-execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+buildBundle();
 
 const bare = await startProcess(
   ['--import', 'tsx', 'bench/bare-server.ts'],

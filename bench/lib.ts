@@ -1,12 +1,17 @@
 /** Shared pieces of the benchmarks: processes, load runs, reporting. */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Builds what `agora start` runs (bin/agora.js): the bundle of the current sources. */
+export function buildBundle(): void {
+  execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+}
 
 export interface Server {
   child: ChildProcess;

@@ -2,15 +2,13 @@
  * Restart to first request: starts Agora on an already-migrated database and times the first 200
  * from /healthz, several times; also the resident memory once idle. Run: `npm run bench:startup`.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freshDatabase, root, rssMb, startProcess } from './lib.js';
+import { buildBundle, freshDatabase, rssMb, startProcess } from './lib.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-// what `agora start` runs: the bundle of the current sources
-execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+buildBundle();
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'agora-startup-'));
 const modes: [string, Record<string, string>][] = [

@@ -35,16 +35,28 @@ let counting = false;
 /** Connections whose queries are not counted (the settle check's own). */
 const uncounted = new WeakSet<pg.Client>();
 const counts = new Map<string, number>();
+/**
+ * Round trips: statements sent while their connection had none in flight. A statement sent while
+ * an earlier one on the same connection is unanswered rides the same trip (pipelined).
+ */
+let roundTrips = 0;
+const inFlight = new WeakMap<pg.Client, number>();
 // eslint-disable-next-line @typescript-eslint/unbound-method -- applied below with the client as `this`
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string };
   const text = typeof first === 'string' ? first : (first?.text ?? '');
-  if (counting && !uncounted.has(this)) {
-    const k = kindOf(text);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-  }
-  return query.apply(this, args);
+  if (!counting || uncounted.has(this) || typeof args[args.length - 1] === 'function')
+    return query.apply(this, args);
+  const k = kindOf(text);
+  counts.set(k, (counts.get(k) ?? 0) + 1);
+  const pending = inFlight.get(this) ?? 0;
+  if (pending === 0) roundTrips++;
+  inFlight.set(this, pending + 1);
+  const done = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
+  const answer = query.apply(this, args) as Promise<unknown>;
+  answer.then(done, done);
+  return answer;
 } as typeof pg.Client.prototype.query;
 
 const databaseUrl = await freshDatabase('agora_bench_statements');
@@ -168,6 +180,7 @@ async function checkOut(b: (typeof buyers)[number]): Promise<void> {
 }
 await Promise.all(Array.from({ length: CONCURRENCY }, checkOutNext));
 const inRequests = new Map(counts);
+const requestRoundTrips = roundTrips;
 await settle();
 counting = false;
 
@@ -176,7 +189,8 @@ const total = [...counts.values()].reduce((a, b) => a + b, 0);
 const requestTotal = [...inRequests.values()].reduce((a, b) => a + b, 0);
 console.log(
   `${confirmed} of ${CHECKOUTS} checkouts confirmed (${(lines / CHECKOUTS).toFixed(1)} lines each); per checkout: ` +
-    `${(total / CHECKOUTS).toFixed(1)} statements, ${(requestTotal / CHECKOUTS).toFixed(1)} of them while the request ran`,
+    `${(total / CHECKOUTS).toFixed(1)} statements, ${(requestTotal / CHECKOUTS).toFixed(1)} of them while the request ran; ` +
+    `${(roundTrips / CHECKOUTS).toFixed(1)} round trips, ${(requestRoundTrips / CHECKOUTS).toFixed(1)} while the request ran`,
 );
 console.log('| statement | per checkout | in the request |\n| --- | ---: | ---: |');
 for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1]))

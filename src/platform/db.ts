@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { listenPostgres } from './listen.js';
 import { pgliteDialect } from './pglite-dialect.js';
+import { pipelinedStatements } from './pipelined.js';
 import { serializedDialect } from './serial-dialect.js';
 
 /**
@@ -64,13 +65,13 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     // Every statement has a ceiling, so a stuck query cannot pin a connection forever.
     statement_timeout: 30_000,
     application_name: 'agora',
-    // queries given to a client before the last one answered go out at once (see pipelineBegin)
+    // queries given to a client before the last one answered go out at once (see pipelineTransactionEnds)
     pipeline: true,
   });
   pool.on('error', (err) => log?.error({ err }, 'idle PostgreSQL client failed'));
   pool.on('connect', (client) => {
     namePreparedStatements(client);
-    pipelineBegin(client);
+    pipelineTransactionEnds(client);
   });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
   return {
@@ -111,39 +112,117 @@ function namePreparedStatements(client: pg.PoolClient): void {
 
 const noRows = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });
 
+/** Ends the text of a statement that `lastInTransaction` marked. */
+const COMMITS = '/* agora: last in its transaction */';
+
 /**
- * Sends a transaction's BEGIN together with its first statement, in one write and one round trip
- * instead of two: Kysely awaits BEGIN before the first statement, so the BEGIN is answered here at
- * once and sent just ahead of that statement on the pipelined connection (node-postgres's
- * `pipeline` mode writes a query without waiting for the one before). A transaction that ends
- * before any statement sends nothing. An error of the BEGIN is the first statement's error.
+ * Marks `statement` as the last of its transaction: on PostgreSQL the transaction's COMMIT is sent
+ * right behind it, in the same write, instead of after its answer (one round trip fewer; see
+ * `pipelineTransactionEnds`). So the transaction commits if and only if the statement succeeds,
+ * whatever the caller makes of its answer: every check that decides whether to commit must be
+ * done before it or inside it, in SQL (`platform.expect` raises `EXPECTATION_FAILED`). Nothing may
+ * run in the transaction after it; a statement that tries is refused. Outside a transaction and
+ * on PGlite the mark is only a comment.
  */
-function pipelineBegin(client: pg.PoolClient): void {
+export function lastInTransaction<T>(statement: RawBuilder<T>): RawBuilder<T> {
+  return sql<T>`${statement} ${sql.raw(COMMITS)}`;
+}
+
+/** SQLSTATE of `platform.expect(ok, what)` when `ok` is not true; the error's message is `what`. */
+export const EXPECTATION_FAILED = 'AG001';
+
+/** Whether `err` is `platform.expect`'s failure `what`. */
+export function isExpectationFailed(err: unknown, what: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === EXPECTATION_FAILED && e.message === what;
+}
+
+/**
+ * Saves round trips at both ends of a transaction on a pipelined connection (node-postgres's
+ * `pipeline` mode writes a query without waiting for the one before; each carries its own Sync,
+ * so an error ends only its own statement, and PostgreSQL turns a COMMIT after an error in the
+ * transaction into a ROLLBACK):
+ *
+ * - BEGIN goes out with the transaction's first statement, in one write. Kysely awaits BEGIN
+ *   before the first statement, so it is answered here at once. A transaction that ends before any
+ *   statement sends nothing. An error of the BEGIN is the first statement's error.
+ * - COMMIT goes out with a statement marked `lastInTransaction`, in one write; Kysely's COMMIT
+ *   afterwards gets that COMMIT's answer. Its ROLLBACK (the statement failed, so the COMMIT rolled
+ *   back) gets the same; a ROLLBACK after a COMMIT that did commit is a caller's bug and rejects.
+ * - The statements of a `pipelined` batch go out in one write.
+ */
+function pipelineTransactionEnds(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
   let beginPending = false;
+  let inTransaction = false;
+  let committing: Promise<{ command: string }> | null = null;
+  /** Sends `statements` in one write; returns their answers. */
+  const together = (...statements: [string, unknown?][]) => {
+    stream.cork();
+    const answers: Promise<unknown>[] = [];
+    try {
+      for (const [text, values] of statements) answers.push(query(text, values));
+    } finally {
+      stream.uncork();
+    }
+    return answers;
+  };
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof text === 'string' && callback === undefined) {
-      if (text === 'begin' && !(Array.isArray(values) && values.length > 0)) {
-        beginPending = true;
-        return Promise.resolve(noRows('BEGIN'));
+    if (typeof text !== 'string' || callback !== undefined) return query(text, values, callback);
+    if (committing) {
+      const sent = committing;
+      if (text === 'commit' || text === 'rollback') {
+        committing = null;
+        inTransaction = false;
+        if (text === 'commit') return sent;
+        return sent.then((r) => {
+          if (r.command === 'COMMIT')
+            throw new Error('rollback asked after a transaction committed with its last statement');
+          return r;
+        });
       }
+      return Promise.reject(new Error(`a statement after the one marked last in its transaction: ${text}`));
+    }
+    const plain = !(Array.isArray(values) && values.length > 0);
+    if (text === 'begin' && plain) {
+      beginPending = true;
+      inTransaction = true;
+      return Promise.resolve(noRows('BEGIN'));
+    }
+    if ((text === 'commit' || text === 'rollback') && plain) {
+      inTransaction = false;
       if (beginPending) {
         beginPending = false;
-        if (text === 'commit' || text === 'rollback') return Promise.resolve(noRows(text.toUpperCase()));
-        const stream = (client as unknown as { connection: { stream: Socket } }).connection.stream;
-        stream.cork();
-        let begun: Promise<unknown>;
-        let answer: Promise<unknown>;
-        try {
-          begun = query('begin');
-          answer = query(text, values);
-        } finally {
-          stream.uncork();
-        }
-        return Promise.all([begun, answer]).then(([, result]) => result);
+        return Promise.resolve(noRows(text.toUpperCase()));
       }
+      return query(text, values);
     }
-    return query(text, values, callback);
+    const batch = pipelinedStatements(text, values);
+    if (batch) {
+      const statements: [string, unknown?][] = batch.map((b) => [b.sql, b.parameters]);
+      if (beginPending) statements.unshift(['begin']);
+      beginPending = false;
+      const answers = together(...statements) as Promise<{ rows: unknown[] }>[];
+      return Promise.all(answers).then((results) => ({
+        ...noRows('PIPELINED'),
+        rows: results.slice(results.length - batch.length).map((r) => r.rows),
+      }));
+    }
+    const statements: [string, unknown?][] = [[text, values]];
+    if (beginPending) statements.unshift(['begin']);
+    beginPending = false;
+    const last = inTransaction && text.endsWith(COMMITS);
+    if (last) statements.push(['commit']);
+    if (statements.length === 1) return query(text, values);
+    const answers = together(...statements);
+    if (last) {
+      committing = answers.pop() as Promise<{ command: string }>;
+      // awaited by Kysely's COMMIT or ROLLBACK; a failure reaches it there
+      committing.catch(() => undefined);
+    }
+    const answer = answers[answers.length - 1];
+    return answers.length === 1 ? answer : Promise.all(answers).then(() => answer);
   }) as typeof client.query;
 }
 

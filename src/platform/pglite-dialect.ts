@@ -9,6 +9,7 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+import { pipelinedStatements } from './pipelined.js';
 
 /**
  * Kysely over one PGlite session: PostgreSQL's adapter, introspector and compiler, and a driver that
@@ -61,6 +62,13 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly client: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const batch = pipelinedStatements(query.sql, query.parameters);
+    if (batch) {
+      // one session in this process: nothing to save by sending them together
+      const rows: unknown[] = [];
+      for (const b of batch) rows.push((await this.client.query(b.sql, [...b.parameters])).rows);
+      return { rows: rows as R[] };
+    }
     const result = await this.client.query<R>(query.sql, [...query.parameters]);
     return {
       rows: result.rows,

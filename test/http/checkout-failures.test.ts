@@ -21,6 +21,7 @@ describe.each(databaseModes())('checkout failures and recovery (%s)', (mode) => 
   let m: Awaited<ReturnType<typeof marketplace>>;
   let seller: { token: string; id: string };
   let crashAfter: StepName | null = null;
+  let leaseTakenAfter: StepName | null = null;
 
   beforeAll(async () => {
     agora = await startAgora(
@@ -37,7 +38,12 @@ describe.each(databaseModes())('checkout failures and recovery (%s)', (mode) => 
       {
         orders: {
           // A crash between this step and the next: the process "dies" with the step committed.
-          afterStep: (step) => {
+          afterStep: (step, saga) => {
+            // Another process took the saga over: this one's lease is no longer the saga's.
+            if (step === leaseTakenAfter) {
+              leaseTakenAfter = null;
+              saga.leaseOwner = 'another process';
+            }
             if (step === crashAfter) {
               crashAfter = null;
               throw new Error(`simulated crash after ${step}`);
@@ -87,6 +93,26 @@ describe.each(databaseModes())('checkout failures and recovery (%s)', (mode) => 
       expect(level.onHand, `on hand after ${step}`).toBe(3 - 2 * confirmed);
     }
     expect(await verifyInventory(db())).toEqual([]);
+  });
+
+  it('a segment whose saga lease was taken over commits nothing; recovery finishes the checkout', async () => {
+    const [sku] = await m.product(seller.token, [{ stock: 3 }]);
+    const buyer = await m.buyer();
+    const cartId = await m.cartWith(buyer.token, [{ sku, quantity: 2 }]);
+    leaseTakenAfter = 'confirm-order';
+    const res = await m.checkout(buyer.token, cartId);
+    expect(res.statusCode).toBe(500);
+    // the authorization's record and the confirmation rolled back with the lease's check
+    const [order] = await orderOfCart(cartId);
+    expect(order).toMatchObject({ status: 'pending', payment: 'pending' });
+    const { rows } = await sql<{ step: string }>`
+      select step from orders.sagas where cart_id = ${cartId}`.execute(db());
+    expect(rows).toEqual([{ step: 'create-order' }]);
+    expect(await m.stock(seller.token, sku)).toMatchObject({ onHand: 3, reserved: 2 });
+    await new Promise((r) => setTimeout(r, 250)); // the saga's lease lapses
+    await agora.orders.recoverCheckouts();
+    expect(await orderOfCart(cartId)).toMatchObject([{ status: 'confirmed', payment: 'captured' }]);
+    expect(await m.stock(seller.token, sku)).toMatchObject({ onHand: 1, reserved: 0 });
   });
 
   it('a slow provider times out: 503, compensated, and its late success does not confirm the order', async () => {

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { AnyDb } from '../../platform/db.js';
+import { pipelined } from '../../platform/pipelined.js';
 import type { HoldLineRow, LockedHold } from './hold-repository.js';
 import {
   DEFAULT_LOCATION,
@@ -13,7 +14,8 @@ import {
 import type { HoldStatus, RefKind } from './tables.js';
 
 /*
- * The commit's statements (`holds.commit`): a commit of n lines is n + 2 round trips. Two rules
+ * The commit's statements (`holds.commit`): a commit of n lines is n + 2 statements in two round
+ * trips (the n + 1 writes are pipelined). Two rules
  * shape them. Rows of `inventory.items` are locked one statement per SKU, in SKU order (a single
  * UPDATE over several rows locks them in no promised order). And a statement's snapshot is taken
  * before it waits for a lock, so what it reads beside the row it waits for may be older than that
@@ -170,6 +172,7 @@ function takeFromLocations(
  * down and the hold settled (k = 0); the locations and ledger rows of SKU k−1, whose `items` row
  * statement k−1 locked (k > 0); `items` of SKU k (k < n); the low-stock refresh of every SKU, rows
  * this transaction holds (k = n). The `items` rows are thus locked one statement each, in SKU order.
+ * No statement's text depends on another's answer, so the n + 1 go out together (`pipelined`).
  *
  * Returns the SKUs' levels after the sale (in `takes` order) and the SKUs whose low-stock flag
  * changed.
@@ -186,8 +189,7 @@ export async function sellHeld(
   },
 ): Promise<{ levels: Level[]; flipped: LowStockFlip[] }> {
   const { holdId, orderId, takes } = input;
-  const levels: Level[] = [];
-  let flipped: LowStockFlip[] = [];
+  const statements: RawBuilder<unknown>[] = [];
   for (let k = 0; k <= takes.length; k++) {
     const ctes: Sql[] = [];
     const columns: Sql[] = [];
@@ -205,13 +207,18 @@ export async function sellHeld(
       ctes.push(sql`low as (${lowStockRefreshSql(takes.map(([sku]) => sku))})`);
       columns.push(sql`(select coalesce(jsonb_agg(to_jsonb(low)), '[]'::jsonb) from low) as flipped`);
     }
-    const { rows } = await sql<{
-      drawn?: number;
-      taken?: number;
-      sold?: Parameters<typeof levelOf>[0] | null;
-      flipped?: LowStockFlipRow[];
-    }>`with ${sql.join(ctes, sql`, `)} select ${sql.join(columns, sql`, `)}`.execute(trx);
-    const r = rows[0];
+    statements.push(sql`with ${sql.join(ctes, sql`, `)} select ${sql.join(columns, sql`, `)}`);
+  }
+  // each statement's text is known up front: they travel together, and run one after another
+  const answers = await pipelined<{
+    drawn?: number;
+    taken?: number;
+    sold?: Parameters<typeof levelOf>[0] | null;
+    flipped?: LowStockFlipRow[];
+  }>(trx, statements);
+  const levels: Level[] = [];
+  let flipped: LowStockFlip[] = [];
+  for (const [k, [r]] of answers.entries()) {
     // The caller holds the hold's lock and computed `takes` from its lines: anything else is a bug.
     if (k === 0 && r.drawn !== takes.length)
       throw new Error(`hold ${holdId} changed under its lock: ${r.drawn}/${takes.length} lines drawn`);

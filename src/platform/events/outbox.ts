@@ -89,18 +89,25 @@ export async function collectEvents<T>(trx: AnyTransaction, fn: () => Promise<T>
 }
 
 /**
- * The events collected so far in `trx` as the leading `with` clause of the caller's statement
- * (an insert into the outbox riding along with it), and no longer collected; an empty fragment
- * when there are none. The statement must run in `trx`.
+ * The `with` clause of the caller's statement: its own `ctes` (`name as (...)` each) and, ahead of
+ * them, an insert into the outbox of the events collected so far in `trx`, which are then no
+ * longer collected. An empty fragment when there is nothing to put in it. The statement must run
+ * in `trx`.
  */
-export function collectedEventsCte(trx: AnyTransaction): RawBuilder<unknown> {
+export function collectedEventsCte(
+  trx: AnyTransaction,
+  ctes: RawBuilder<unknown>[] = [],
+): RawBuilder<unknown> {
   const rows = collected.get(trx);
-  if (!rows || rows.length === 0) return sql``;
-  collected.set(trx, []);
-  const values = rows.map(
-    (r) => sql`(${r.event_id}, ${r.type}, ${r.source}, ${r.subject}, ${r.data}, ${r.correlation_id})`,
-  );
-  return sql`with published_events as (
+  const all = [...ctes];
+  if (rows && rows.length > 0) {
+    collected.set(trx, []);
+    const values = rows.map(
+      (r) => sql`(${r.event_id}, ${r.type}, ${r.source}, ${r.subject}, ${r.data}, ${r.correlation_id})`,
+    );
+    all.unshift(sql`published_events as (
     insert into platform.outbox (event_id, type, source, subject, data, correlation_id)
-    values ${sql.join(values)}) `;
+    values ${sql.join(values)})`);
+  }
+  return all.length ? sql`with ${sql.join(all, sql`, `)} ` : sql``;
 }

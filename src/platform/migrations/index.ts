@@ -2,6 +2,7 @@ import type { SchemaMigrations } from '../migrations.js';
 import * as outbox from './20261122_0001_outbox.js';
 import * as busAndJobs from './20261122_0002_bus_and_jobs.js';
 import * as idempotency from './20261123_0003_idempotency.js';
+import * as expect from './20261128_0004_expect.js';
 
 export const platformMigrations: SchemaMigrations = {
   schema: 'platform',
@@ -9,5 +10,6 @@ export const platformMigrations: SchemaMigrations = {
     '20261122_0001_outbox': outbox,
     '20261122_0002_bus_and_jobs': busAndJobs,
     '20261123_0003_idempotency': idempotency,
+    '20261128_0004_expect': expect,
   },
 };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { scoped, type AnyDb } from '../../../platform/db.js';
+import { isExpectationFailed, lastInTransaction, scoped, type AnyDb } from '../../../platform/db.js';
 import { collectedEventsCte } from '../../../platform/events/outbox.js';
 import type { OrdersTables, SagaStatus } from '../tables.js';
 import { LeaseLostError, type SagaRecord, type Trx } from './types.js';
@@ -61,7 +61,8 @@ export async function liveSagaOfCart(d: AnyDb, cartId: string): Promise<SagaReco
 
 /**
  * Saves the saga's progress with the effects of its steps (same transaction), extends the lease,
- * and proves the lease is still ours. @throws LeaseLostError
+ * and proves the lease is still ours: the last statement of the transaction, which commits with
+ * it (`lastInTransaction`), so the lease is checked in SQL. @throws LeaseLostError
  */
 export async function persist(
   trx: Trx,
@@ -69,17 +70,27 @@ export async function persist(
   opts: { leaseMs: number; finished?: boolean; error?: { code: string; message: string } | null },
 ): Promise<void> {
   // the events the transaction published, when it collects them, are written by this statement
-  const { rows } = await sql<{ id: string }>`
-    ${collectedEventsCte(trx)}update orders.sagas
+  const saved = sql`saved as (
+    update orders.sagas
        set status = ${s.status}, step = ${s.step}, state = ${JSON.stringify(s.state)},
            error = ${opts.error ? JSON.stringify(opts.error) : null},
            locked_until = now() + ${opts.leaseMs} * interval '1 millisecond',
            finished_at = ${opts.finished ? sql`now()` : sql`null`},
            updated_at = now()
      where id = ${s.id} and lease_owner = ${s.leaseOwner}
-    returning id`.execute(trx);
-  if (rows.length === 0) throw new LeaseLostError();
+    returning id)`;
+  try {
+    await lastInTransaction(sql`
+      ${collectedEventsCte(trx, [saved])}select platform.expect(exists (select 1 from saved), ${LEASE_LOST})`).execute(
+      trx,
+    );
+  } catch (err) {
+    if (isExpectationFailed(err, LEASE_LOST)) throw new LeaseLostError();
+    throw err;
+  }
 }
+
+const LEASE_LOST = 'saga_lease_lost';
 
 /**
  * Takes the lease of a cart's live saga for a webhook-triggered resume: a parked saga (waiting

@@ -62,6 +62,24 @@ describe.runIf(inject('pgTemplate'))('PostgreSQL statements (named prepared stat
     expect(inserted).toBe(3);
   });
 
+  it('prepares ON CONFLICT against a partial unique index whose predicate is literal, and it holds past the generic plan', async () => {
+    const { inserted, prepared } = await database.db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (let i = 0; i < 10; i++) {
+        const { rows } = await sql`
+          insert into carts (user_id, status) values (${100 + (i % 3)}, 'open')
+          on conflict (user_id) where status = 'open' do nothing
+          returning id`.execute(trx);
+        n += rows.length;
+      }
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements
+        where statement like '%insert into carts (user_id, status) values ($1, ''open'')%'`.execute(trx);
+      return { inserted: n, prepared: rows[0].n };
+    });
+    expect(inserted).toBe(3);
+    expect(prepared).toBe(1);
+  });
+
   describe('a BEGIN sent with the first statement', () => {
     const count = async () =>
       (

@@ -231,12 +231,12 @@ function statementName(text: string): string | undefined {
   if (known !== undefined) return known ?? undefined;
   // texts seen past the bound (names and refusals) are not remembered: they run unnamed
   if (namedCount >= MAX_NAMED_STATEMENTS || statementNames.size >= 2 * MAX_NAMED_STATEMENTS) return undefined;
-  // ON CONFLICT (…) WHERE …: a partial unique index as arbiter. With a generic plan its
-  // predicate's parameters are unknown and PostgreSQL cannot infer the index, so these are
-  // planned every time.
+  // ON CONFLICT (…) WHERE … with a parameter in the WHERE: a partial unique index as arbiter,
+  // named by a predicate whose values a generic plan does not know, so PostgreSQL cannot infer
+  // the index; these are planned every time. A predicate of literals is fine.
   const named =
     /^\s*(select|insert|update|delete|with)\b/i.test(text) &&
-    !/\bon conflict\s*\([^)]*\)\s*where\b/i.test(text);
+    !/\bon conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i.test(text);
   const name = named ? `agora_${namedCount++}` : null;
   statementNames.set(text, name);
   return name ?? undefined;

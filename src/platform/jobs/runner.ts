@@ -98,7 +98,13 @@ export async function scheduleJob(
       last_error: null,
       finished_at: null,
     })
-    .onConflict((oc) => oc.columns(['name', 'key']).where('status', '=', 'pending').doNothing())
+    // the arbiter index's predicate as a literal (not a parameter): the statement can be prepared
+    .onConflict((oc) =>
+      oc
+        .columns(['name', 'key'])
+        .where(sql<boolean>`status = 'pending'`)
+        .doNothing(),
+    )
     .returning('id')
     .executeTakeFirst();
   return inserted !== undefined;

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import * as repo from './category-repository.js';

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import { Value } from 'typebox/value';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import { AppError, NotFoundError, UnauthorizedError } from '../../platform/errors.js';
 import { scoped, type AnyDb } from '../../platform/db.js';

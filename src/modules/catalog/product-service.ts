@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import type { Transaction } from 'kysely';
 import type { Ctx } from '../../platform/context.js';
 import { UnauthorizedError, ValidationError, type FieldError } from '../../platform/errors.js';

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import type { AppError } from '../../platform/errors.js';
 import { CustomerLimitError, SaleNotActiveError, SaleSoldOutError } from './errors.js';

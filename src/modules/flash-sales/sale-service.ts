@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
 import { AppError, ValidationError, type FieldError } from '../../platform/errors.js';

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import type { Role } from '../../platform/http/auth.js';
 import type { AddressRow, IdentityTables, ProfileRow, UserRow } from './tables.js';

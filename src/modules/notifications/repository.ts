@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import type { AttemptRow, DeliveryRow, NotificationRow, NotificationsTables, WebhookRow } from './tables.js';
 

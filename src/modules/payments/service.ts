@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../platform/ids.js';
 import type { AnyDb } from '../../platform/db.js';
 import { ConflictError, NotFoundError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';

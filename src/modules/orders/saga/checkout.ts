@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../../platform/ids.js';
 import { AppError, NotFoundError, ValidationError } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderName } from '../../payments/index.js';

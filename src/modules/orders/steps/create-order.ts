@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { uuidv7 } from '../../../platform/ids.js';
 import { lineData, orderEventData, publishOrderEvent } from '../order-events.js';
 import type { OrderStatus } from '../tables.js';
 import type { StepCtx } from '../saga/types.js';

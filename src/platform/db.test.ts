@@ -1,20 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminUrl, withDatabase } from '../../test/helpers/services.js';
+import { scratchDatabase } from '../../test/helpers/services.js';
 import { openDatabase, type Database } from './db.js';
 
 describe.runIf(inject('pgTemplate'))('PostgreSQL statements (named prepared statements)', () => {
-  const name = `agora_t_db_${randomBytes(4).toString('hex')}`;
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
   let database: Database;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    database = await openDatabase({ url: withDatabase(name), poolMax: 2 });
+    scratch = await scratchDatabase('agora_t_db');
+    database = await openDatabase({ url: scratch.url, poolMax: 2 });
     await sql`create table carts (id serial primary key, user_id int not null, status text not null)`.execute(
       database.db,
     );
@@ -22,10 +17,7 @@ describe.runIf(inject('pgTemplate'))('PostgreSQL statements (named prepared stat
   });
   afterAll(async () => {
     await database?.close();
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('prepares a data statement once per connection and runs it again by name', async () => {

@@ -158,7 +158,7 @@ function pipelineTransactionEnds(client: pg.PoolClient): void {
   let inTransaction = false;
   let committing: Promise<{ command: string }> | null = null;
   /** Sends `statements` in one write; returns their answers. */
-  const together = (...statements: [string, unknown?][]) => {
+  const together = (statements: [string, unknown?][]) => {
     stream.cork();
     const answers: Promise<unknown>[] = [];
     try {
@@ -198,31 +198,25 @@ function pipelineTransactionEnds(client: pg.PoolClient): void {
       }
       return query(text, values);
     }
+    // the statement, or a batch's statements; BEGIN ahead of them, COMMIT behind a marked one
     const batch = pipelinedStatements(text, values);
-    if (batch) {
-      const statements: [string, unknown?][] = batch.map((b) => [b.sql, b.parameters]);
-      if (beginPending) statements.unshift(['begin']);
-      beginPending = false;
-      const answers = together(...statements) as Promise<{ rows: unknown[] }>[];
-      return Promise.all(answers).then((results) => ({
-        ...noRows('PIPELINED'),
-        rows: results.slice(results.length - batch.length).map((r) => r.rows),
-      }));
-    }
-    const statements: [string, unknown?][] = [[text, values]];
-    if (beginPending) statements.unshift(['begin']);
-    beginPending = false;
-    const last = inTransaction && text.endsWith(COMMITS);
+    const own: [string, unknown?][] = batch ? batch.map((b) => [b.sql, b.parameters]) : [[text, values]];
+    const last = !batch && inTransaction && text.endsWith(COMMITS);
+    const statements: [string, unknown?][] = [...(beginPending ? [['begin'] as [string]] : []), ...own];
     if (last) statements.push(['commit']);
-    if (statements.length === 1) return query(text, values);
-    const answers = together(...statements);
+    beginPending = false;
+    if (!batch && statements.length === 1) return query(text, values);
+    const answers = together(statements);
     if (last) {
       committing = answers.pop() as Promise<{ command: string }>;
       // awaited by Kysely's COMMIT or ROLLBACK; a failure reaches it there
       committing.catch(() => undefined);
     }
-    const answer = answers[answers.length - 1];
-    return answers.length === 1 ? answer : Promise.all(answers).then(() => answer);
+    // an error rejects with the first failing statement's (answers arrive in order)
+    return Promise.all(answers).then((results) => {
+      const mine = results.slice(results.length - own.length) as { rows: unknown[] }[];
+      return batch ? { ...noRows('PIPELINED'), rows: mine.map((r) => r.rows) } : mine[0];
+    });
   }) as typeof client.query;
 }
 

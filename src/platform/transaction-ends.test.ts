@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminUrl, withDatabase } from '../../test/helpers/services.js';
+import { scratchDatabase } from '../../test/helpers/services.js';
 import {
   EXPECTATION_FAILED,
   isExpectationFailed,
@@ -23,11 +21,11 @@ async function prepare(database: Database) {
   await sql`create table notes (n int primary key)`.execute(database.db);
 }
 
+const note = (n: number) => sql`insert into notes (n) values (${n})`;
+
 function behaviours(open: () => Database) {
   const notes = async () =>
     (await sql<{ n: number }>`select n from notes order by n`.execute(open().db)).rows.map((r) => r.n);
-  const note = (n: number) => sql`insert into notes (n) values (${n})`;
-
   it('a statement marked last commits its transaction with it', async () => {
     await open()
       .db.transaction()
@@ -85,23 +83,17 @@ function behaviours(open: () => Database) {
 }
 
 describe.runIf(inject('pgTemplate'))('transaction ends and pipelined statements (postgres)', () => {
-  const name = `agora_t_ends_${randomBytes(4).toString('hex')}`;
+  let scratch: Awaited<ReturnType<typeof scratchDatabase>>;
   let database: Database;
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    database = await openDatabase({ url: withDatabase(name), poolMax: 1 });
+    scratch = await scratchDatabase('agora_t_ends');
+    database = await openDatabase({ url: scratch.url, poolMax: 1 });
     await prepare(database);
   });
   afterAll(async () => {
     await database?.close();
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   behaviours(() => database);
@@ -121,8 +113,6 @@ describe.runIf(inject('pgTemplate'))('transaction ends and pipelined statements 
       (await sql<{ n: number }>`select count(*)::int as n from notes`.execute(database.db)).rows[0].n,
     ).toBe(before + 1);
   });
-
-  const note = (n: number) => sql`insert into notes (n) values (${n})`;
 });
 
 describe('transaction ends and pipelined statements (pglite)', () => {

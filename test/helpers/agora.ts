@@ -1,11 +1,9 @@
 import { inject } from 'vitest';
-import pg from 'pg';
 import { readFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { createAgora, type Agora, type AgoraOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
-import { adminUrl, withDatabase } from './services.js';
+import { scratchDatabase } from './services.js';
 
 export type Mode = 'postgres' | 'pglite';
 
@@ -41,18 +39,9 @@ export async function startAgora(
   if (mode === 'postgres') {
     const template = inject('pgTemplate');
     if (!template) throw new Error('PostgreSQL is not available in this run');
-    const name = `agora_t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl() });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${template}`);
-    await admin.end();
-    databaseUrl = withDatabase(name);
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: adminUrl() });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const scratch = await scratchDatabase('agora_t', template);
+    databaseUrl = scratch.url;
+    dropDatabase = scratch.drop;
   } else {
     loadDataDir = new Blob([await readFile(inject('pgliteDump'))]);
   }

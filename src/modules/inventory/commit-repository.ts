@@ -15,12 +15,12 @@ import type { HoldStatus, RefKind } from './tables.js';
 
 /*
  * The commit's statements (`holds.commit`): a commit of n lines is n + 2 statements in two round
- * trips (the n + 1 writes are pipelined). Two rules
- * shape them. Rows of `inventory.items` are locked one statement per SKU, in SKU order (a single
- * UPDATE over several rows locks them in no promised order). And a statement's snapshot is taken
- * before it waits for a lock, so what it reads beside the row it waits for may be older than that
- * row: whatever must be read fresh after a lock is read by the next statement, or through a
- * locking read (which returns the newest version of a row).
+ * trips (the n + 1 writes are pipelined). Two rules shape them. Rows of `inventory.items` are
+ * locked one statement per SKU, in SKU order (a single UPDATE over several rows locks them in no
+ * promised order). And a statement's snapshot is taken before it waits for a lock, so what it
+ * reads beside the row it waits for may be older than that row: whatever must be read fresh after
+ * a lock is read by the next statement, or through a locking read (which returns the newest
+ * version of a row).
  */
 
 type Sql = RawBuilder<unknown>;

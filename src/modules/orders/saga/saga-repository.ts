@@ -59,6 +59,9 @@ export async function liveSagaOfCart(d: AnyDb, cartId: string): Promise<SagaReco
   return rows[0] ? recordOf(rows[0]) : undefined;
 }
 
+/** `platform.expect`'s failure when the saga's lease is no longer ours. */
+const LEASE_LOST = 'saga_lease_lost';
+
 /**
  * Saves the saga's progress with the effects of its steps (same transaction), extends the lease,
  * and proves the lease is still ours: the last statement of the transaction, which commits with
@@ -89,8 +92,6 @@ export async function persist(
     throw err;
   }
 }
-
-const LEASE_LOST = 'saga_lease_lost';
 
 /**
  * Takes the lease of a cart's live saga for a webhook-triggered resume: a parked saga (waiting

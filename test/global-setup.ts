@@ -16,6 +16,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely } from 'kysely';
 import { pgliteDialect } from '../src/platform/pglite-dialect.js';
 import { migrateAll } from '../src/platform/migrations.js';
+import { keepRelayedEvents } from './helpers/outbox.js';
 import { ALL_MIGRATIONS } from '../src/app.js';
 import { adminUrl, TEST_AMQP_URL, TEST_REDIS_URL, withDatabase } from './helpers/services.js';
 
@@ -51,6 +52,7 @@ export default async function setup(project: TestProject) {
       }),
     });
     await migrateAll(db, ALL_MIGRATIONS);
+    await keepRelayedEvents(db);
     await db.destroy();
   } catch (err) {
     pgTemplate = unavailable('PostgreSQL', err);
@@ -83,6 +85,7 @@ export default async function setup(project: TestProject) {
   const lite = await PGlite.create({ extensions: { pg_trgm } });
   const liteDb = new Kysely<unknown>({ dialect: pgliteDialect(lite) });
   await migrateAll(liteDb, ALL_MIGRATIONS);
+  await keepRelayedEvents(liteDb);
   const dump = await lite.dumpDataDir('none');
   const pgliteDump = path.join(dir, 'pglite.tar');
   await writeFile(pgliteDump, Buffer.from(await dump.arrayBuffer()));

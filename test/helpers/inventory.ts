@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { TestAgora } from './agora.js';
+import { recordedEvents } from './outbox.js';
 import { buildCategory, buildProduct, signInAdmin, uniqueSku } from './catalog.js';
 import { registerUser } from './factories.js';
 
@@ -32,7 +33,7 @@ export async function levelRow(agora: TestAgora, sku: string) {
 /** Events of `type` recorded for `subject` so far. */
 export async function eventsOf(agora: TestAgora, type: string, subject: string) {
   const { rows } = await sql<{ data: unknown }>`
-    select data from platform.outbox where type = ${type} and subject = ${subject} order by id`.execute(
+    select data from ${recordedEvents} where type = ${type} and subject = ${subject} order by id`.execute(
     agora.rt.database.db,
   );
   return rows.map(

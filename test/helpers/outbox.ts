@@ -1,3 +1,4 @@
+import { sql, type Kysely } from 'kysely';
 import type { CloudEvent } from '../../src/platform/events/outbox.js';
 import type { TestAgora } from './agora.js';
 
@@ -37,3 +38,27 @@ export async function deliverOutbox(
   }
   return last;
 }
+
+/**
+ * The relay deletes the outbox rows it hands on, so a test that asserts what a change published
+ * would race it. The test databases (the PostgreSQL template and the PGlite dump, see
+ * global-setup.ts) keep a copy of every deleted outbox row in `test_support.relayed_outbox`;
+ * `recordedEvents` reads both tables: every event recorded so far, relayed or not.
+ */
+export async function keepRelayedEvents(db: Kysely<unknown>): Promise<void> {
+  await sql`create schema test_support`.execute(db);
+  await sql`create table test_support.relayed_outbox (like platform.outbox)`.execute(db);
+  await sql`
+    create function test_support.keep_relayed() returns trigger language plpgsql as $$
+    begin
+      insert into test_support.relayed_outbox select old.*;
+      return old;
+    end $$`.execute(db);
+  await sql`
+    create trigger keep_relayed after delete on platform.outbox
+    for each row execute function test_support.keep_relayed()`.execute(db);
+}
+
+/** Every outbox event recorded so far, relayed or not (a FROM item; columns as platform.outbox). */
+export const recordedEvents = sql`(select * from platform.outbox
+  union all select * from test_support.relayed_outbox) as recorded`;

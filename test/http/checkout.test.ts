@@ -5,6 +5,7 @@ import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
 import { FAST_ENV } from '../helpers/catalog.js';
 import { waitFor } from '../helpers/events.js';
 import { ADDRESS, marketplace } from '../helpers/checkout.js';
+import { recordedEvents } from '../helpers/outbox.js';
 
 const SANDBOX_SECRET = 'sandbox-webhook-secret-for-tests';
 
@@ -29,7 +30,7 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
   const db = () => agora.rt.database.db;
   const count = async (query: ReturnType<typeof sql<{ n: number }>>) => (await query.execute(db())).rows[0].n;
   const eventsOf = (orderId: string) =>
-    sql<{ type: string }>`select type from platform.outbox where data->>'orderId' = ${orderId} order by id`
+    sql<{ type: string }>`select type from ${recordedEvents} where data->>'orderId' = ${orderId} order by id`
       .execute(db())
       .then((r) => r.rows.map((e) => e.type));
 

@@ -1,16 +1,15 @@
 import { sql } from 'kysely';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { scoped, type AnyDb, type Database, type Transaction } from '../db.js';
+import type { AnyDb, Database, Transaction } from '../db.js';
 import type { Logger } from '../logger.js';
 import { Signal } from '../signal.js';
 import type { CloudEvent } from './outbox.js';
-import type { BusTables } from './tables.js';
 
 /** Where relayed events go: RabbitMQ, or this process's consumers (through the job table). */
 export interface Transport {
   /**
-   * Hands the events on durably. It runs inside the relay's transaction, which marks them sent
-   * only after this resolves, so a failure or crash here means they are relayed again.
+   * Hands the events on durably. It runs inside the relay's transaction, which takes them out of
+   * the outbox only after this resolves, so a failure or crash here means they are relayed again.
    */
   publish(events: CloudEvent[], trx: Transaction<any>): Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -56,6 +55,13 @@ export interface RelayOptions {
  * Moves committed outbox rows to the transport, oldest first, in batches. Rows are claimed with
  * FOR UPDATE SKIP LOCKED, so several relays (processes) share the work without sending a row twice
  * in the normal case; after a crash a row may be sent again, which consumers' inboxes absorb.
+ *
+ * A relayed row is deleted, by the statement that claims it: one statement per batch, and each
+ * event costs PostgreSQL an insert and a delete. Marking rows sent instead wrote a second version of
+ * every row with two index entries (`sent_at` is in both partial indexes, so the update cannot be
+ * HOT), and the retention job deleted it later. What was published is the broker's (or the
+ * consumers' jobs') to keep. Rows with `sent_at` set come from versions that kept them; the
+ * retention job removes them.
  */
 export class OutboxRelay {
   private running = false;
@@ -109,27 +115,20 @@ export class OutboxRelay {
     this.signals[0]?.notify();
   }
 
-  /** Relays one batch; returns how many events left. */
+  /** Relays one batch; returns how many events left. A failed publish rolls the deletion back. */
   async relayOnce(): Promise<number> {
     const count = await this.database.db.transaction().execute(async (trx) => {
       const { rows } = await sql<OutboxRow>`
-        select id, event_id, type, source, subject, data, correlation_id, created_at
-          from platform.outbox
-         where sent_at is null
-         order by id
-         limit ${this.opts.batchSize}
-         for update skip locked`.execute(trx);
+        delete from platform.outbox
+         where id in (select id from platform.outbox
+                       where sent_at is null
+                       order by id
+                       limit ${this.opts.batchSize}
+                       for update skip locked)
+        returning id, event_id, type, source, subject, data, correlation_id, created_at`.execute(trx);
       if (rows.length === 0) return 0;
+      rows.sort((a, b) => Number(a.id) - Number(b.id)); // RETURNING has no order of its own
       await this.transport.publish(rows.map(toCloudEvent), trx);
-      await scoped<BusTables>(trx)
-        .updateTable('platform.outbox')
-        .set({ sent_at: new Date() })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
       return rows.length;
     });
     this.relayed.inc(count);

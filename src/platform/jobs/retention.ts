@@ -5,9 +5,11 @@ import type { JobRunner } from './runner.js';
 export const RETENTION_JOB = 'platform.retention';
 
 /**
- * Deletes delivery bookkeeping older than `days`: relayed outbox rows, inbox rows, finished jobs,
- * replayed dead letters and answered idempotency keys (plus what modules add: finished sagas). An inbox row older than the broker's longest possible redelivery delay
- * protects nothing any more, so the window only has to exceed the retry schedule.
+ * Deletes delivery bookkeeping older than `days`: inbox rows, finished jobs, outbox rows marked
+ * sent (the relay deletes what it relays; earlier versions marked the rows instead), replayed dead
+ * letters and answered idempotency keys (plus what modules add: finished sagas). An inbox row older
+ * than the broker's longest possible redelivery delay protects nothing any more, so the window only
+ * has to exceed the retry schedule.
  */
 /** Prunes one module's finished records older than `days`; returns how many rows it removed. */
 export type Pruner = (db: AnyDb, days: number) => Promise<number>;

@@ -153,6 +153,22 @@ export function lockProduct(trx: AnyDb, id: string): Promise<ProductRow | undefi
     .executeTakeFirst();
 }
 
+/**
+ * Locks the product rows for the rest of the transaction, in id order (the rows are sorted before
+ * they are locked), so two transactions locking overlapping sets never wait on each other in a
+ * cycle.
+ */
+export function lockProducts(trx: AnyDb, ids: readonly string[]): Promise<ProductRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return t(trx)
+    .selectFrom('catalog.products')
+    .select(PRODUCT_COLUMNS)
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 export async function slugTaken(db: AnyDb, slug: string, exceptId?: string): Promise<boolean> {
   let q = t(db).selectFrom('catalog.products').select('id').where('slug', '=', slug);
   if (exceptId) q = q.where('id', '<>', exceptId);
@@ -183,13 +199,16 @@ export async function variantsOf(db: AnyDb, productIds: string[]): Promise<Map<s
 }
 
 /** The product a SKU belongs to, if any. */
-export async function productIdOfSku(db: AnyDb, sku: string): Promise<string | undefined> {
-  const row = await t(db)
+/** The products of these SKUs (SKUs no variant has are left out), one query. */
+export async function productIdsOfSkus(db: AnyDb, skus: readonly string[]): Promise<string[]> {
+  if (!skus.length) return [];
+  const rows = await t(db)
     .selectFrom('catalog.variants')
     .select('product_id')
-    .where('sku', '=', sku)
-    .executeTakeFirst();
-  return row?.product_id;
+    .distinct()
+    .where('sku', 'in', skus)
+    .execute();
+  return rows.map((r) => r.product_id);
 }
 
 /** Deletes a product's variants; returns their SKUs. */

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { FAST_ENV } from '../../../test/helpers/catalog.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { eventsOf, inventoryFixture, levelRow } from '../../../test/helpers/inventory.js';
+import type { CloudEvent } from '../../platform/events/outbox.js';
 import { HoldNotActiveError, OutOfStockError, verifyInventory, type StockLine } from './index.js';
 
 describe.each(databaseModes())('inventory door (%s)', (mode) => {
@@ -366,6 +368,30 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
       10_000,
       'in_stock to follow the release',
     );
+  });
+
+  it('the catalog locks the products of stock events delivered together in id order: batches naming them in opposite orders never deadlock', async () => {
+    const [a] = await fx.stocked([5]);
+    const [b] = await fx.stocked([5]);
+    const [stockSync] = agora.catalog.subscriptions();
+    const changed = (sku: string): CloudEvent => ({
+      specversion: '1.0',
+      id: randomUUID(),
+      source: '/agora/inventory',
+      type: 'inventory.stock_changed',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      // a change of shown availability, so the handler locks the product
+      data: { sku, available: 0, availableBefore: 5 },
+    });
+    const deliver = (events: CloudEvent[]) =>
+      agora.rt.database.db
+        .transaction()
+        .execute((trx) => stockSync.handleBatch!(events, { trx, log: agora.rt.log, attempt: 1 }));
+    // Locked event by event, the two transactions took A then B and B then A, and PostgreSQL
+    // failed one of them with "deadlock detected" within a few rounds.
+    for (let round = 0; round < 20; round++)
+      await Promise.all([deliver([changed(a), changed(b)]), deliver([changed(b), changed(a)])]);
   });
 
   it('verify finds a level that disagrees with the ledger', async () => {

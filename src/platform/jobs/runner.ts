@@ -53,7 +53,8 @@ interface ClaimedJob {
   max_attempts: number;
 }
 
-const RECURRING_KEY = '@every';
+/** The key of a recurring job's one pending row (`every`). */
+export const RECURRING_KEY = '@every';
 
 /**
  * Thrown by a handler that chooses not to run now (for example while the degraded mode defers

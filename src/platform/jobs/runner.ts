@@ -253,7 +253,11 @@ export class JobRunner {
     return [...this.handlers.keys()];
   }
 
-  /** Claims up to `limit` due jobs, and marks the finished ones done in the same statement. */
+  /**
+   * Claims up to `limit` due jobs, and marks the finished ones done in the same statement. The
+   * claimed ids reach the UPDATE as an array, so they are found by primary key whatever the
+   * planner thinks of the table (see the outbox relay's claim).
+   */
   private async claim(limit: number): Promise<ClaimedJob[]> {
     if (this.handlers.size === 0 || limit <= 0) return [];
     const ids = this.finished.splice(0);
@@ -264,14 +268,14 @@ export class JobRunner {
            set attempts = j.attempts + 1,
                locked_until = now() + ${this.leaseMs} * interval '1 millisecond',
                locked_by = ${this.workerId}
-         where j.id in (
+         where j.id = any(array(
            select id from platform.jobs
             where status = 'pending' and run_at <= now()
               and (locked_until is null or locked_until < now())
               and name in (${sql.join(this.names)})
             order by run_at, id
             limit ${limit}
-            for update skip locked)
+            for update skip locked))
         returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
       return rows;
     } catch (err) {

@@ -155,27 +155,30 @@ console.log(`set-up: ${SKUS} SKUs × ${perSku} units, ${BUYERS} buyers with cart
 // Database work per checkout, independent of how loaded the machine is: commits and rows written
 // on the bench database (cumulative statistics, read before and after the run has settled).
 const dbName = new URL(databaseUrl).pathname.slice(1);
-async function dbStats() {
+/** Runs `fn` with a connection of its own to the bench database. */
+async function onBenchDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  await c.query('select pg_stat_force_next_flush()');
-  const { rows } = await c.query<{ commits: string; written: string }>(
-    `select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written
-       from pg_stat_database where datname = $1`,
-    [dbName],
-  );
-  await c.end();
-  return { commits: Number(rows[0].commits), written: Number(rows[0].written) };
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
+const dbStats = () =>
+  onBenchDb(async (c) => {
+    await c.query('select pg_stat_force_next_flush()');
+    const { rows } = await c.query<{ commits: string; written: string }>(
+      `select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written
+         from pg_stat_database where datname = $1`,
+      [dbName],
+    );
+    return { commits: Number(rows[0].commits), written: Number(rows[0].written) };
+  });
 // Planner statistics, as a database in service has them from autovacuum (and as pgbench's own
 // initialisation gives its tables): without them PostgreSQL guesses every table nearly empty, and
 // the job queue, thousands of rows within seconds here, is read with plans made for a few rows.
-{
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  await c.query('analyze');
-  await c.end();
-}
+await onBenchDb((c) => c.query('analyze'));
 // Idle sessions flush their statistics within 10 s: the set-up's must not count as the run's.
 await new Promise((r) => setTimeout(r, 11_000));
 const statsBefore = await dbStats();
@@ -207,24 +210,19 @@ const seconds = (performance.now() - started) / 1000;
 // and every job they caused is done (emails, deliveries, cache drops), not a fixed time after the
 // last answer, which counted more or less of that work as the background kept up or fell behind.
 const drainStarted = performance.now();
-{
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  const backlog = async () =>
-    Number(
-      (
-        await c.query<{ n: number }>(
-          `select (select count(*) from platform.outbox where sent_at is null)
-                + (select count(*) from platform.jobs
-                    where status = 'pending' and run_at <= now() and key is distinct from $1) as n`,
-          [RECURRING_KEY],
-        )
-      ).rows[0].n,
+await onBenchDb(async (c) => {
+  const backlog = async () => {
+    const { rows } = await c.query<{ n: number }>(
+      `select (select count(*) from platform.outbox where sent_at is null)
+            + (select count(*) from platform.jobs
+                where status = 'pending' and run_at <= now() and key is distinct from $1) as n`,
+      [RECURRING_KEY],
     );
+    return Number(rows[0].n);
+  };
   while ((await backlog()) > 0 && performance.now() - drainStarted < 120_000)
     await new Promise((r) => setTimeout(r, 100));
-  await c.end();
-}
+});
 const drainSeconds = (performance.now() - drainStarted) / 1000;
 const cpu = cpuReport(
   cpuBefore,

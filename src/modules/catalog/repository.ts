@@ -198,7 +198,6 @@ export async function variantsOf(db: AnyDb, productIds: string[]): Promise<Map<s
   return out;
 }
 
-/** The product a SKU belongs to, if any. */
 /** The products of these SKUs (SKUs no variant has are left out), one query. */
 export async function productIdsOfSkus(db: AnyDb, skus: readonly string[]): Promise<string[]> {
   if (!skus.length) return [];

@@ -145,16 +145,21 @@ export class OutboxRelay {
    */
   async relayOnce(lane?: number): Promise<number> {
     const floor = lane === undefined ? undefined : this.floors[lane];
-    const full = !floor || Date.now() - floor.fullAt >= FULL_SCAN_MS;
-    const count = await this.claimAndRelay(floor, full);
+    if (!floor) return (await this.claimFrom(0)).count;
+    const started = Date.now();
+    const full = started - floor.fullAt >= FULL_SCAN_MS;
+    let { count, lowest } = await this.claimFrom(full ? 0 : floor.id);
     // nothing above the floor: a late commit below it may be what woke the lane
-    return count === 0 && !full ? this.claimAndRelay(floor, true) : count;
+    if (count === 0 && !full) ({ count, lowest } = await this.claimFrom(0));
+    if (full || count === 0) floor.fullAt = started;
+    // rows above the lowest that another lane held (SKIP LOCKED) stay at or above the floor
+    if (count > 0) floor.id = lowest;
+    return count;
   }
 
-  private async claimAndRelay(floor: { id: number; fullAt: number } | undefined, full: boolean) {
-    const now = Date.now();
-    const from = full || !floor ? 0 : floor.id;
-    const first = await this.database.db.transaction().execute(async (trx) => {
+  /** Claims, relays and deletes one batch of ids `from` and up; `lowest` is the batch's first id. */
+  private async claimFrom(from: number): Promise<{ count: number; lowest: number }> {
+    const batch = await this.database.db.transaction().execute(async (trx) => {
       const { rows } = await sql<OutboxRow>`
         delete from platform.outbox
          where id = any(array(select id from platform.outbox
@@ -168,14 +173,8 @@ export class OutboxRelay {
       await this.transport.publish(rows.map(toCloudEvent), trx);
       return { count: rows.length, lowest: Number(rows[0].id) };
     });
-    const { count } = first;
-    if (floor) {
-      if (full) floor.fullAt = now;
-      // rows above the lowest that another lane held (SKIP LOCKED) stay at or above the floor
-      if (count > 0) floor.id = first.lowest;
-    }
-    this.relayed.inc(count);
-    return count;
+    this.relayed.inc(batch.count);
+    return batch;
   }
 
   /**

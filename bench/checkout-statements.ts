@@ -9,7 +9,8 @@
  * (50) at a time, with sandbox payments, and the count runs until the outbox, the consumers and
  * the jobs are idle. Batching shows only under concurrency: BENCH_CONCURRENCY=1 is the worst case.
  *
- * Environment: BENCH_PG_URL (admin URL), BENCH_CHECKOUTS (300), BENCH_CONCURRENCY (50).
+ * Environment: BENCH_PG_URL (admin URL), BENCH_CHECKOUTS (300), BENCH_CONCURRENCY (50), BENCH_TRACE
+ * (1: print every counted statement in order; with BENCH_CHECKOUTS=1 the sequence of one checkout).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -19,6 +20,8 @@ import { freshDatabase } from './lib.js';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+// BENCH_TRACE=1: every counted statement in order, `→` opening a round trip, `+` riding the one open
+const TRACE = process.env.BENCH_TRACE === '1';
 const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
 
 /** `select`/`insert into x`/`update x`/… with the first table named, or the statement itself. */
@@ -52,6 +55,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   counts.set(k, (counts.get(k) ?? 0) + 1);
   const pending = inFlight.get(this) ?? 0;
   if (pending === 0) roundTrips++;
+  if (TRACE) console.log(`${pending === 0 ? '→' : '+'} ${text.trim().replace(/\s+/g, ' ').slice(0, 160)}`);
   inFlight.set(this, pending + 1);
   const done = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
   const answer = query.apply(this, args) as Promise<unknown>;

@@ -35,7 +35,7 @@ import { migrate } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
-import { PG_ADMIN_URL, cpuReport, cpuSample, root } from './lib.js';
+import { PG_ADMIN_URL, cpuReport, cpuSample, root, threadCpuMs, threadReport } from './lib.js';
 import { LeanClient } from './http-client.js';
 
 const { values: args } = parseArgs({
@@ -432,6 +432,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       const crowd = buyers.filter((b) => !b.done);
       const started = performance.now();
       const cpuBefore = cpuSample({ server: server.child.pid!, simulator: process.pid });
+      const threadsBefore = threadCpuMs(server.child.pid!);
       const before = tally.decisions;
       const winners: Buyer[] = [];
       await pool(crowd, CONCURRENCY, async (b) => {
@@ -451,7 +452,8 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
           'decision',
         );
         firstWave = { seconds, decisions, cpu };
-        console.log(`[${gate}] wave 1: ${cpu}`);
+        const threads = threadReport(threadsBefore, threadCpuMs(server.child.pid!), decisions);
+        console.log(`[${gate}] wave 1: ${cpu}; server threads per decision: ${threads}`);
       }
       // the last wave checks everything out; before it, some abandon their hold (it expires)
       const last = wave === WAVES;

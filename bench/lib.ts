@@ -151,6 +151,40 @@ function procCpuMs(pid: number | string): number {
   }
 }
 
+/**
+ * CPU (ms) of each thread of a process: `main` (the event loop), then the others by thread id
+ * (Node 20 names them all `node`: V8's helpers, libuv's pool, worker threads).
+ */
+export function threadCpuMs(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const name = tid === String(pid) ? 'main' : `${comm} ${tid}`;
+      out[name] = procCpuMs(`${pid}/task/${tid}`);
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return out;
+}
+
+/** "main 40 µs, node 1234 15 µs, …" per `unit` between two `threadCpuMs` samples, largest first. */
+export function threadReport(a: Record<string, number>, b: Record<string, number>, units: number): string {
+  return Object.keys(b)
+    .map((k) => [k, ((b[k] - (a[k] ?? 0)) * 1000) / units] as const)
+    .filter(([, us]) => us >= 0.5)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, us]) => `${k} ${Math.round(us)} µs`)
+    .join(', ');
+}
+
 /** The CPU of `pids` (a name each) and of every process whose command is one of `commands`. */
 export function cpuSample(
   pids: Record<string, number>,

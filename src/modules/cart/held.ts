@@ -26,8 +26,8 @@ export async function addHeldItems(
 ): Promise<{ holdId: string; cartId: string; itemId: string }[]> {
   if (!inputs.length) return [];
   const userIds = [...new Set(inputs.map((i) => i.userId))];
-  await repo.ensureOpenUserCarts(trx, userIds, settings.userTtlHours);
-  const carts = new Map((await repo.lockOpenUserCarts(trx, userIds)).map((c) => [c.user_id!, c]));
+  const locked = await repo.ensureAndLockOpenUserCarts(trx, userIds, settings.userTtlHours);
+  const carts = new Map(locked.map((c) => [c.user_id!, c]));
   const currencyOf = new Map<string, string>();
   const conflicts: { userId: string; cartCurrency: string; currency: string }[] = [];
   for (const input of inputs) {

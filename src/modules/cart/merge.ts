@@ -33,8 +33,7 @@ export async function mergeGuestCart(
   const result = await db.transaction().execute(async (trx): Promise<MergeResult> => {
     const guest = await repo.lockCart(trx, input.guestCartId);
     if (!guest || guest.user_id !== null || guest.status !== 'open') return none;
-    await repo.ensureOpenUserCarts(trx, [input.userId], deps.settings.userTtlHours);
-    const [target] = await repo.lockOpenUserCarts(trx, [input.userId]);
+    const [target] = await repo.ensureAndLockOpenUserCarts(trx, [input.userId], deps.settings.userTtlHours);
     if (!target) throw new Error(`no open cart for user ${input.userId} after creating one`);
     const guestLines = (await repo.itemsOf(trx, guest.id)).filter((i) => i.hold_id === null);
     const userLines = new Map(

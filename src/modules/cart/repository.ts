@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { pipelined } from '../../platform/pipelined.js';
 import type { CartRow, CartTables, ItemRow } from './tables.js';
 
 type Db = Kysely<CartTables>;
@@ -71,7 +72,12 @@ export function insertGuestCart(db: AnyDb, ttlHours: number): Promise<CartRow> {
  */
 export async function ensureOpenUserCarts(db: AnyDb, userIds: string[], ttlHours: number): Promise<string[]> {
   if (!userIds.length) return [];
-  const rows = await t(db)
+  const rows = await ensureOpenUserCartsQuery(db, userIds, ttlHours).execute();
+  return rows.map((r) => r.user_id!);
+}
+
+function ensureOpenUserCartsQuery(db: AnyDb, userIds: string[], ttlHours: number) {
+  return t(db)
     .insertInto('cart.carts')
     .values(
       // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
@@ -85,9 +91,7 @@ export async function ensureOpenUserCarts(db: AnyDb, userIds: string[], ttlHours
       })),
     )
     .onConflict((oc) => oc.column('user_id').where('status', '=', 'open').doNothing())
-    .returning('user_id')
-    .execute();
-  return rows.map((r) => r.user_id!);
+    .returning('user_id');
 }
 
 export function findCart(db: AnyDb, id: string): Promise<CartRow | undefined> {
@@ -176,17 +180,29 @@ interface ItemFields {
   item_updated_at: Date | null;
 }
 
-/** The open carts of these users, locked in id order (a fixed order: no deadlock between batches). */
-export function lockOpenUserCarts(trx: AnyDb, userIds: string[]): Promise<CartRow[]> {
-  if (!userIds.length) return Promise.resolve([]);
-  return t(trx)
-    .selectFrom('cart.carts')
-    .select(CART_COLUMNS)
-    .where('user_id', 'in', [...new Set(userIds)])
-    .where('status', '=', 'open')
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+/**
+ * Opens a cart for each user that has none (`ensureOpenUserCarts`) and returns every one of their
+ * open carts, locked in id order (a fixed order: no deadlock between batches). One round trip: the
+ * two statements travel together (`pipelined`), and the locking select, which runs after the
+ * insert, sees the carts it made and those a concurrent caller committed first.
+ */
+export async function ensureAndLockOpenUserCarts(
+  trx: AnyDb,
+  userIds: string[],
+  ttlHours: number,
+): Promise<CartRow[]> {
+  if (!userIds.length) return [];
+  const [, locked] = await pipelined<CartRow>(trx, [
+    ensureOpenUserCartsQuery(trx, userIds, ttlHours),
+    t(trx)
+      .selectFrom('cart.carts')
+      .select(CART_COLUMNS)
+      .where('user_id', 'in', [...new Set(userIds)])
+      .where('status', '=', 'open')
+      .orderBy('id')
+      .forUpdate(),
+  ]);
+  return locked;
 }
 
 export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | undefined> {

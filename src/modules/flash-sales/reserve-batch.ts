@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { uuidv7 } from '../../platform/ids.js';
-import { scoped, type AnyDb } from '../../platform/db.js';
+import { isExpectationFailed, lastInTransaction, scoped, type AnyDb } from '../../platform/db.js';
+import { pipelined } from '../../platform/pipelined.js';
 import type { AppError } from '../../platform/errors.js';
 import { CustomerLimitError, SaleNotActiveError, SaleSoldOutError } from './errors.js';
 import type { Money } from './events.js';
@@ -41,23 +42,30 @@ interface HotRow {
 }
 
 const TRANSIENT = new Set(['40P01', '40001']);
+/** What the batch's last statement refuses to commit (`platform.expect`): bugs, never answers. */
+const ITEM_CHANGED = 'flash-sale item changed under its lock';
+const LIMIT_PASSED = 'per-customer limit violated in a batch';
 
 /**
- * Decides a batch of concurrent reservations of one sale item in ONE transaction:
+ * Decides a batch of concurrent reservations of one sale item in ONE transaction, in four round
+ * trips:
  *
+ *   begin;                                                   -- 1, the two statements together
  *   select … from flash_sales.items join sales … for update of items   -- the hot row, locked once
  *   select user_id, units from flash_sales.customer_units where user_id in (…)
  *   -- in arrival order: past the limit → limit_exceeded; none left → out_of_stock;
  *   -- else grant min(asked, remaining)
- *   cart.addHeldItems(…all grants…)                        -- the cart's constant set of statements
+ *   cart.addHeldItems(…all grants…)                          -- 2 and 3, the cart's
  *   with update flash_sales.items set remaining = remaining - $taken where … and remaining >= $taken,
  *        insert into flash_sales.holds values (…), (…), …,
  *        insert into flash_sales.customer_units … on conflict do update
  *          set units = units + excluded.units where units + excluded.units <= limit_units
- *   select …                                                 -- one round trip for the three
+ *   select platform.expect(…), …; commit;                    -- 4, with its COMMIT
  *
  * The hot row is locked once per batch, so a batch of N buyers costs about what one buyer costs.
  * Concurrent batches (other processes) queue on the row lock; every decision is made under it.
+ * Round trips are what a batch's buyers wait for: under a first wave each one waits a turn of a
+ * saturated event loop, so statements that do not need each other's answers travel together.
  */
 export async function reserveBatch(
   db: AnyDb,
@@ -85,13 +93,24 @@ async function decide(
   requests: ReserveRequest[],
 ): Promise<BatchResult> {
   const t = scoped<FlashSalesTables>(trx);
-  const { rows } = await sql<HotRow>`
-    select i.remaining, i.per_customer_limit, i.sale_price, i.currency, s.state,
-           (s.starts_at <= now() and s.ends_at > now()) as open
-      from flash_sales.items i
-      join flash_sales.sales s on s.id = i.sale_id
-     where i.sale_id = ${saleId} and i.sku = ${sku}
-       for update of i`.execute(trx);
+  const userIds = [...new Set(requests.map((r) => r.userId))];
+  // the buyers' units are read after the row lock is granted (the statements run in order), so
+  // they are what every earlier batch committed
+  const [rows, heldRows] = (await pipelined(trx, [
+    sql`
+      select i.remaining, i.per_customer_limit, i.sale_price, i.currency, s.state,
+             (s.starts_at <= now() and s.ends_at > now()) as open
+        from flash_sales.items i
+        join flash_sales.sales s on s.id = i.sale_id
+       where i.sale_id = ${saleId} and i.sku = ${sku}
+         for update of i`,
+    t
+      .selectFrom('flash_sales.customer_units')
+      .select(['user_id', 'units'])
+      .where('sale_id', '=', saleId)
+      .where('sku', '=', sku)
+      .where('user_id', 'in', userIds),
+  ])) as [HotRow[], { user_id: string; units: number }[]];
   const item = rows[0];
   if (!item) {
     const error = new SaleNotActiveError(saleId, 'not_on_sale');
@@ -108,14 +127,6 @@ async function decide(
     return { outcomes: requests.map(() => ({ ok: false, error })), remaining: item.remaining };
   }
 
-  const userIds = [...new Set(requests.map((r) => r.userId))];
-  const heldRows = await t
-    .selectFrom('flash_sales.customer_units')
-    .select(['user_id', 'units'])
-    .where('sale_id', '=', saleId)
-    .where('sku', '=', sku)
-    .where('user_id', 'in', userIds)
-    .execute();
   const held = new Map(heldRows.map((r) => [r.user_id, r.units]));
   const limit = item.per_customer_limit;
   const unitPrice: Money = { amount: Number(item.sale_price), currency: item.currency.trim() };
@@ -141,18 +152,26 @@ async function decide(
   const taken = item.remaining - remaining;
   const lines = await deps.cart.addHeldItems(trx, grants);
   const cartOf = new Map(lines.map((l) => [l.holdId, l.cartId]));
-  // One round trip: the item's count, the holds and the buyers' units (the limit enforced by the
-  // database too: an upsert that would pass it counts no row).
+  const decided: ReserveOutcome[] = outcomes.map((o) => {
+    if (typeof o !== 'number') return o;
+    const g = grants[o];
+    const cartId = cartOf.get(g.holdId);
+    if (!cartId) throw new Error(`the cart did not take hold ${g.holdId}`);
+    return { ok: true, holdId: g.holdId, cartId, expiresAt, quantity: g.quantity, unitPrice };
+  });
+  // One round trip with the COMMIT: the item's count, the holds and the buyers' units (the limit
+  // enforced by the database too: an upsert that would pass it counts no row). The backstops are
+  // checked in the statement, so a failed one rolls the batch back.
   const holds = JSON.stringify(
     grants.map((g) => ({
       id: g.holdId,
       user_id: g.userId,
       quantity: g.quantity,
-      cart_id: cartOf.get(g.holdId) ?? null,
+      cart_id: cartOf.get(g.holdId),
     })),
   );
   const units = JSON.stringify([...granted].map(([user_id, n]) => ({ user_id, units: n })));
-  const { rows: written } = await sql<{ remaining: number | null; counted: number }>`
+  const write = sql`
     with updated as (
       update flash_sales.items set remaining = remaining - ${taken}
        where sale_id = ${saleId} and sku = ${sku} and remaining >= ${taken}
@@ -171,21 +190,17 @@ async function decide(
        where cu.units + excluded.units <= cu.limit_units
       returning user_id
     )
-    select (select remaining from updated) as remaining, (select count(*)::int from counted) as counted`.execute(
-    trx,
-  );
-  if (written[0]?.remaining !== remaining) throw new Error('flash-sale item changed under its lock');
-  // The limit was checked under the item's lock; the database enforcing it too is the backstop.
-  if (written[0].counted !== granted.size) throw new Error('per-customer limit violated in a batch');
+    select platform.expect((select remaining from updated) is not distinct from ${remaining}::integer,
+                           ${ITEM_CHANGED}),
+           -- the limit was checked under the item's lock; the database enforcing it is the backstop
+           platform.expect((select count(*) from counted) = ${granted.size}::integer, ${LIMIT_PASSED})`;
+  try {
+    await lastInTransaction(write).execute(trx);
+  } catch (err) {
+    for (const what of [ITEM_CHANGED, LIMIT_PASSED])
+      if (isExpectationFailed(err, what)) throw new Error(what);
+    throw err;
+  }
 
-  return {
-    remaining,
-    outcomes: outcomes.map((o) => {
-      if (typeof o !== 'number') return o;
-      const g = grants[o];
-      const cartId = cartOf.get(g.holdId);
-      if (!cartId) throw new Error(`the cart did not take hold ${g.holdId}`);
-      return { ok: true, holdId: g.holdId, cartId, expiresAt, quantity: g.quantity, unitPrice };
-    }),
-  };
+  return { remaining, outcomes: decided };
 }

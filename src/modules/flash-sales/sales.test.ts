@@ -293,4 +293,48 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     expect(answers).toEqual(['reserved', 'reserved', 'conflict', 'reserved', 'reserved']);
     expect((await getSale(db, saleId)).items[0].remaining).toBe(6);
   });
+
+  it('a batch whose last statement finds the limit passed in the database rolls back whole', async () => {
+    const db = agora.rt.database.db;
+    const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 3 });
+    // the database's own limit for this buyer (1, reached) is below the sale's (3): its backstop
+    // refuses the batch at the statement that carries the COMMIT
+    const strict = randomUUID();
+    await sql`insert into flash_sales.customer_units (sale_id, sku, user_id, units, limit_units)
+              values (${saleId}, ${skus[0]}, ${strict}, 1, 1)`.execute(db);
+    const book = new SaleBook(db);
+    await book.refresh();
+    const path = new Reservations({
+      db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
+    const buyers = [randomUUID(), strict, randomUUID()];
+    const answers = await Promise.all(
+      buyers.map((u) =>
+        path.reserve(saleId, u, { sku: skus[0], quantity: 1 }).then(
+          () => 'reserved',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
+    expect(answers).toEqual(Array(3).fill('per-customer limit violated in a batch'));
+    expect((await getSale(db, saleId)).items[0].remaining).toBe(10);
+    const left = await sql<{ holds: number; units: number; lines: number }>`
+      select (select count(*)::int from flash_sales.holds where sale_id = ${saleId}) as holds,
+             (select coalesce(sum(units), 0)::int from flash_sales.customer_units where sale_id = ${saleId}) as units,
+             (select count(*)::int from ${sql.id('public', cart.table)} where user_id = any(${buyers}::uuid[])) as lines`.execute(
+      db,
+    );
+    expect(left.rows[0]).toEqual({ holds: 0, units: 1, lines: 0 });
+  });
 });

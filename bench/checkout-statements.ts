@@ -20,7 +20,8 @@ import { freshDatabase } from './lib.js';
 
 const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-// BENCH_TRACE=1: every counted statement in order, `→` opening a round trip, `+` riding the one open
+// BENCH_TRACE=1: every counted statement in order, with its connection's backend pid, `→` opening a
+// round trip, `+` riding the one open
 const TRACE = process.env.BENCH_TRACE === '1';
 const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
 
@@ -55,7 +56,10 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   counts.set(k, (counts.get(k) ?? 0) + 1);
   const pending = inFlight.get(this) ?? 0;
   if (pending === 0) roundTrips++;
-  if (TRACE) console.log(`${pending === 0 ? '→' : '+'} ${text.trim().replace(/\s+/g, ' ').slice(0, 160)}`);
+  if (TRACE) {
+    const backend = (this as unknown as { processID: number }).processID;
+    console.log(`${backend} ${pending === 0 ? '→' : '+'} ${text.trim().replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
   inFlight.set(this, pending + 1);
   const done = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
   const answer = query.apply(this, args) as Promise<unknown>;

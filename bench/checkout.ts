@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { buildBundle, cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
+import { buildBundle, cpuProbeMs, cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
 import { verifyInventory } from '../src/modules/inventory/index.js';
 import { RECURRING_KEY } from '../src/platform/jobs/runner.js';
 
@@ -150,6 +150,7 @@ await pool(
   },
 );
 console.log(`set-up: ${SKUS} SKUs × ${perSku} units, ${BUYERS} buyers with carts`);
+console.log(`CPU probe: ${cpuProbeMs()} ms (bench/lib.ts cpuProbeMs, lower is faster)`);
 
 // ---- the run
 // Database work per checkout, independent of how loaded the machine is: commits and rows written

@@ -35,7 +35,7 @@ import { migrate } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
-import { PG_ADMIN_URL, cpuReport, cpuSample, root, threadCpuMs, threadReport } from './lib.js';
+import { PG_ADMIN_URL, cpuProbeMs, cpuReport, cpuSample, root, threadCpuMs, threadReport } from './lib.js';
 import { LeanClient } from './http-client.js';
 
 const { values: args } = parseArgs({
@@ -667,6 +667,7 @@ for (const g of gates) {
 }
 const pgb = await pgbench();
 console.log(pgb);
+const probeMs = cpuProbeMs();
 const load = os
   .loadavg()
   .map((l) => l.toFixed(1))
@@ -674,7 +675,7 @@ const load = os
 const entry = `
 ## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — flash sale (bench/flash-sale.ts)
 
-Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; load average at the end ${load}.
+Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
 Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}.

@@ -37,6 +37,22 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     return sku;
   };
   const deps = () => ({ inventory, findVariants });
+  /** The hot path over `book`, the in-process gate and a roomy waiting room; `cartPort` takes the holds. */
+  const reservationsOn = (book: SaleBook, cartPort: CartPort = cart) =>
+    new Reservations({
+      db: agora.rt.database.db,
+      book,
+      gate: new MemoryGate(),
+      room: new WaitingRoom({
+        maxInflight: 100,
+        maxQueue: 10,
+        admitWindowMs: 1000,
+        secret: Buffer.from('k'.repeat(32)),
+      }),
+      cart: cartPort,
+      holdTtlMs: 60_000,
+      batch: { maxBatch: 100, windowMs: 0 },
+    });
   const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
   const events = async (saleId: string) =>
     (
@@ -119,20 +135,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
 
     // a buyer holds 2 units; the sale ends; the unheld rest goes back to stock at once
     const book = new SaleBook(db);
-    const path = new Reservations({
-      db,
-      book,
-      gate: new MemoryGate(),
-      room: new WaitingRoom({
-        maxInflight: 100,
-        maxQueue: 10,
-        admitWindowMs: 1000,
-        secret: Buffer.from('k'.repeat(32)),
-      }),
-      cart,
-      holdTtlMs: 60_000,
-      batch: { maxBatch: 100, windowMs: 0 },
-    });
+    const path = reservationsOn(book);
     await book.refresh();
     const buyer = randomUUID();
     const held = await path.reserve(sale.id, buyer, { sku: plenty, quantity: 2 });
@@ -171,20 +174,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     await startSale(db, deps(), sale.id);
     const book = new SaleBook(db);
     await book.refresh();
-    const path = new Reservations({
-      db,
-      book,
-      gate: new MemoryGate(),
-      room: new WaitingRoom({
-        maxInflight: 100,
-        maxQueue: 10,
-        admitWindowMs: 1000,
-        secret: Buffer.from('k'.repeat(32)),
-      }),
-      cart,
-      holdTtlMs: 60_000,
-      batch: { maxBatch: 100, windowMs: 0 },
-    });
+    const path = reservationsOn(book);
     const r = await path.reserve(sale.id, randomUUID(), { sku, quantity: 1 });
     if (!('reserved' in r)) throw new Error('expected a reservation');
     const holdId = r.reserved.reservationId;
@@ -267,20 +257,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     };
     const book = new SaleBook(db);
     await book.refresh();
-    const path = new Reservations({
-      db,
-      book,
-      gate: new MemoryGate(),
-      room: new WaitingRoom({
-        maxInflight: 100,
-        maxQueue: 10,
-        admitWindowMs: 1000,
-        secret: Buffer.from('k'.repeat(32)),
-      }),
-      cart: refusing,
-      holdTtlMs: 60_000,
-      batch: { maxBatch: 100, windowMs: 0 },
-    });
+    const path = reservationsOn(book, refusing);
     const buyers = [randomUUID(), randomUUID(), picky, randomUUID(), randomUUID()];
     const answers = await Promise.all(
       buyers.map((u) =>
@@ -304,20 +281,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
               values (${saleId}, ${skus[0]}, ${strict}, 1, 1)`.execute(db);
     const book = new SaleBook(db);
     await book.refresh();
-    const path = new Reservations({
-      db,
-      book,
-      gate: new MemoryGate(),
-      room: new WaitingRoom({
-        maxInflight: 100,
-        maxQueue: 10,
-        admitWindowMs: 1000,
-        secret: Buffer.from('k'.repeat(32)),
-      }),
-      cart,
-      holdTtlMs: 60_000,
-      batch: { maxBatch: 100, windowMs: 0 },
-    });
+    const path = reservationsOn(book);
     const buyers = [randomUUID(), strict, randomUUID()];
     const answers = await Promise.all(
       buyers.map((u) =>

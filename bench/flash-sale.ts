@@ -35,7 +35,16 @@ import { migrate } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
-import { PG_ADMIN_URL, cpuProbeMs, cpuReport, cpuSample, root, threadCpuMs, threadReport } from './lib.js';
+import {
+  PG_ADMIN_URL,
+  SERVER_NODE_FLAGS,
+  cpuProbeMs,
+  cpuReport,
+  cpuSample,
+  root,
+  threadCpuMs,
+  threadReport,
+} from './lib.js';
 import { LeanClient } from './http-client.js';
 
 const { values: args } = parseArgs({
@@ -165,7 +174,7 @@ async function startChild(
 ): Promise<{ child: ChildProcess; line: string }> {
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server under test, e.g. `--cpu-prof`
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', script], {
     cwd: root,
     // an empty value unsets the variable (the memory gate must not inherit REDIS_URL)
     env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== '')),

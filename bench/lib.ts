@@ -8,6 +8,9 @@ import pg from 'pg';
 export const root = path.resolve(import.meta.dirname, '..');
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** The node flags `npm start` and bin/agora.js's shebang give the server; every server here gets them. */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Builds what `agora start` runs (bin/agora.js): the bundle of the current sources. */
 export function buildBundle(): void {
   execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
@@ -27,7 +30,7 @@ export async function startProcess(
   readyPath = '/healthz',
 ): Promise<Server & { startMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,5 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 /* global process */
+// The young generation's semi-spaces at 32 MB instead of V8's 16: with hundreds of requests in
+// flight, objects that live for one request no longer outlive two scavenges and get promoted, so the
+// old generation's marking (GC helper threads) has far less to do (bench/RESULTS.md, 2026-11-29).
+// `npm start` and `npm run worker` pass the same flag; a flag cannot be set once the heap exists.
 // Runs the bundled CLI; builds it first when a checkout has no dist/bundle/ yet or its sources
 // changed since, and the web app when it has no web/dist/ yet (and its build tools are installed).
 import { existsSync, readdirSync, statSync } from 'node:fs';

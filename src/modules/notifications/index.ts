@@ -60,6 +60,8 @@ export function createNotificationsModule(
   deps.bus.subscribe({
     consumer: 'notifications.webhooks',
     types: CONSUMED.webhooks,
+    // a delivery is unique per endpoint and event, and only a new one schedules its job
+    dedupesItself: true,
     handle: (event, ctx) =>
       fanOutToWebhooks(event, ctx, { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS }),
     handleBatch: (events, ctx) =>

@@ -7,7 +7,7 @@ import type { CloudEvent } from './outbox.js';
  * transaction) and modules that consume them.
  *
  * A handler runs inside a transaction that also records the event id in the consumer's inbox, so
- * its effect is applied once however often the event is delivered. It throws to ask for a retry;
+ * its effect is applied once however often the event is delivered (unless it `dedupesItself`). It throws to ask for a retry;
  * after `maxAttempts` the event goes to the dead-letter store.
  */
 export interface EventContext {
@@ -31,6 +31,12 @@ export interface Subscription {
    * the batch). A throw rolls the batch back and each event is then delivered alone by `handle`.
    */
   handleBatch?: (events: CloudEvent[], ctx: EventContext) => Promise<void>;
+  /**
+   * Optional: the handler's effects are keyed by the event id under a unique constraint of the
+   * consumer's own (a webhook delivery per endpoint and event), so an event applied twice changes
+   * nothing the second time. Its deliveries then write no inbox row (a row write fewer per event).
+   */
+  dedupesItself?: boolean;
   /** Attempts before dead-lettering (default 5). */
   maxAttempts?: number;
   /**

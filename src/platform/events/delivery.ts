@@ -34,17 +34,26 @@ export async function deliver(
   timeoutMs: number,
 ): Promise<DeliveryOutcome> {
   return db.transaction().execute(async (trx) => {
-    const fresh = await scoped<BusTables>(trx)
-      .insertInto('platform.inbox')
-      .values({ consumer: sub.consumer, event_id: event.id })
-      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-      .returning('event_id')
-      .executeTakeFirst();
-    if (!fresh) return 'duplicate';
+    if (!(await recordInInbox(trx, sub, event))) return 'duplicate';
     const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
     await withTimeout(sub.handle(event, { trx, log: child, attempt }), timeoutMs, `handler ${sub.consumer}`);
     return 'applied';
   });
+}
+
+/**
+ * Records (consumer, event id) in the inbox; false when it was there already (a redelivery). A
+ * consumer that `dedupesItself` has no inbox rows: every delivery is fresh to it.
+ */
+async function recordInInbox(trx: AnyDb, sub: Subscription, event: CloudEvent): Promise<boolean> {
+  if (sub.dedupesItself) return true;
+  const row = await scoped<BusTables>(trx)
+    .insertInto('platform.inbox')
+    .values({ consumer: sub.consumer, event_id: event.id })
+    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Keeps an event that exhausted its attempts (or could not be read) for inspection and replay. */
@@ -178,12 +187,7 @@ export async function deliverBatch(
       const name = `d${i}`;
       const sp = await trx.savepoint(name).execute();
       try {
-        const fresh = await scoped<BusTables>(sp)
-          .insertInto('platform.inbox')
-          .values({ consumer: sub.consumer, event_id: event.id })
-          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-          .returning('event_id')
-          .executeTakeFirst();
+        const fresh = await recordInInbox(sp, sub, event);
         if (fresh) {
           const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
           await withTimeout(
@@ -219,12 +223,14 @@ async function deliverTogether(
   timeoutMs: number,
 ): Promise<DeliveryOutcome[]> {
   return db.transaction().execute(async (trx) => {
-    const inserted = await scoped<BusTables>(trx)
-      .insertInto('platform.inbox')
-      .values(items.map((i) => ({ consumer: sub.consumer, event_id: i.event.id })))
-      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-      .returning('event_id')
-      .execute();
+    const inserted = sub.dedupesItself
+      ? items.map((i) => ({ event_id: i.event.id }))
+      : await scoped<BusTables>(trx)
+          .insertInto('platform.inbox')
+          .values(items.map((i) => ({ consumer: sub.consumer, event_id: i.event.id })))
+          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+          .returning('event_id')
+          .execute();
     const fresh = new Set(inserted.map((r) => r.event_id));
     const outcomes: DeliveryOutcome[] = [];
     const applied: BatchItem[] = [];

@@ -27,6 +27,7 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   let slowMs = 0;
   const flakyAttempts: number[] = [];
   const batchSizes: number[] = [];
+  const keyedCalls = new Map<string, number>();
 
   beforeAll(async () => {
     agora = await startAgora(mode, {
@@ -74,6 +75,18 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
           await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.batched', ${event.id})`.execute(
             ctx.trx,
           );
+      },
+    });
+    // A consumer whose effect is keyed by the event id (a primary key of its own): no inbox rows.
+    await sql`create table ${sql.id('public', `${table}_keyed`)} (event_id uuid primary key)`.execute(db);
+    agora.bus.subscribe({
+      consumer: 'test.keyed',
+      types: ['test.keyed'],
+      dedupesItself: true,
+      handle: async (event, ctx) => {
+        keyedCalls.set(event.id, (keyedCalls.get(event.id) ?? 0) + 1);
+        await sql`insert into ${sql.id('public', `${table}_keyed`)} (event_id) values (${event.id})
+                  on conflict (event_id) do nothing`.execute(ctx.trx);
       },
     });
     await agora.startBackground();
@@ -207,6 +220,33 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
     expect(await appliedCount(ids)).toBe(ids.length);
     const counts = await effectCounts(db(), table);
     expect(counts.total).toBe(counts.distinct);
+  });
+
+  it('writes no inbox row for a consumer that dedupes itself, and its redelivery changes nothing', async () => {
+    const ids = await publish(
+      Array.from({ length: 5 }, (_, i) => ({ type: 'test.keyed', subject: `k-${i}`, data: { i } })),
+    );
+    const keyedRows = async () => {
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from ${sql.id('public', `${table}_keyed`)}
+         where event_id in (${sql.join(ids)})`.execute(db());
+      return rows[0].n;
+    };
+    await waitFor(async () => (await keyedRows()) === ids.length, 10_000, 'first delivery');
+    const { rows: inbox } = await sql<{ n: number }>`
+      select count(*)::int as n from platform.inbox where consumer = 'test.keyed'`.execute(db());
+    expect(inbox[0].n).toBe(0);
+    // Delivered again, as after a relay crash: the handler runs again, and its key absorbs it.
+    await sql`insert into platform.outbox (event_id, type, source, subject, data, correlation_id, created_at)
+              select event_id, type, source, subject, data, correlation_id, created_at
+                from test_support.relayed_outbox where event_id in (${sql.join(ids)})`.execute(db());
+    await publish(happened(1, 'keyed-nudge'));
+    await waitFor(
+      async () => ids.every((id) => (keyedCalls.get(id) ?? 0) >= 2),
+      10_000,
+      'the redelivery to reach the handler',
+    );
+    expect(await keyedRows()).toBe(ids.length);
   });
 
   it('dead-letters a poison event after maxAttempts and replays it on demand', async () => {

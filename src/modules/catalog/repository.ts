@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { prepared } from '../../platform/prepared.js';
 import type { CatalogTables, ProductRow, ProductStatus, VariantRow } from './tables.js';
 
 type Db = Kysely<CatalogTables>;
@@ -314,9 +315,8 @@ export interface VariantInfoRow {
  *     from catalog.variants v join catalog.products p on p.id = v.product_id
  *    where v.sku in ($1, $2, ...)
  */
-export async function variantsBySku(db: AnyDb, skus: readonly string[]): Promise<VariantInfoRow[]> {
-  if (!skus.length) return [];
-  return t(db)
+const variantsOfSkus = prepared((db, v: { skus: string[] }) =>
+  t(db)
     .selectFrom('catalog.variants as v')
     .innerJoin('catalog.products as p', 'p.id', 'v.product_id')
     .select([
@@ -331,8 +331,12 @@ export async function variantsBySku(db: AnyDb, skus: readonly string[]): Promise
       'v.currency',
       'p.status',
     ])
-    .where('v.sku', 'in', [...new Set(skus)])
-    .execute();
+    .where(sql<boolean>`v.sku = any(${v.skus})`),
+);
+
+export async function variantsBySku(db: AnyDb, skus: readonly string[]): Promise<VariantInfoRow[]> {
+  if (!skus.length) return [];
+  return variantsOfSkus.execute(db, { skus: [...new Set(skus)] });
 }
 
 export interface SellerListFilter {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { prepared } from '../../platform/prepared.js';
 import type { AttemptRow, DeliveryRow, NotificationRow, NotificationsTables, WebhookRow } from './tables.js';
 
 type Db = Kysely<NotificationsTables>;
@@ -54,12 +55,15 @@ export async function upsertRecipient(
     .execute();
 }
 
-export function findRecipient(db: AnyDb, userId: string) {
-  return t(db)
+const recipientById = prepared((db, v: { userId: string }) =>
+  t(db)
     .selectFrom('notifications.recipients')
     .select(['user_id', 'email', 'name'])
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+    .where('user_id', '=', v.userId),
+);
+
+export function findRecipient(db: AnyDb, userId: string) {
+  return recipientById.executeTakeFirst(db, { userId });
 }
 
 export async function getPreferences(db: AnyDb, userId: string): Promise<{ marketingEmails: boolean }> {
@@ -81,23 +85,36 @@ export async function setPreferences(db: AnyDb, userId: string, p: { marketingEm
     .execute();
 }
 
+const insertNotificationRow = prepared(
+  (
+    db,
+    v: {
+      id: string;
+      userId: string;
+      type: string;
+      title: string;
+      body: string;
+      data: string;
+      eventId: string;
+    },
+  ) =>
+    t(db).insertInto('notifications.notifications').values({
+      id: v.id,
+      user_id: v.userId,
+      type: v.type,
+      title: v.title,
+      body: v.body,
+      data: v.data,
+      event_id: v.eventId,
+      read_at: null,
+    }),
+);
+
 export async function insertNotification(
   db: AnyDb,
   n: { userId: string; type: string; title: string; body: string; data: unknown; eventId: string },
 ) {
-  await t(db)
-    .insertInto('notifications.notifications')
-    .values({
-      id: uuidv7(),
-      user_id: n.userId,
-      type: n.type,
-      title: n.title,
-      body: n.body,
-      data: JSON.stringify(n.data ?? {}),
-      event_id: n.eventId,
-      read_at: null,
-    })
-    .execute();
+  await insertNotificationRow.run(db, { ...n, id: uuidv7(), data: JSON.stringify(n.data ?? {}) });
 }
 
 export function listNotifications(
@@ -198,32 +215,39 @@ export async function deleteWebhook(db: AnyDb, id: string): Promise<void> {
     .execute();
 }
 
-export function webhooksFor(db: AnyDb, type: string): Promise<WebhookRow[]> {
-  return t(db)
+const webhooksOfType = prepared((db, v: { type: string }) =>
+  t(db)
     .selectFrom('notifications.webhooks')
     .select(WEBHOOK_COLUMNS)
     .where('deleted_at', 'is', null)
-    .where(sql<boolean>`${type} = any(events)`)
-    .execute();
+    .where(sql<boolean>`${v.type} = any(events)`),
+);
+
+export function webhooksFor(db: AnyDb, type: string): Promise<WebhookRow[]> {
+  return webhooksOfType.execute(db, { type });
 }
+
+const insertDeliveryRow = prepared(
+  (db, v: { id: string; webhookId: string; eventId: string; eventType: string; payload: string }) =>
+    t(db)
+      .insertInto('notifications.webhook_deliveries')
+      .values({
+        id: v.id,
+        webhook_id: v.webhookId,
+        event_id: v.eventId,
+        event_type: v.eventType,
+        payload: v.payload,
+      })
+      .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
+      .returning('id'),
+);
 
 /** Returns the new delivery's id, or undefined when this event was already queued for the hook. */
 export async function insertDelivery(
   db: AnyDb,
   d: { webhookId: string; eventId: string; eventType: string; payload: string },
 ): Promise<string | undefined> {
-  const row = await t(db)
-    .insertInto('notifications.webhook_deliveries')
-    .values({
-      id: uuidv7(),
-      webhook_id: d.webhookId,
-      event_id: d.eventId,
-      event_type: d.eventType,
-      payload: d.payload,
-    })
-    .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const row = await insertDeliveryRow.executeTakeFirst(db, { ...d, id: uuidv7() });
   return row?.id;
 }
 

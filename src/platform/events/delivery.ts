@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import { scoped, type AnyDb } from '../db.js';
+import { prepared } from '../prepared.js';
 import { scheduleJob, withTimeout } from '../jobs/runner.js';
 import type { Subscription } from './bus.js';
 import type { CloudEvent } from './outbox.js';
@@ -47,14 +48,19 @@ export async function deliver(
  */
 async function recordInInbox(trx: AnyDb, sub: Subscription, event: CloudEvent): Promise<boolean> {
   if (sub.dedupesItself) return true;
-  const row = await scoped<BusTables>(trx)
-    .insertInto('platform.inbox')
-    .values({ consumer: sub.consumer, event_id: event.id })
-    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-    .returning('event_id')
-    .executeTakeFirst();
-  return row !== undefined;
+  const [fresh] = await recordEvents.execute(trx, { consumer: sub.consumer, eventIds: [event.id] });
+  return fresh !== undefined;
 }
+
+/** The inbox rows of a consumer's events, one text for any number: the ids of those not there yet. */
+const recordEvents = prepared(
+  (db, v: { consumer: string; eventIds: string[] }) =>
+    sql<{ event_id: string }>`
+      insert into platform.inbox (consumer, event_id)
+      select ${v.consumer}, unnest(${v.eventIds}::uuid[])
+      on conflict (consumer, event_id) do nothing
+      returning event_id`,
+);
 
 /** Keeps an event that exhausted its attempts (or could not be read) for inspection and replay. */
 export async function deadLetter(
@@ -225,12 +231,7 @@ async function deliverTogether(
   return db.transaction().execute(async (trx) => {
     const inserted = sub.dedupesItself
       ? items.map((i) => ({ event_id: i.event.id }))
-      : await scoped<BusTables>(trx)
-          .insertInto('platform.inbox')
-          .values(items.map((i) => ({ consumer: sub.consumer, event_id: i.event.id })))
-          .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-          .returning('event_id')
-          .execute();
+      : await recordEvents.execute(trx, { consumer: sub.consumer, eventIds: items.map((i) => i.event.id) });
     const fresh = new Set(inserted.map((r) => r.event_id));
     const outcomes: DeliveryOutcome[] = [];
     const applied: BatchItem[] = [];

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import { scoped, type AnyDb, type Database } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { Logger } from '../logger.js';
 import { Signal } from '../signal.js';
 import type { BusTables } from '../events/tables.js';
@@ -79,6 +80,31 @@ export function exponentialBackoff(baseMs: number, capMs = 3_600_000) {
  * Records a job in `db`, which may be the caller's transaction: the job exists if and only if the
  * caller's change commits. Returns false when a pending job with the same name and key exists.
  */
+const insertJob = prepared(
+  (db, v: { name: string; key: string | null; payload: string; runAt: Date; maxAttempts: number }) =>
+    scoped<BusTables>(db)
+      .insertInto('platform.jobs')
+      .values({
+        name: v.name,
+        key: v.key,
+        payload: v.payload,
+        run_at: v.runAt,
+        max_attempts: v.maxAttempts,
+        locked_until: null,
+        locked_by: null,
+        last_error: null,
+        finished_at: null,
+      })
+      // the arbiter index's predicate as a literal (not a parameter): the statement can be prepared
+      .onConflict((oc) =>
+        oc
+          .columns(['name', 'key'])
+          .where(sql<boolean>`status = 'pending'`)
+          .doNothing(),
+      )
+      .returning('id'),
+);
+
 export async function scheduleJob(
   db: AnyDb,
   name: string,
@@ -86,28 +112,13 @@ export async function scheduleJob(
   runAt: Date = new Date(),
   opts: ScheduleOptions = {},
 ): Promise<boolean> {
-  const inserted = await scoped<BusTables>(db)
-    .insertInto('platform.jobs')
-    .values({
-      name,
-      key: opts.key ?? null,
-      payload: JSON.stringify(payload ?? {}),
-      run_at: runAt,
-      max_attempts: opts.maxAttempts ?? 10,
-      locked_until: null,
-      locked_by: null,
-      last_error: null,
-      finished_at: null,
-    })
-    // the arbiter index's predicate as a literal (not a parameter): the statement can be prepared
-    .onConflict((oc) =>
-      oc
-        .columns(['name', 'key'])
-        .where(sql<boolean>`status = 'pending'`)
-        .doNothing(),
-    )
-    .returning('id')
-    .executeTakeFirst();
+  const inserted = await insertJob.executeTakeFirst(db, {
+    name,
+    key: opts.key ?? null,
+    payload: JSON.stringify(payload ?? {}),
+    runAt,
+    maxAttempts: opts.maxAttempts ?? 10,
+  });
   return inserted !== undefined;
 }
 

@@ -60,7 +60,7 @@ export function prepared<P extends object, R = Record<string, unknown>>(
       query: s.query,
       queryId: { queryId: '' },
       parameters: s.parameters.map((p) => ('key' in p ? values[p.key] : p.constant)),
-    } as CompiledQuery<R>;
+    };
   };
   const run = (db: AnyDb, params: P) => db.executeQuery(compiled(db, params));
   return {

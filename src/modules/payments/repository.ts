@@ -1,5 +1,6 @@
 import { sql, type QueryCreator, type Selectable, type Transaction } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { prepared, preparedForms } from '../../platform/prepared.js';
 import { sourcesOf } from '../../platform/state-machine.js';
 import type { Attempt } from './gateway.js';
 import type { ProviderName } from './provider.js';
@@ -30,6 +31,39 @@ const PAYMENT_COLUMNS = [
   'updated_at',
 ] as const;
 
+const insertPaymentRow = prepared(
+  (
+    d,
+    v: {
+      id: string;
+      orderId: string;
+      cartId: string;
+      provider: ProviderName;
+      amount: number;
+      currency: string;
+      idempotencyKey: string;
+      token: string;
+    },
+  ) =>
+    db(d)
+      .insertInto('payments.payments')
+      .values({
+        id: v.id,
+        order_id: v.orderId,
+        cart_id: v.cartId,
+        requested_provider: v.provider,
+        provider: v.provider,
+        provider_ref: null,
+        status: 'pending',
+        amount: v.amount,
+        currency: v.currency,
+        idempotency_key: v.idempotencyKey,
+        token: v.token,
+        failure_code: null,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
+
 export async function insertPayment(
   trx: Trx,
   p: {
@@ -43,24 +77,7 @@ export async function insertPayment(
     token: string;
   },
 ): Promise<void> {
-  await db(trx)
-    .insertInto('payments.payments')
-    .values({
-      id: p.id,
-      order_id: p.orderId,
-      cart_id: p.cartId,
-      requested_provider: p.provider,
-      provider: p.provider,
-      provider_ref: null,
-      status: 'pending',
-      amount: p.amount,
-      currency: p.currency,
-      idempotency_key: p.idempotencyKey,
-      token: p.token,
-      failure_code: null,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+  await insertPaymentRow.run(trx, p);
 }
 
 export async function findPayment(d: AnyDb, id: string): Promise<PaymentRow | undefined> {
@@ -84,16 +101,42 @@ export async function findByProviderRef(
     .executeTakeFirst();
 }
 
+/** Provider attempts as one array per column: any number of them fits one statement text. */
+interface AttemptColumns {
+  providers: string[];
+  operations: string[];
+  keys: string[];
+  outcomes: string[];
+  errors: (string | null)[];
+  durations: number[];
+}
+
+function attemptColumns(attempts: Attempt[]): AttemptColumns {
+  return {
+    providers: attempts.map((a) => a.provider),
+    operations: attempts.map((a) => a.operation),
+    keys: attempts.map((a) => a.idempotencyKey),
+    outcomes: attempts.map((a) => a.outcome),
+    errors: attempts.map((a) => a.error),
+    durations: attempts.map((a) => a.durationMs),
+  };
+}
+
 /**
  * The query creator for a payment's statement, with the provider attempts to record inserted by
  * the same statement (a data-modifying CTE): one round trip instead of two. The attempts are
  * recorded whether or not the statement's own condition holds, as a separate insert would be.
  */
-function withAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): QueryCreator<PaymentsTables> {
-  if (attempts.length === 0) return db(trx);
+function withAttempts(d: AnyDb, paymentId: string, a: AttemptColumns): QueryCreator<PaymentsTables> {
   // the statement never reads the CTE's name, so the creator keeps the module's table types
-  return db(trx).with('recorded_attempts', (q) =>
-    q.insertInto('payments.attempts').values(attemptRows(paymentId, attempts)),
+  return db(d).with('recorded_attempts', (q) =>
+    q
+      .insertInto('payments.attempts')
+      .columns(['payment_id', 'provider', 'operation', 'idempotency_key', 'outcome', 'error', 'duration_ms'])
+      .expression(
+        sql`select ${paymentId}::uuid, * from unnest(${a.providers}::text[], ${a.operations}::text[],
+              ${a.keys}::text[], ${a.outcomes}::text[], ${a.errors}::text[], ${a.durations}::int[])`,
+      ),
   ) as unknown as QueryCreator<PaymentsTables>;
 }
 
@@ -109,6 +152,37 @@ function attemptRows(paymentId: string, attempts: Attempt[]) {
   }));
 }
 
+type PaymentChange = Partial<{
+  provider: ProviderName;
+  provider_ref: string | null;
+  failure_code: string | null;
+  captured_amount: number;
+  token: string | null;
+}>;
+
+/** The values of a transition statement: the payment, its changed columns, its attempts. */
+interface TransitionValues extends AttemptColumns {
+  id: string;
+  set: PaymentChange;
+}
+
+/** A transition's text depends on its target, the columns it sets and whether it records attempts. */
+const transitionStatement = preparedForms((form: string) => {
+  const [to, columns, recorded] = form.split('|') as [PaymentStatus, string, string];
+  const changed = (columns ? columns.split(',') : []) as (keyof PaymentChange)[];
+  return (d: AnyDb, v: TransitionValues) => {
+    const set: Record<string, unknown> = {};
+    // each changed column is a value of its own (`v.set` stands for them while building)
+    for (const column of changed) set[column] = (v as unknown as Record<string, unknown>)[`set.${column}`];
+    return (recorded ? withAttempts(d, v.id, v) : db(d))
+      .updateTable('payments.payments')
+      .set({ ...set, status: to, updated_at: sql<Date>`now()` })
+      .where('id', '=', v.id)
+      .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, to))
+      .returning(PAYMENT_COLUMNS);
+  };
+});
+
 /**
  * Moves a payment to `to` when the transition table allows it (one conditional UPDATE), recording
  * the provider `attempts` that led there in the same statement. Undefined when it does not apply.
@@ -117,23 +191,26 @@ export async function transition(
   trx: AnyDb,
   id: string,
   to: PaymentStatus,
-  set: Partial<{
-    provider: ProviderName;
-    provider_ref: string | null;
-    failure_code: string | null;
-    captured_amount: number;
-    token: string | null;
-  }> = {},
+  set: PaymentChange = {},
   attempts: Attempt[] = [],
 ): Promise<PaymentRow | undefined> {
-  return withAttempts(trx, id, attempts)
-    .updateTable('payments.payments')
-    .set({ ...set, status: to, updated_at: new Date() })
-    .where('id', '=', id)
-    .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, to))
-    .returning(PAYMENT_COLUMNS)
-    .executeTakeFirst();
+  const columns = (Object.keys(set) as (keyof PaymentChange)[]).filter((c) => set[c] !== undefined).sort();
+  const values: Record<string, unknown> = { id, ...attemptColumns(attempts) };
+  for (const column of columns) values[`set.${column}`] = set[column];
+  return transitionStatement(
+    `${to}|${columns.join(',')}|${attempts.length > 0 ? 'recorded' : ''}`,
+  ).executeTakeFirst(trx, values as unknown as TransitionValues);
 }
+
+const captureStatement = preparedForms(
+  (recorded: '' | 'recorded') => (d: AnyDb, v: TransitionValues) =>
+    (recorded ? withAttempts(d, v.id, v) : db(d))
+      .updateTable('payments.payments')
+      .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: sql<Date>`now()` }))
+      .where('id', '=', v.id)
+      .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, 'captured'))
+      .returning(PAYMENT_COLUMNS),
+);
 
 /** authorized → captured, for the whole authorized amount, recording `attempts` alongside. */
 export async function capture(
@@ -141,13 +218,11 @@ export async function capture(
   id: string,
   attempts: Attempt[] = [],
 ): Promise<PaymentRow | undefined> {
-  return withAttempts(trx, id, attempts)
-    .updateTable('payments.payments')
-    .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: new Date() }))
-    .where('id', '=', id)
-    .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, 'captured'))
-    .returning(PAYMENT_COLUMNS)
-    .executeTakeFirst();
+  return captureStatement(attempts.length > 0 ? 'recorded' : '').executeTakeFirst(trx, {
+    id,
+    set: {},
+    ...attemptColumns(attempts),
+  });
 }
 
 export async function insertAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): Promise<void> {

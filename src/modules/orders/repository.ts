@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { preparedForms } from '../../platform/prepared.js';
 import { sourcesOf } from '../../platform/state-machine.js';
 import { ORDER_TRANSITIONS, PART_TRANSITIONS } from './state.js';
 import type { OrderStatus, OrdersTables, PartStatus, ShippingAddress } from './tables.js';
@@ -148,6 +149,54 @@ export async function addHistory(
  * Moves an order to `to` when the transition table allows it from its current status (one
  * conditional UPDATE); its parts follow for confirm/cancel. Returns the row, or undefined.
  */
+interface OrderTransitionValues {
+  id: string;
+  note: string | null;
+  cancelReason: string | null;
+}
+
+/** A transition's text depends on its target, the parts' target and whether it records a reason. */
+const orderTransition = preparedForms((form: string) => {
+  const [to, parts, reason] = form.split('|') as [OrderStatus, PartStatus | '', string];
+  return (d: AnyDb, v: OrderTransitionValues) => {
+    let q = db(d).with('moved', (c) =>
+      c
+        .updateTable('orders.orders')
+        .set({
+          status: to,
+          updated_at: sql<Date>`now()`,
+          ...(reason ? { cancel_reason: v.cancelReason } : {}),
+        })
+        .where('id', '=', v.id)
+        .where('status', 'in', sourcesOf(ORDER_TRANSITIONS, to))
+        .returning(ORDER_COLUMNS),
+    );
+    if (parts)
+      q = q.with('moved_parts', (c) =>
+        c
+          .updateTable('orders.parts')
+          .set({ status: parts, updated_at: sql<Date>`now()` })
+          .where('order_id', 'in', (s) => s.selectFrom('moved').select('moved.id'))
+          .where('status', 'in', sourcesOf(PART_TRANSITIONS, parts)),
+      ) as unknown as typeof q; // the statement never reads this CTE
+    return q
+      .with('entry', (c) =>
+        c
+          .insertInto('orders.history')
+          .columns(['order_id', 'status', 'note'])
+          .expression((s) =>
+            s
+              .selectFrom('moved')
+              .select((eb) => ['moved.id', eb.val(to).as('status'), eb.val(v.note).as('note')]),
+          )
+          .returning('at'),
+      )
+      .selectFrom(['moved', 'entry'])
+      .selectAll('moved')
+      .select('entry.at as historyAt');
+  };
+});
+
 export async function transitionOrder(
   trx: AnyDb,
   id: string,
@@ -156,44 +205,12 @@ export async function transitionOrder(
 ): Promise<(OrderRow & { historyAt: Date }) | undefined> {
   // One round trip: the order's conditional UPDATE, its parts and the history entry, the last two
   // only when the order moved (they read its row from the first).
-  let q = db(trx).with('moved', (d) =>
-    d
-      .updateTable('orders.orders')
-      .set({
-        status: to,
-        updated_at: new Date(),
-        ...(opts.cancelReason !== undefined ? { cancel_reason: opts.cancelReason } : {}),
-      })
-      .where('id', '=', id)
-      .where('status', 'in', sourcesOf(ORDER_TRANSITIONS, to))
-      .returning(ORDER_COLUMNS),
-  );
-  if (opts.parts) {
-    const parts = opts.parts;
-    q = q.with('moved_parts', (d) =>
-      d
-        .updateTable('orders.parts')
-        .set({ status: parts, updated_at: new Date() })
-        .where('order_id', 'in', (s) => s.selectFrom('moved').select('moved.id'))
-        .where('status', 'in', sourcesOf(PART_TRANSITIONS, parts)),
-    ) as unknown as typeof q; // the statement never reads this CTE
-  }
-  return q
-    .with('entry', (d) =>
-      d
-        .insertInto('orders.history')
-        .columns(['order_id', 'status', 'note'])
-        .expression((s) =>
-          s
-            .selectFrom('moved')
-            .select((eb) => ['moved.id', eb.val(to).as('status'), eb.val(opts.note ?? null).as('note')]),
-        )
-        .returning('at'),
-    )
-    .selectFrom(['moved', 'entry'])
-    .selectAll('moved')
-    .select('entry.at as historyAt')
-    .executeTakeFirst();
+  const reason = opts.cancelReason !== undefined;
+  return orderTransition(`${to}|${opts.parts ?? ''}|${reason ? 'reason' : ''}`).executeTakeFirst(trx, {
+    id,
+    note: opts.note ?? null,
+    cancelReason: opts.cancelReason ?? null,
+  });
 }
 
 export async function findOrder(d: AnyDb, id: string, lock = false): Promise<OrderRow | undefined> {

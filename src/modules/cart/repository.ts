@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { prepared } from '../../platform/prepared.js';
 import { pipelined } from '../../platform/pipelined.js';
 import type { CartRow, CartTables, ItemRow } from './tables.js';
 
@@ -424,14 +425,17 @@ export async function deleteByHold(db: AnyDb, holdId: string): Promise<string | 
  */
 export async function checkOut(db: AnyDb, cartId: string, orderId: string): Promise<boolean> {
   if (!isUuid(cartId)) return false;
-  const res = await t(db)
-    .updateTable('cart.carts')
-    .set({ status: 'checked_out', order_id: orderId, updated_at: sql<Date>`now()` })
-    .where('id', '=', cartId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  return res.numUpdatedRows > 0n;
+  const res = await checkOutStatement.run(db, { cartId, orderId });
+  return (res.numAffectedRows ?? 0n) > 0n;
 }
+
+const checkOutStatement = prepared((d, v: { cartId: string; orderId: string }) =>
+  t(d)
+    .updateTable('cart.carts')
+    .set({ status: 'checked_out', order_id: v.orderId, updated_at: sql<Date>`now()` })
+    .where('id', '=', v.cartId)
+    .where('status', '=', 'open'),
+);
 
 export async function markMerged(db: AnyDb, guestCartId: string, intoId: string): Promise<void> {
   await t(db)

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
+import { prepared } from '../../platform/prepared.js';
 import type { InventoryTables } from './tables.js';
 
 type Db = Kysely<InventoryTables>;
@@ -41,33 +42,35 @@ const one = async (q: Promise<LevelRow | undefined>) => {
   return row ? levelOf(row) : undefined;
 };
 
+const reserveStatement = prepared((d, v: { sku: string; q: number }) =>
+  t(d)
+    .updateTable('inventory.items')
+    .set({ reserved: sql`reserved + ${v.q}`, updated_at: sql`now()` })
+    .where('sku', '=', v.sku)
+    .where(sql<boolean>`on_hand - reserved >= ${v.q}`)
+    .returning(LEVEL_COLUMNS),
+);
+
 /**
  * The reservation: `reserved += q` only while `on_hand - reserved >= q`, in one statement, so
  * concurrent buyers cannot both take the last unit. Undefined: not enough (or no such SKU).
  */
 export function reserveUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
-  return one(
-    t(trx)
-      .updateTable('inventory.items')
-      .set({ reserved: sql`reserved + ${q}`, updated_at: sql`now()` })
-      .where('sku', '=', sku)
-      .where(sql<boolean>`on_hand - reserved >= ${q}`)
-      .returning(LEVEL_COLUMNS)
-      .executeTakeFirst(),
-  );
+  return one(reserveStatement.executeTakeFirst(trx, { sku, q }));
 }
+
+const unreserveStatement = prepared((d, v: { sku: string; q: number }) =>
+  t(d)
+    .updateTable('inventory.items')
+    .set({ reserved: sql`reserved - ${v.q}`, updated_at: sql`now()` })
+    .where('sku', '=', v.sku)
+    .where('reserved', '>=', v.q)
+    .returning(LEVEL_COLUMNS),
+);
 
 /** Gives back `q` held units (`reserved -= q`). */
 export function unreserveUnits(trx: AnyDb, sku: string, q: number): Promise<Level | undefined> {
-  return one(
-    t(trx)
-      .updateTable('inventory.items')
-      .set({ reserved: sql`reserved - ${q}`, updated_at: sql`now()` })
-      .where('sku', '=', sku)
-      .where('reserved', '>=', q)
-      .returning(LEVEL_COLUMNS)
-      .executeTakeFirst(),
-  );
+  return one(unreserveStatement.executeTakeFirst(trx, { sku, q }));
 }
 
 /**

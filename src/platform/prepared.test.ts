@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scratchDatabase } from '../../test/helpers/services.js';
 import { openDatabase, type Database } from './db.js';
@@ -62,6 +62,21 @@ function behaviours(open: () => Database) {
     expect(await moveTo('open').executeTakeFirst(db, { id: 1 })).toEqual({ id: 1, state: 'open' });
     expect(await moveTo('closed').executeTakeFirst(db, { id: 1 })).toEqual({ id: 1, state: 'closed' });
     expect(itemsIn.with({ ids: [1] }).compile(db).sql).toBe(itemsIn.with({ ids: [2, 3] }).compile(db).sql);
+  });
+
+  it("is seen by a handle's plugins, built afresh for it", async () => {
+    const seen: string[] = [];
+    const plugin: KyselyPlugin = {
+      transformQuery: (args) => {
+        seen.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const watched = open().db.withPlugin(plugin);
+    expect(await itemsIn.execute(watched, { ids: [1] })).toEqual([{ id: 1, name: 'one' }]);
+    await rename.run(watched, { id: 1, name: 'uno' });
+    expect(seen).toEqual(['SelectQueryNode', 'UpdateQueryNode']);
   });
 }
 

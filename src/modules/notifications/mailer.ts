@@ -51,13 +51,17 @@ export function createMailer(opts: {
   }
   const dir = path.join(opts.dataDir, 'outbox-mail');
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let folder: Promise<unknown> | undefined; // made once, on the first email
   return {
     async send(mail) {
       const info = (await transport.sendMail({ from: FROM, ...mail })) as {
         messageId: string;
         message: Buffer;
       };
-      await mkdir(dir, { recursive: true });
+      await (folder ??= mkdir(dir, { recursive: true }).catch((err: unknown) => {
+        folder = undefined; // tried again with the next email
+        throw err;
+      }));
       const file = path.join(dir, `${Date.now()}-${info.messageId.replace(/[^\w.-]/g, '')}.eml`);
       await writeFile(file, info.message);
       opts.log.info({ to: mail.to, subject: mail.subject, file }, 'email written to the local outbox folder');

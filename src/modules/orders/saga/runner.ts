@@ -5,6 +5,7 @@ import {
   LeaseLostError,
   type LocalStep,
   type RemoteStep,
+  type SagaState,
   type Step,
   type StepCtx,
   type Trx,
@@ -86,7 +87,11 @@ export async function drive(
       );
     } catch (err) {
       // The segment rolled back: so does what its steps noted in memory.
-      Object.assign(saga, { step: before.step, status: before.status, state: JSON.parse(before.state) });
+      Object.assign(saga, {
+        step: before.step,
+        status: before.status,
+        state: JSON.parse(before.state) as SagaState,
+      });
       if (err instanceof AppError && !insert) {
         // A local step refused: undo what earlier segments committed.
         await deps.db

@@ -104,10 +104,33 @@ function namePreparedStatements(client: pg.PoolClient): void {
   client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
     if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
       const name = statementName(text);
-      if (name) return query({ name, text, values });
+      if (name) return namedQuery(query, name, text, values);
     }
     return callback === undefined ? query(text, values) : query(text, values, callback);
   }) as typeof client.query;
+}
+
+/**
+ * Sends a named statement as a `pg.Query` made from its text, named afterwards: given a config
+ * object (`{ name, text, values }`), node-postgres copies it property by property through their
+ * descriptors, which profiles showed at ~3 % of the server's CPU on a checkout. A Query handed
+ * to `client.query` is sent as it is and answers through its callback.
+ */
+function namedQuery(
+  query: (q: pg.Query) => unknown,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const q = new pg.Query(text, values) as pg.Query & {
+      name: string;
+      callback: (err: Error | null, result: pg.QueryResult) => void;
+    };
+    q.name = name;
+    q.callback = (err, result) => (err ? reject(err) : resolve(result));
+    query(q);
+  });
 }
 
 const noRows = (command: string) => ({ command, rowCount: null, oid: 0, rows: [], fields: [] });

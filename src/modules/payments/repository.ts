@@ -31,52 +31,38 @@ const PAYMENT_COLUMNS = [
   'updated_at',
 ] as const;
 
-const insertPaymentRow = prepared(
-  (
-    d,
-    v: {
-      id: string;
-      orderId: string;
-      cartId: string;
-      provider: ProviderName;
-      amount: number;
-      currency: string;
-      idempotencyKey: string;
-      token: string;
-    },
-  ) =>
-    db(d)
-      .insertInto('payments.payments')
-      .values({
-        id: v.id,
-        order_id: v.orderId,
-        cart_id: v.cartId,
-        requested_provider: v.provider,
-        provider: v.provider,
-        provider_ref: null,
-        status: 'pending',
-        amount: v.amount,
-        currency: v.currency,
-        idempotency_key: v.idempotencyKey,
-        token: v.token,
-        failure_code: null,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+export interface NewPayment {
+  id: string;
+  orderId: string;
+  cartId: string;
+  provider: ProviderName;
+  amount: number;
+  currency: string;
+  idempotencyKey: string;
+  token: string;
+}
+
+const insertPaymentRow = prepared((d, v: NewPayment) =>
+  db(d)
+    .insertInto('payments.payments')
+    .values({
+      id: v.id,
+      order_id: v.orderId,
+      cart_id: v.cartId,
+      requested_provider: v.provider,
+      provider: v.provider,
+      provider_ref: null,
+      status: 'pending',
+      amount: v.amount,
+      currency: v.currency,
+      idempotency_key: v.idempotencyKey,
+      token: v.token,
+      failure_code: null,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
 );
 
-export async function insertPayment(
-  trx: Trx,
-  p: {
-    id: string;
-    orderId: string;
-    cartId: string;
-    provider: ProviderName;
-    amount: number;
-    currency: string;
-    idempotencyKey: string;
-    token: string;
-  },
-): Promise<void> {
+export async function insertPayment(trx: Trx, p: NewPayment): Promise<void> {
   await insertPaymentRow.run(trx, p);
 }
 

@@ -91,6 +91,26 @@ describe.each<[string, Verify]>([
     expect(await refusal(await sign({ alg: 'RS256', kid: 'ed' }))).toBe('signature');
   });
 
+  it('checks a header it has seen before against the keys of the moment', async () => {
+    const token = await sign();
+    expect(await refusal(token)).toBe('accepted');
+    const refusedBy = async (keyOf: (kid: string) => VerifyKey | undefined) =>
+      // the event loop's verify throws rather than rejects
+      Promise.resolve()
+        .then(() => verify(token, keyOf, expected))
+        .then(
+          () => 'accepted',
+          (err: unknown) => (err instanceof TokenRefused ? err.reason : 'error'),
+        );
+    // the key was retired, or its kid now names a key of another algorithm
+    expect(await refusedBy(() => undefined)).toBe('unknown_key');
+    expect(await refusedBy(() => keys.get('ed'))).toBe('signature');
+    // another header text is checked on its own, however many good ones came before
+    const [, p, s] = token.split('.');
+    const critical = `${b64({ alg: 'RS256', kid: 'rsa', typ: 'at+jwt', crit: ['exp'] })}.${p}.${s}`;
+    expect(await refusal(critical)).toBe('malformed');
+  });
+
   it('refuses alg none and an HMAC made with the public key as the secret', async () => {
     const body = b64({
       sub: 'u1',

@@ -49,20 +49,44 @@ interface Parsed {
   payload: string;
 }
 
+/** What a header says once checked: the key id and the algorithm it names. */
+interface Header {
+  kid: string;
+  alg: unknown;
+}
+
+/**
+ * Headers seen, by their encoded text: every token one key signs has the same header, so it is
+ * decoded and checked once, not per token (a flash sale's first wave checks thousands of new
+ * tokens a second). Only headers that passed enter, and a few keys are live at a time.
+ */
+const checkedHeaders = new Map<string, Header>();
+const MAX_CHECKED_HEADERS = 64;
+
+function checkHeader(encoded: string): Header {
+  const known = checkedHeaders.get(encoded);
+  if (known) return known;
+  const header = decodeJson(encoded);
+  if ('crit' in header || 'b64' in header) throw new TokenRefused('malformed');
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : '';
+  if (typ !== 'at+jwt') throw new TokenRefused('malformed');
+  const checked = { kid: typeof header.kid === 'string' ? header.kid : '', alg: header.alg };
+  if (checkedHeaders.size >= MAX_CHECKED_HEADERS) checkedHeaders.clear();
+  checkedHeaders.set(encoded, checked);
+  return checked;
+}
+
 function parse(token: string, keyOf: (kid: string) => VerifyKey | undefined): Parsed {
   const first = token.indexOf('.');
   const last = token.lastIndexOf('.');
   if (first <= 0 || last === first || last === token.length - 1 || token.indexOf('.', first + 1) !== last)
     throw new TokenRefused('malformed');
-  const header = decodeJson(token.slice(0, first));
+  const header = checkHeader(token.slice(0, first));
   const payload = token.slice(first + 1, last);
   const signature = token.slice(last + 1);
   if (!B64URL.test(payload) || !B64URL.test(signature)) throw new TokenRefused('malformed');
-  if ('crit' in header || 'b64' in header) throw new TokenRefused('malformed');
-  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : '';
-  if (typ !== 'at+jwt') throw new TokenRefused('malformed');
-  const kid = typeof header.kid === 'string' ? header.kid : '';
-  const key = keyOf(kid);
+  // the key is looked up every time: a key retired since the header was first seen is refused
+  const key = keyOf(header.kid);
   if (!key) throw new TokenRefused('unknown_key');
   if (header.alg !== key.alg) throw new TokenRefused('signature');
   return { key, cut: last, payload };

@@ -108,6 +108,16 @@ function attemptColumns(attempts: Attempt[]): AttemptColumns {
   };
 }
 
+/** The insert of a payment's provider attempts, as a statement or a CTE: one text for any number. */
+const insertAttemptRows = (q: QueryCreator<PaymentsTables>, paymentId: string, a: AttemptColumns) =>
+  q
+    .insertInto('payments.attempts')
+    .columns(['payment_id', 'provider', 'operation', 'idempotency_key', 'outcome', 'error', 'duration_ms'])
+    .expression(
+      sql`select ${paymentId}::uuid, * from unnest(${a.providers}::text[], ${a.operations}::text[],
+            ${a.keys}::text[], ${a.outcomes}::text[], ${a.errors}::text[], ${a.durations}::int[])`,
+    );
+
 /**
  * The query creator for a payment's statement, with the provider attempts to record inserted by
  * the same statement (a data-modifying CTE): one round trip instead of two. The attempts are
@@ -116,26 +126,8 @@ function attemptColumns(attempts: Attempt[]): AttemptColumns {
 function withAttempts(d: AnyDb, paymentId: string, a: AttemptColumns): QueryCreator<PaymentsTables> {
   // the statement never reads the CTE's name, so the creator keeps the module's table types
   return db(d).with('recorded_attempts', (q) =>
-    q
-      .insertInto('payments.attempts')
-      .columns(['payment_id', 'provider', 'operation', 'idempotency_key', 'outcome', 'error', 'duration_ms'])
-      .expression(
-        sql`select ${paymentId}::uuid, * from unnest(${a.providers}::text[], ${a.operations}::text[],
-              ${a.keys}::text[], ${a.outcomes}::text[], ${a.errors}::text[], ${a.durations}::int[])`,
-      ),
+    insertAttemptRows(q, paymentId, a),
   ) as unknown as QueryCreator<PaymentsTables>;
-}
-
-function attemptRows(paymentId: string, attempts: Attempt[]) {
-  return attempts.map((a) => ({
-    payment_id: paymentId,
-    provider: a.provider,
-    operation: a.operation,
-    idempotency_key: a.idempotencyKey,
-    outcome: a.outcome,
-    error: a.error,
-    duration_ms: a.durationMs,
-  }));
 }
 
 type PaymentChange = Partial<{
@@ -146,27 +138,20 @@ type PaymentChange = Partial<{
   token: string | null;
 }>;
 
-/** The values of a transition statement: the payment, its changed columns, its attempts. */
-interface TransitionValues extends AttemptColumns {
-  id: string;
-  set: PaymentChange;
-}
+/** The values of a payment statement: the payment, its attempts, and the columns a transition sets. */
+type PaymentValues = { id: string } & AttemptColumns & PaymentChange;
 
 /** A transition's text depends on its target, the columns it sets and whether it records attempts. */
 const transitionStatement = preparedForms((form: string) => {
   const [to, columns, recorded] = form.split('|') as [PaymentStatus, string, string];
   const changed = (columns ? columns.split(',') : []) as (keyof PaymentChange)[];
-  return (d: AnyDb, v: TransitionValues) => {
-    const set: Record<string, unknown> = {};
-    // each changed column is a value of its own (`v.set` stands for them while building)
-    for (const column of changed) set[column] = (v as unknown as Record<string, unknown>)[`set.${column}`];
-    return (recorded ? withAttempts(d, v.id, v) : db(d))
+  return (d: AnyDb, v: PaymentValues) =>
+    (recorded ? withAttempts(d, v.id, v) : db(d))
       .updateTable('payments.payments')
-      .set({ ...set, status: to, updated_at: sql<Date>`now()` })
+      .set({ ...Object.fromEntries(changed.map((c) => [c, v[c]])), status: to, updated_at: sql<Date>`now()` })
       .where('id', '=', v.id)
       .where('status', 'in', sourcesOf(PAYMENT_TRANSITIONS, to))
       .returning(PAYMENT_COLUMNS);
-  };
 });
 
 /**
@@ -181,15 +166,13 @@ export async function transition(
   attempts: Attempt[] = [],
 ): Promise<PaymentRow | undefined> {
   const columns = (Object.keys(set) as (keyof PaymentChange)[]).filter((c) => set[c] !== undefined).sort();
-  const values: Record<string, unknown> = { id, ...attemptColumns(attempts) };
-  for (const column of columns) values[`set.${column}`] = set[column];
   return transitionStatement(
     `${to}|${columns.join(',')}|${attempts.length > 0 ? 'recorded' : ''}`,
-  ).executeTakeFirst(trx, values as unknown as TransitionValues);
+  ).executeTakeFirst(trx, { id, ...set, ...attemptColumns(attempts) });
 }
 
 const captureStatement = preparedForms(
-  (recorded: '' | 'recorded') => (d: AnyDb, v: TransitionValues) =>
+  (recorded: '' | 'recorded') => (d: AnyDb, v: PaymentValues) =>
     (recorded ? withAttempts(d, v.id, v) : db(d))
       .updateTable('payments.payments')
       .set((eb) => ({ status: 'captured', captured_amount: eb.ref('amount'), updated_at: sql<Date>`now()` }))
@@ -206,14 +189,17 @@ export async function capture(
 ): Promise<PaymentRow | undefined> {
   return captureStatement(attempts.length > 0 ? 'recorded' : '').executeTakeFirst(trx, {
     id,
-    set: {},
     ...attemptColumns(attempts),
   });
 }
 
+const insertAttemptsStatement = prepared((d, v: { id: string } & AttemptColumns) =>
+  insertAttemptRows(db(d), v.id, v),
+);
+
 export async function insertAttempts(trx: AnyDb, paymentId: string, attempts: Attempt[]): Promise<void> {
   if (attempts.length === 0) return;
-  await db(trx).insertInto('payments.attempts').values(attemptRows(paymentId, attempts)).execute();
+  await insertAttemptsStatement.run(trx, { id: paymentId, ...attemptColumns(attempts) });
 }
 
 export async function attemptsOf(d: AnyDb, paymentId: string) {

@@ -35,7 +35,7 @@ export async function deliver(
   timeoutMs: number,
 ): Promise<DeliveryOutcome> {
   return db.transaction().execute(async (trx) => {
-    if (!(await recordInInbox(trx, sub, event))) return 'duplicate';
+    if ((await recordInInbox(trx, sub, [event.id])).size === 0) return 'duplicate';
     const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
     await withTimeout(sub.handle(event, { trx, log: child, attempt }), timeoutMs, `handler ${sub.consumer}`);
     return 'applied';
@@ -43,13 +43,14 @@ export async function deliver(
 }
 
 /**
- * Records (consumer, event id) in the inbox; false when it was there already (a redelivery). A
- * consumer that `dedupesItself` has no inbox rows: every delivery is fresh to it.
+ * Records (consumer, event id) in the inbox for each of `eventIds`; returns the ids that were not
+ * there yet (the others are redeliveries). A consumer that `dedupesItself` has no inbox rows: every
+ * delivery is fresh to it.
  */
-async function recordInInbox(trx: AnyDb, sub: Subscription, event: CloudEvent): Promise<boolean> {
-  if (sub.dedupesItself) return true;
-  const [fresh] = await recordEvents.execute(trx, { consumer: sub.consumer, eventIds: [event.id] });
-  return fresh !== undefined;
+async function recordInInbox(trx: AnyDb, sub: Subscription, eventIds: string[]): Promise<Set<string>> {
+  if (sub.dedupesItself) return new Set(eventIds);
+  const rows = await recordEvents.execute(trx, { consumer: sub.consumer, eventIds });
+  return new Set(rows.map((r) => r.event_id));
 }
 
 /** The inbox rows of a consumer's events, one text for any number: the ids of those not there yet. */
@@ -193,7 +194,7 @@ export async function deliverBatch(
       const name = `d${i}`;
       const sp = await trx.savepoint(name).execute();
       try {
-        const fresh = await recordInInbox(sp, sub, event);
+        const fresh = (await recordInInbox(sp, sub, [event.id])).size > 0;
         if (fresh) {
           const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
           await withTimeout(
@@ -229,10 +230,11 @@ async function deliverTogether(
   timeoutMs: number,
 ): Promise<DeliveryOutcome[]> {
   return db.transaction().execute(async (trx) => {
-    const inserted = sub.dedupesItself
-      ? items.map((i) => ({ event_id: i.event.id }))
-      : await recordEvents.execute(trx, { consumer: sub.consumer, eventIds: items.map((i) => i.event.id) });
-    const fresh = new Set(inserted.map((r) => r.event_id));
+    const fresh = await recordInInbox(
+      trx,
+      sub,
+      items.map((i) => i.event.id),
+    );
     const outcomes: DeliveryOutcome[] = [];
     const applied: BatchItem[] = [];
     for (const item of items) {

@@ -62,6 +62,16 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   }
   inFlight.set(this, pending + 1);
   const done = () => inFlight.set(this, (inFlight.get(this) ?? 1) - 1);
+  // A `pg.Query` handed over (db.ts sends named statements so) answers through its callback.
+  if (first instanceof pg.Query) {
+    const q = first as pg.Query & { callback: (...a: unknown[]) => void };
+    const callback = q.callback;
+    q.callback = (...a: unknown[]) => {
+      done();
+      callback(...a);
+    };
+    return query.apply(this, args);
+  }
   const answer = query.apply(this, args) as Promise<unknown>;
   answer.then(done, done);
   return answer;

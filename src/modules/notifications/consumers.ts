@@ -1,6 +1,11 @@
 import type { EventContext } from '../../platform/events/bus.js';
 import type { CloudEvent } from '../../platform/events/outbox.js';
-import { PostponeJob, type JobContext, type JobRunner } from '../../platform/jobs/runner.js';
+import {
+  PostponeJob,
+  type JobContext,
+  type JobRunner,
+  type JobToSchedule,
+} from '../../platform/jobs/runner.js';
 import type { DegradedMode } from '../../platform/degraded.js';
 import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
 import type { Mailer } from './mailer.js';
@@ -23,45 +28,54 @@ export interface EmailJobPayload {
 }
 
 /**
- * Turns an event into an in-app notification and an email job, in the consumer's transaction: the
- * email leaves (with retries) only if the notification was recorded, and a redelivered event is
- * stopped by the inbox before it gets here.
+ * Turns events into in-app notifications and email jobs, in the consumer's transaction: the emails
+ * leave (with retries) only if the notifications were recorded, and a redelivered event is stopped
+ * by the inbox before it gets here. Events delivered together cost one statement for all their
+ * notifications and one for all their email jobs.
  */
-export async function notifyOnEvent(
-  event: CloudEvent,
+export async function notifyOnEvents(
+  events: CloudEvent[],
   ctx: EventContext,
   deps: { jobs: JobRunner; publicUrl: string; emailMaxAttempts: number },
 ): Promise<void> {
-  if (event.type === 'user.registered') {
-    const d = event.data as ConsumedEvents['user.registered'];
-    await repo.upsertRecipient(ctx.trx, d);
-  }
-  const message = render(event, deps.publicUrl);
-  if (message.inApp)
-    await repo.insertNotification(ctx.trx, {
-      userId: message.userId,
-      type: event.type,
-      title: message.title,
-      body: message.summary,
-      data: event.data,
-      eventId: event.id,
+  const notifications: repo.NewNotification[] = [];
+  const emails: JobToSchedule[] = [];
+  for (const event of events) {
+    if (event.type === 'user.registered') {
+      const d = event.data as ConsumedEvents['user.registered'];
+      await repo.upsertRecipient(ctx.trx, d);
+    }
+    const message = render(event, deps.publicUrl);
+    if (message.inApp)
+      notifications.push({
+        userId: message.userId,
+        type: event.type,
+        title: message.title,
+        body: message.summary,
+        data: event.data,
+        eventId: event.id,
+      });
+    if (
+      message.category === 'marketing' &&
+      !(await repo.getPreferences(ctx.trx, message.userId)).marketingEmails
+    )
+      continue;
+    // The address is looked up when the email is sent: events are not ordered, so this one may be
+    // handled before the `user.registered` that records the recipient; the job retries until it is.
+    const payload: EmailJobPayload =
+      event.type === 'user.password_reset_requested'
+        ? { to: (event.data as ConsumedEvents['user.password_reset_requested']).email, ...content(message) }
+        : { userId: message.userId, ...content(message) };
+    if (message.category === 'marketing') payload.category = 'marketing';
+    emails.push({
+      name: EMAIL_JOB,
+      payload,
+      key: `${event.id}:${message.userId}`,
+      maxAttempts: deps.emailMaxAttempts,
     });
-  if (
-    message.category === 'marketing' &&
-    !(await repo.getPreferences(ctx.trx, message.userId)).marketingEmails
-  )
-    return;
-  // The address is looked up when the email is sent: events are not ordered, so this one may be
-  // handled before the `user.registered` that records the recipient; the job retries until it is.
-  const payload: EmailJobPayload =
-    event.type === 'user.password_reset_requested'
-      ? { to: (event.data as ConsumedEvents['user.password_reset_requested']).email, ...content(message) }
-      : { userId: message.userId, ...content(message) };
-  if (message.category === 'marketing') payload.category = 'marketing';
-  await deps.jobs.schedule(ctx.trx, EMAIL_JOB, payload, new Date(), {
-    key: `${event.id}:${message.userId}`,
-    maxAttempts: deps.emailMaxAttempts,
-  });
+  }
+  await repo.insertNotifications(ctx.trx, notifications);
+  await deps.jobs.scheduleMany(ctx.trx, emails);
 }
 
 const content = (m: { title: string; text: string; html: string }) => ({
@@ -126,10 +140,12 @@ export async function sendEmail(
   payload: EmailJobPayload,
   ctx: JobContext,
   degraded?: DegradedMode,
+  recipients?: repo.RecipientLookup,
 ): Promise<void> {
   if (payload.category === 'marketing' && degraded?.active()) throw new PostponeJob(degraded.deferUntil());
-  const to =
-    payload.to ?? (payload.userId ? (await repo.findRecipient(ctx.db, payload.userId))?.email : undefined);
+  const find = (userId: string) =>
+    recipients ? recipients.find(userId) : repo.findRecipient(ctx.db, userId);
+  const to = payload.to ?? (payload.userId ? (await find(payload.userId))?.email : undefined);
   if (!to) throw new Error(`no email address known yet for user ${payload.userId ?? '?'}`);
   const { messageId } = await mailer.send({
     to,

@@ -12,11 +12,12 @@ import {
   EMAIL_JOB,
   fanOutBatchToWebhooks,
   fanOutToWebhooks,
-  notifyOnEvent,
+  notifyOnEvents,
   sendEmail,
   type EmailJobPayload,
 } from './consumers.js';
 import { createMailer } from './mailer.js';
+import { RecipientLookup } from './repository.js';
 import {
   ANNOUNCE_JOB,
   ANNOUNCE_TYPES,
@@ -51,11 +52,13 @@ export function createNotificationsModule(
     allowPrivate: config.AGORA_WEBHOOKS_ALLOW_PRIVATE,
     breakerResetMs: 30_000,
   });
+  const notifyDeps = { jobs: deps.jobs, publicUrl: config.AGORA_PUBLIC_URL, emailMaxAttempts: 8 };
+  const recipients = new RecipientLookup(rt.database.db);
   deps.bus.subscribe({
     consumer: 'notifications.notify',
     types: CONSUMED.notify,
-    handle: (event, ctx) =>
-      notifyOnEvent(event, ctx, { jobs: deps.jobs, publicUrl: config.AGORA_PUBLIC_URL, emailMaxAttempts: 8 }),
+    handle: (event, ctx) => notifyOnEvents([event], ctx, notifyDeps),
+    handleBatch: (events, ctx) => notifyOnEvents(events, ctx, notifyDeps),
   });
   deps.bus.subscribe({
     consumer: 'notifications.webhooks',
@@ -86,7 +89,7 @@ export function createNotificationsModule(
   );
   deps.jobs.register<EmailJobPayload>(
     EMAIL_JOB,
-    (payload, ctx) => sendEmail(mailer, payload, ctx, deps.degraded),
+    (payload, ctx) => sendEmail(mailer, payload, ctx, deps.degraded, recipients),
     {
       backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
     },

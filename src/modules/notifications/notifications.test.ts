@@ -4,7 +4,10 @@ import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers
 import { registerUser } from '../../../test/helpers/factories.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { startReceiver, startSmtp } from '../../../test/helpers/outbound.js';
-import { publishEvents, type NewEvent } from '../../platform/events/outbox.js';
+import type { KyselyPlugin } from 'kysely';
+import { publishEvents, type CloudEvent, type NewEvent } from '../../platform/events/outbox.js';
+import { notifyOnEvents } from './consumers.js';
+import { findRecipient, RecipientLookup } from './repository.js';
 
 const FAST = {
   AGORA_ARGON2_MEMORY_KIB: '1024',
@@ -128,6 +131,79 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       token: buyer.accessToken,
     });
     expect(unread.json()).toMatchObject({ items: [], unreadCount: 0 });
+  });
+
+  it('handles events delivered together with one statement for their notifications and one for their emails', async () => {
+    const buyers = await Promise.all([1, 2, 3].map(() => registerUser(agora)));
+    const events: CloudEvent[] = buyers.map((b, i) => ({
+      specversion: '1.0',
+      id: randomUUID(),
+      source: '/agora/test',
+      type: 'order.confirmed',
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      data: { orderId: `o-batch-${i}`, userId: b.user.id, total: { amount: 1_000 + i, currency: 'EUR' } },
+    }));
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    await agora.rt.database.db
+      .withPlugin(counting)
+      .transaction()
+      .execute((trx) =>
+        notifyOnEvents(
+          events,
+          { trx, log: agora.rt.log, attempt: 1 },
+          { jobs: agora.jobs, publicUrl: 'http://agora.test', emailMaxAttempts: 8 },
+        ),
+      );
+    expect(statements).toBe(2);
+    for (const [i, b] of buyers.entries()) {
+      const subject = `Order o-batch-${i} confirmed`;
+      await waitFor(async () => mailTo(b.user.email).some((m) => m.subject === subject), 10_000, subject);
+      expect(mailTo(b.user.email).find((m) => m.subject === subject)!.text).toContain(`10.0${i} EUR`);
+      const list = await agora.request({ method: 'GET', url: '/v1/me/notifications', token: b.accessToken });
+      expect(list.json().items.map((n: { title: string }) => n.title)).toContain(subject);
+    }
+  });
+
+  it("looks up the recipients of one turn's email jobs with one statement", async () => {
+    const buyers = await Promise.all([1, 2].map(() => registerUser(agora)));
+    await waitFor(
+      async () =>
+        (await Promise.all(buyers.map((b) => findRecipient(agora.rt.database.db, b.user.id)))).every(Boolean),
+      10_000,
+      'the recipients',
+    );
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const lookup = new RecipientLookup(agora.rt.database.db.withPlugin(counting));
+    const found = await Promise.all([
+      lookup.find(buyers[0].user.id),
+      lookup.find(randomUUID()),
+      lookup.find(buyers[1].user.id),
+      lookup.find(buyers[0].user.id),
+      lookup.find('not-a-uuid'),
+    ]);
+    expect(found.map((r) => r?.email)).toEqual([
+      buyers[0].user.email,
+      undefined,
+      buyers[1].user.email,
+      buyers[0].user.email,
+      undefined,
+    ]);
+    expect(statements).toBe(1);
   });
 
   it('emails an order confirmation handled before the registration that records the address', async () => {

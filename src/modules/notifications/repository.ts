@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
+import { PerTurnBatcher } from '../../platform/per-turn-batcher.js';
 import type { AttemptRow, DeliveryRow, NotificationRow, NotificationsTables, WebhookRow } from './tables.js';
 
 type Db = Kysely<NotificationsTables>;
@@ -66,6 +67,50 @@ export function findRecipient(db: AnyDb, userId: string) {
   return recipientById.executeTakeFirst(db, { userId });
 }
 
+const recipientsByIds = prepared((db, v: { userIds: string[] }) =>
+  t(db)
+    .selectFrom('notifications.recipients')
+    .select(['user_id', 'email', 'name'])
+    .where(sql<boolean>`user_id = any(${v.userIds}::uuid[])`),
+);
+
+type Recipient = { user_id: string; email: string; name: string };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `findRecipient` for the email jobs: the lookups made in one turn of the event loop (the jobs one
+ * claim started) share one statement. A user id that is not a UUID has no recipient (and cannot
+ * fail the others' lookup).
+ */
+export class RecipientLookup {
+  private readonly queued = new PerTurnBatcher<{
+    userId: string;
+    resolve: (r: Recipient | undefined) => void;
+    reject: (err: unknown) => void;
+  }>((_, batch) => void this.lookUp(batch));
+
+  constructor(private readonly db: AnyDb) {}
+
+  find(userId: string): Promise<Recipient | undefined> {
+    if (!UUID.test(userId)) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => this.queued.add('', { userId, resolve, reject }));
+  }
+
+  private async lookUp(
+    batch: { userId: string; resolve: (r: Recipient | undefined) => void; reject: (err: unknown) => void }[],
+  ) {
+    try {
+      const rows = await recipientsByIds.execute(this.db, {
+        userIds: [...new Set(batch.map((b) => b.userId))],
+      });
+      const byId = new Map(rows.map((r) => [r.user_id, r]));
+      for (const b of batch) b.resolve(byId.get(b.userId));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  }
+}
+
 export async function getPreferences(db: AnyDb, userId: string): Promise<{ marketingEmails: boolean }> {
   const row = await t(db)
     .selectFrom('notifications.preferences')
@@ -85,36 +130,49 @@ export async function setPreferences(db: AnyDb, userId: string, p: { marketingEm
     .execute();
 }
 
-const insertNotificationRow = prepared(
+const insertNotificationRows = prepared(
   (
     db,
     v: {
-      id: string;
-      userId: string;
-      type: string;
-      title: string;
-      body: string;
-      data: string;
-      eventId: string;
+      ids: string[];
+      userIds: string[];
+      types: string[];
+      titles: string[];
+      bodies: string[];
+      data: string[];
+      eventIds: string[];
     },
   ) =>
-    t(db).insertInto('notifications.notifications').values({
-      id: v.id,
-      user_id: v.userId,
-      type: v.type,
-      title: v.title,
-      body: v.body,
-      data: v.data,
-      event_id: v.eventId,
-      read_at: null,
-    }),
+    t(db)
+      .insertInto('notifications.notifications')
+      .columns(['id', 'user_id', 'type', 'title', 'body', 'data', 'event_id'])
+      .expression(
+        sql`select * from unnest(${v.ids}::uuid[], ${v.userIds}::uuid[], ${v.types}::text[],
+              ${v.titles}::text[], ${v.bodies}::text[], ${v.data}::jsonb[], ${v.eventIds}::uuid[])`,
+      ),
 );
 
-export async function insertNotification(
-  db: AnyDb,
-  n: { userId: string; type: string; title: string; body: string; data: unknown; eventId: string },
-) {
-  await insertNotificationRow.run(db, { ...n, id: uuidv7(), data: JSON.stringify(n.data ?? {}) });
+export interface NewNotification {
+  userId: string;
+  type: string;
+  title: string;
+  body: string;
+  data: unknown;
+  eventId: string;
+}
+
+/** Records in-app notifications: one statement for any number of them. */
+export async function insertNotifications(db: AnyDb, list: NewNotification[]): Promise<void> {
+  if (list.length === 0) return;
+  await insertNotificationRows.run(db, {
+    ids: list.map(() => uuidv7()),
+    userIds: list.map((n) => n.userId),
+    types: list.map((n) => n.type),
+    titles: list.map((n) => n.title),
+    bodies: list.map((n) => n.body),
+    data: list.map((n) => JSON.stringify(n.data ?? {})),
+    eventIds: list.map((n) => n.eventId),
+  });
 }
 
 export function listNotifications(

@@ -83,6 +83,36 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
     expect(await scheduleJob(db(), 'test.dedupe', {}, later, { key: 'k1' })).toBe(true);
   });
 
+  it('schedules several jobs in one statement, deduped by key as one at a time would be', async () => {
+    const r = runner();
+    const seen: unknown[] = [];
+    r.register('test.many', async (payload) => {
+      seen.push(payload);
+    });
+    const later = new Date(Date.now() + 60_000);
+    expect(await scheduleJob(db(), 'test.many', { n: 0 }, later, { key: 'm0' })).toBe(true);
+    const created = await r.scheduleMany(db(), [
+      { name: 'test.many', payload: { n: 1 }, key: 'm0', runAt: later }, // pending already
+      { name: 'test.many', payload: { n: 2 }, key: 'm2', runAt: later, maxAttempts: 3 },
+      { name: 'test.many', payload: { n: 3 }, key: 'm2', runAt: later }, // repeats the one before
+      { name: 'test.many', payload: { n: 4 }, runAt: later },
+      { name: 'test.many', payload: { n: 5, quote: `it's "quoted" {braced}, \\ back` } },
+    ]);
+    expect(created).toBe(3);
+    expect(await r.scheduleMany(db(), [])).toBe(0);
+    const { rows } = await sql<{ payload: unknown; key: string | null; max_attempts: number; due: boolean }>`
+      select payload, key, max_attempts, run_at <= now() as due
+        from platform.jobs where name = 'test.many' order by id`.execute(db());
+    expect(rows).toEqual([
+      { payload: { n: 0 }, key: 'm0', max_attempts: 10, due: false },
+      { payload: { n: 2 }, key: 'm2', max_attempts: 3, due: false },
+      { payload: { n: 4 }, key: null, max_attempts: 10, due: false },
+      { payload: { n: 5, quote: `it's "quoted" {braced}, \\ back` }, key: null, max_attempts: 10, due: true },
+    ]);
+    expect(await r.runDue()).toBe(1);
+    expect(seen).toEqual([{ n: 5, quote: `it's "quoted" {braced}, \\ back` }]);
+  });
+
   it('retries a failing job with growing delays and marks it failed after maxAttempts', async () => {
     const r = new JobRunner(agora.rt.database, agora.rt.log, new Registry(), {
       pollMs: 5_000,

@@ -122,6 +122,59 @@ export async function scheduleJob(
   return inserted !== undefined;
 }
 
+/** One job of `scheduleJobs`. */
+export interface JobToSchedule extends ScheduleOptions {
+  name: string;
+  payload: unknown;
+  /** Now when absent. */
+  runAt?: Date;
+}
+
+const insertJobRows = prepared(
+  (
+    db,
+    v: {
+      names: string[];
+      keys: (string | null)[];
+      payloads: string[];
+      runAts: string[];
+      maxAttempts: number[];
+    },
+  ) =>
+    scoped<BusTables>(db)
+      .insertInto('platform.jobs')
+      .columns(['name', 'key', 'payload', 'run_at', 'max_attempts'])
+      .expression(
+        sql`select * from unnest(${v.names}::text[], ${v.keys}::text[], ${v.payloads}::jsonb[],
+              ${v.runAts}::timestamptz[], ${v.maxAttempts}::int[])`,
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['name', 'key'])
+          .where(sql<boolean>`status = 'pending'`)
+          .doNothing(),
+      )
+      .returning('id'),
+);
+
+/**
+ * `scheduleJob` for several jobs in one statement (a consumer's batch of events, say). Returns how
+ * many were created: a job whose key is pending already, or repeats an earlier one of `jobs`, is
+ * skipped as `scheduleJob` skips it.
+ */
+export async function scheduleJobs(db: AnyDb, jobs: JobToSchedule[]): Promise<number> {
+  if (jobs.length === 0) return 0;
+  const now = new Date().toISOString();
+  const rows = await insertJobRows.execute(db, {
+    names: jobs.map((j) => j.name),
+    keys: jobs.map((j) => j.key ?? null),
+    payloads: jobs.map((j) => JSON.stringify(j.payload ?? {})),
+    runAts: jobs.map((j) => (j.runAt ? j.runAt.toISOString() : now)),
+    maxAttempts: jobs.map((j) => j.maxAttempts ?? 10),
+  });
+  return rows.length;
+}
+
 /**
  * Runs jobs from `platform.jobs`: claimed with FOR UPDATE SKIP LOCKED under a lease, so several
  * workers share the table safely and a crashed worker's jobs run again (at least once). Woken by
@@ -184,6 +237,14 @@ export class JobRunner {
   ): Promise<boolean> {
     const created = await scheduleJob(db, name, payload, runAt, opts);
     if (created && !db.isTransaction && runAt.getTime() <= Date.now()) this.wake();
+    return created;
+  }
+
+  /** See `scheduleJobs`. Wakes this runner as `schedule` does. */
+  async scheduleMany(db: AnyDb, jobs: JobToSchedule[]): Promise<number> {
+    const created = await scheduleJobs(db, jobs);
+    const now = Date.now();
+    if (created > 0 && !db.isTransaction && jobs.some((j) => (j.runAt?.getTime() ?? now) <= now)) this.wake();
     return created;
   }
 

@@ -14,7 +14,7 @@ import { FEATURE_FLAG_CHANGED, ANALYTICS_TYPES } from './events.js';
 import { DatabaseFlagProvider } from './flag-provider.js';
 import { FlagStore } from './flag-store.js';
 import { adminRoutes } from './routes.js';
-import { ANALYTICS_CONSUMER, applyOrderEvent } from './sales-consumer.js';
+import { ANALYTICS_CONSUMER, applyOrderEvent, applyOrderEvents } from './sales-consumer.js';
 
 export { adminMigrations } from './migrations/index.js';
 export type { AdminEvents } from './events.js';
@@ -70,7 +70,8 @@ export async function createAdminModule(
   deps.bus.subscribe({
     consumer: ANALYTICS_CONSUMER,
     types: ANALYTICS_TYPES,
-    handle: applyOrderEvent,
+    handle: (event, ctx) => applyOrderEvent(event, ctx),
+    handleBatch: applyOrderEvents,
     deferWhileDegraded: true,
   });
   // NOTIFY reaches every process at once; this event reaches one of them (consumers compete) and

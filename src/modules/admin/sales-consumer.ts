@@ -26,12 +26,43 @@ const MAX_ATTEMPTS = 3;
  * adds the change of the order's contribution to the hourly rollups, in the consumer's transaction
  * (two statements, whatever the number of lines: read the order, write the change). The write
  * checks that nobody changed the order since the read (another event about it, applied
- * concurrently); if somebody did, it is read and applied again.
+ * concurrently); if somebody did, it is read and applied again. `known` is the order as a read
+ * made for the whole batch saw it (`applyOrderEvents`), used for the first attempt.
  */
 export async function applyOrderEvent(
   event: CloudEvent,
   ctx: Pick<EventContext, 'trx' | 'log'>,
+  known?: repo.OrderState,
 ): Promise<void> {
+  const { type, data, orderId } = parse(event);
+  for (let attempt = 1; ; attempt++) {
+    const state = attempt === 1 && known ? known : await repo.readOrder(ctx.trx, orderId);
+    const change = fold(event, type, data, orderId, state, ctx.log);
+    if (!change) return;
+    if (await repo.saveChange(ctx.trx, orderId, state.version, change)) return;
+    if (attempt === MAX_ATTEMPTS)
+      throw new Error(`order ${orderId} kept changing while ${event.id} was applied`);
+  }
+}
+
+/**
+ * `applyOrderEvent` for events delivered together: their orders are read with one statement. An
+ * order's second event in the batch reads it again, as it then includes the first one's write.
+ */
+export async function applyOrderEvents(
+  events: CloudEvent[],
+  ctx: Pick<EventContext, 'trx' | 'log'>,
+): Promise<void> {
+  const orderIds = events.map((e) => parse(e).orderId);
+  const known = await repo.readOrders(ctx.trx, [...new Set(orderIds)]);
+  for (const [i, event] of events.entries()) {
+    const state = known.get(orderIds[i]);
+    known.delete(orderIds[i]);
+    await applyOrderEvent(event, ctx, state);
+  }
+}
+
+function parse(event: CloudEvent) {
   const type = event.type as ConsumedType;
   const data = (typeof event.data === 'string' ? JSON.parse(event.data) : event.data) as Record<
     string,
@@ -39,14 +70,7 @@ export async function applyOrderEvent(
   >;
   const orderId = data?.orderId;
   if (typeof orderId !== 'string' || orderId === '') throw malformed(event, 'no orderId');
-  for (let attempt = 1; ; attempt++) {
-    const state = await repo.readOrder(ctx.trx, orderId);
-    const change = fold(event, type, data, orderId, state, ctx.log);
-    if (!change) return;
-    if (await repo.saveChange(ctx.trx, orderId, state.version, change)) return;
-    if (attempt === MAX_ATTEMPTS)
-      throw new Error(`order ${orderId} kept changing while ${event.id} was applied`);
-  }
+  return { type, data, orderId };
 }
 
 /** The change one event makes to the order as `state` has it, or null when it changes nothing. */

@@ -27,21 +27,7 @@ export interface OrderState {
  * Facts and lines are always written together (`saveChange`), so one snapshot sees them agree.
  */
 export async function readOrder(trx: Trx, orderId: string): Promise<OrderState> {
-  const { rows } = await sql<{
-    version: string | null;
-    currency: string | null;
-    total_amount: number | null;
-    confirmed_at: Date | null;
-    cancelled: boolean | null;
-    refunded_amount: number | null;
-    sku: string | null;
-    product_id: string | null;
-    title: string | null;
-    quantity: number | null;
-    amount: number | null;
-    line_currency: string | null;
-    refunded_quantity: number | null;
-  }>`
+  const { rows } = await sql<FactRow>`
     select o.xmin::text as version, o.currency, o.total_amount, o.confirmed_at, o.cancelled,
            o.refunded_amount, l.sku, l.product_id, l.title, l.quantity, l.amount,
            l.currency as line_currency, l.refunded_quantity
@@ -49,6 +35,47 @@ export async function readOrder(trx: Trx, orderId: string): Promise<OrderState> 
       left join admin.sales_orders o on o.order_id = k.order_id
       left join admin.sales_order_lines l on l.order_id = k.order_id
      order by l.sku`.execute(trx);
+  return stateOf(rows);
+}
+
+/** `readOrder` for several orders in one statement (one snapshot), by order id. */
+export async function readOrders(trx: Trx, orderIds: string[]): Promise<Map<string, OrderState>> {
+  if (orderIds.length === 0) return new Map();
+  const { rows } = await sql<FactRow & { order_id: string }>`
+    select k.order_id, o.xmin::text as version, o.currency, o.total_amount, o.confirmed_at,
+           o.cancelled, o.refunded_amount, l.sku, l.product_id, l.title, l.quantity, l.amount,
+           l.currency as line_currency, l.refunded_quantity
+      from unnest(${orderIds}::text[]) as k(order_id)
+      left join admin.sales_orders o on o.order_id = k.order_id
+      left join admin.sales_order_lines l on l.order_id = k.order_id
+     order by k.order_id, l.sku`.execute(trx);
+  const byOrder = new Map<string, FactRow[]>();
+  for (const r of rows) {
+    const list = byOrder.get(r.order_id);
+    if (list) list.push(r);
+    else byOrder.set(r.order_id, [r]);
+  }
+  return new Map([...byOrder].map(([id, list]) => [id, stateOf(list)]));
+}
+
+/** One row of an order's facts joined with one of its lines (all line columns null: none). */
+interface FactRow {
+  version: string | null;
+  currency: string | null;
+  total_amount: number | null;
+  confirmed_at: Date | null;
+  cancelled: boolean | null;
+  refunded_amount: number | null;
+  sku: string | null;
+  product_id: string | null;
+  title: string | null;
+  quantity: number | null;
+  amount: number | null;
+  line_currency: string | null;
+  refunded_quantity: number | null;
+}
+
+function stateOf(rows: FactRow[]): OrderState {
   const o = rows[0];
   return {
     version: o.version,

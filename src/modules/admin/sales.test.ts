@@ -4,7 +4,8 @@ import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers
 import { FAST_ENV, signInAdmin } from '../../../test/helpers/catalog.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { publishEvents, type CloudEvent } from '../../platform/events/outbox.js';
-import { applyOrderEvent } from './sales-consumer.js';
+import type { KyselyPlugin } from 'kysely';
+import { applyOrderEvent, applyOrderEvents } from './sales-consumer.js';
 
 type Line = [sku: string, productId: string, quantity: number, unitAmount: number];
 
@@ -149,6 +150,49 @@ describe.each(databaseModes())('sales analytics (%s)', (mode) => {
     const top1 = (await report('from=2031-01-08T00:00:00Z&to=2031-01-09T00:00:00Z&top=1')).topProducts;
     expect(top1.byUnits.map((p: { productId: string }) => p.productId)).toEqual([cheap]);
     expect(top1.byRevenue.map((p: { productId: string }) => p.productId)).toEqual([euro, dear]);
+  });
+
+  it('applies events delivered together as one by one, reading their orders with one statement', async () => {
+    const p = randomUUID();
+    /** The same story in hour `t`: two orders, one of them refunded in part and then cancelled. */
+    const story = (t: string) => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      return [
+        event('order.confirmed', confirmed(a, [['B1', p, 2, 500]]), t),
+        event('order.confirmed', confirmed(b, [['B1', p, 1, 500]]), t),
+        event(
+          'order.refunded',
+          {
+            orderId: a,
+            userId: randomUUID(),
+            amount: { amount: 500, currency: 'USD' },
+            sellerIds: [],
+            lines: [{ sku: 'B1', productId: p, quantity: 1 }],
+          },
+          t,
+        ),
+        event('order.cancelled', { orderId: b, userId: randomUUID(), status: 'cancelled' }, t),
+      ];
+    };
+    await apply(...story('2031-03-01T10:00:00Z'));
+    const statements: string[] = [];
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements.push(args.node.kind);
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    await agora.rt.database.db
+      .withPlugin(counting)
+      .transaction()
+      .execute((trx) => applyOrderEvents(story('2031-03-01T11:00:00Z'), { trx, log: agora.rt.log }));
+    // one read for the batch, a write per event, and a read again for each order's second event
+    expect(statements).toHaveLength(1 + 4 + 2);
+    const hourly = await report('from=2031-03-01T10:00:00Z&to=2031-03-01T12:00:00Z&interval=hour');
+    const [oneByOne, together] = hourly.buckets as { start: string }[];
+    expect(oneByOne).toMatchObject({ orders: 1, units: 1, revenue: [{ amount: 500, currency: 'USD' }] });
+    expect({ ...together, start: oneByOne.start }).toEqual(oneByOne);
   });
 
   it('refunds lower revenue (and units, when they name lines); a full refund or a cancellation removes the order', async () => {

@@ -54,23 +54,31 @@ export class Deferral {
   /** The subscription whose handler postpones its events while the degraded mode is active. */
   wrap(sub: Subscription): Subscription {
     this.subs.set(sub.consumer, sub);
+    const handle: Subscription['handle'] = async (event, ctx) => {
+      if (!this.degraded.active()) return sub.handle(event, ctx);
+      await scheduleJob(
+        ctx.trx,
+        DEFERRED_JOB,
+        { consumer: sub.consumer, event },
+        this.degraded.deferUntil(),
+        {
+          maxAttempts: DEFERRED_MAX_ATTEMPTS,
+        },
+      );
+      ctx.log.debug({ eventId: event.id }, 'degraded mode: delivery postponed');
+    };
+    const handleBatch = sub.handleBatch;
     return {
       ...sub,
-      // Every event goes through the deferral check below, one by one.
-      handleBatch: undefined,
-      handle: async (event, ctx) => {
-        if (!this.degraded.active()) return sub.handle(event, ctx);
-        await scheduleJob(
-          ctx.trx,
-          DEFERRED_JOB,
-          { consumer: sub.consumer, event },
-          this.degraded.deferUntil(),
-          {
-            maxAttempts: DEFERRED_MAX_ATTEMPTS,
-          },
-        );
-        ctx.log.debug({ eventId: event.id }, 'degraded mode: delivery postponed');
-      },
+      handle,
+      // A batch goes to the subscription's own batch handler, unless its events are to wait: then
+      // each is postponed in turn.
+      handleBatch: handleBatch
+        ? async (events, ctx) => {
+            if (!this.degraded.active()) return handleBatch(events, ctx);
+            for (const event of events) await handle(event, ctx);
+          }
+        : undefined,
     };
   }
 

@@ -115,20 +115,17 @@ export async function fanOutToWebhooks(
 }
 
 /**
- * `fanOutToWebhooks` for events delivered together: the endpoints of each event type are looked up
- * once for the batch (a checkout's events would otherwise cost one lookup each, mostly finding none).
+ * `fanOutToWebhooks` for events delivered together: the endpoints of all their event types are
+ * looked up with one statement for the batch (a checkout's events would otherwise cost one lookup
+ * each, mostly finding none).
  */
 export async function fanOutBatchToWebhooks(
   events: CloudEvent[],
   ctx: EventContext,
   deps: { jobs: JobRunner; maxAttempts: number },
 ): Promise<void> {
-  const byType = new Map<string, Promise<WebhookRow[]>>();
-  const hooksOf = (type: string) => {
-    if (!byType.has(type)) byType.set(type, repo.webhooksFor(ctx.trx, type));
-    return byType.get(type)!;
-  };
-  for (const event of events) await fanOutToWebhooks(event, ctx, deps, hooksOf);
+  const hooks = await repo.webhooksForTypes(ctx.trx, [...new Set(events.map((e) => e.type))]);
+  for (const event of events) await fanOutToWebhooks(event, ctx, deps, async (type) => hooks.get(type) ?? []);
 }
 
 /**

@@ -7,7 +7,7 @@ import { startReceiver, startSmtp } from '../../../test/helpers/outbound.js';
 import type { KyselyPlugin } from 'kysely';
 import { publishEvents, type CloudEvent, type NewEvent } from '../../platform/events/outbox.js';
 import { notifyOnEvents } from './consumers.js';
-import { findRecipient, RecipientLookup } from './repository.js';
+import { findRecipient, RecipientLookup, webhooksForTypes } from './repository.js';
 
 const FAST = {
   AGORA_ARGON2_MEMORY_KIB: '1024',
@@ -385,6 +385,40 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     expect(
       (await agora.request({ method: 'GET', url: '/v1/webhooks', token: seller.accessToken })).json().items,
     ).toEqual([]);
+  });
+
+  it("looks up a batch's endpoints for all its event types with one statement", async () => {
+    const seller = await registerUser(agora, { role: 'seller' });
+    const hook = async (events: string[]) =>
+      (
+        await agora.request({
+          method: 'POST',
+          url: '/v1/webhooks',
+          token: seller.accessToken,
+          body: { url: receiver.url, events },
+        })
+      ).json().id as string;
+    const shipped = await hook(['order.shipped']);
+    const both = await hook(['order.shipped', 'order.cancelled']);
+    const byType = await webhooksForTypes(agora.rt.database.db, [
+      'order.shipped',
+      'order.cancelled',
+      'order.refunded',
+    ]);
+    const ids = (type: string) => byType.get(type)!.map((h) => h.id);
+    expect(ids('order.shipped')).toEqual(expect.arrayContaining([shipped, both]));
+    expect(ids('order.cancelled')).toContain(both);
+    expect(ids('order.cancelled')).not.toContain(shipped);
+    expect(ids('order.refunded')).not.toContain(shipped);
+    expect(ids('order.refunded')).not.toContain(both);
+    expect(await webhooksForTypes(agora.rt.database.db, [])).toEqual(new Map());
+    for (const id of [shipped, both])
+      await agora.request({ method: 'DELETE', url: `/v1/webhooks/${id}`, token: seller.accessToken });
+    expect(
+      (await webhooksForTypes(agora.rt.database.db, ['order.shipped']))
+        .get('order.shipped')!
+        .map((h) => h.id),
+    ).not.toContain(shipped);
   });
 
   it('marks a delivery failed after the last attempt', async () => {

@@ -285,6 +285,20 @@ export function webhooksFor(db: AnyDb, type: string): Promise<WebhookRow[]> {
   return webhooksOfType.execute(db, { type });
 }
 
+const webhooksOfTypes = prepared((db, v: { types: string[] }) =>
+  t(db)
+    .selectFrom('notifications.webhooks')
+    .select(WEBHOOK_COLUMNS)
+    .where('deleted_at', 'is', null)
+    .where(sql<boolean>`events && ${v.types}::text[]`),
+);
+
+/** `webhooksFor` each of `types`, with one statement. */
+export async function webhooksForTypes(db: AnyDb, types: string[]): Promise<Map<string, WebhookRow[]>> {
+  const rows = types.length ? await webhooksOfTypes.execute(db, { types }) : [];
+  return new Map(types.map((type) => [type, rows.filter((r) => r.events.includes(type))]));
+}
+
 const insertDeliveryRow = prepared(
   (db, v: { id: string; webhookId: string; eventId: string; eventType: string; payload: string }) =>
     t(db)

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { FAST_ENV, signInAdmin } from '../../../test/helpers/catalog.js';
 import { waitFor } from '../../../test/helpers/events.js';
+import { counting } from '../../../test/helpers/statements.js';
 import { publishEvents, type CloudEvent } from '../../platform/events/outbox.js';
-import type { KyselyPlugin } from 'kysely';
 import { applyOrderEvent, applyOrderEvents } from './sales-consumer.js';
 
 type Line = [sku: string, productId: string, quantity: number, unitAmount: number];
@@ -175,20 +175,12 @@ describe.each(databaseModes())('sales analytics (%s)', (mode) => {
       ];
     };
     await apply(...story('2031-03-01T10:00:00Z'));
-    const statements: string[] = [];
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        statements.push(args.node.kind);
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    };
-    await agora.rt.database.db
-      .withPlugin(counting)
+    const counted = counting(agora.rt.database.db);
+    await counted.db
       .transaction()
       .execute((trx) => applyOrderEvents(story('2031-03-01T11:00:00Z'), { trx, log: agora.rt.log }));
     // one read for the batch, a write per event, and a read again for each order's second event
-    expect(statements).toHaveLength(1 + 4 + 2);
+    expect(counted.count()).toBe(1 + 4 + 2);
     const hourly = await report('from=2031-03-01T10:00:00Z&to=2031-03-01T12:00:00Z&interval=hour');
     const [oneByOne, together] = hourly.buckets as { start: string }[];
     expect(oneByOne).toMatchObject({ orders: 1, units: 1, revenue: [{ amount: 500, currency: 'USD' }] });

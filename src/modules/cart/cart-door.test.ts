@@ -1,30 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import { FAST_ENV } from '../../../test/helpers/catalog.js';
 import { addToCart, buildCartCatalog, holdInCart, newCart } from '../../../test/helpers/cart.js';
+import { counting } from '../../../test/helpers/statements.js';
 import type { AnyDb } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { getCart } from './service.js';
 import { cartSettings } from './settings.js';
 
 type Catalog = Awaited<ReturnType<typeof buildCartCatalog>>;
-
-/** A handle on `db` that counts the statements sent through it. */
-function counting<T extends AnyDb>(db: T): { db: T; count: () => number } {
-  let n = 0;
-  const plugin: KyselyPlugin = {
-    transformQuery: (args) => {
-      n++;
-      return args.node;
-    },
-    transformResult: (args) => Promise.resolve(args.result),
-  };
-  return { db: db.withPlugin(plugin) as T, count: () => n };
-}
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const err = await p.then(

@@ -4,7 +4,7 @@ import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers
 import { registerUser } from '../../../test/helpers/factories.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { startReceiver, startSmtp } from '../../../test/helpers/outbound.js';
-import type { KyselyPlugin } from 'kysely';
+import { counting } from '../../../test/helpers/statements.js';
 import { publishEvents, type CloudEvent, type NewEvent } from '../../platform/events/outbox.js';
 import { notifyOnEvents } from './consumers.js';
 import { findRecipient, RecipientLookup, webhooksForTypes } from './repository.js';
@@ -144,16 +144,8 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       datacontenttype: 'application/json',
       data: { orderId: `o-batch-${i}`, userId: b.user.id, total: { amount: 1_000 + i, currency: 'EUR' } },
     }));
-    let statements = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    };
-    await agora.rt.database.db
-      .withPlugin(counting)
+    const counted = counting(agora.rt.database.db);
+    await counted.db
       .transaction()
       .execute((trx) =>
         notifyOnEvents(
@@ -162,7 +154,7 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
           { jobs: agora.jobs, publicUrl: 'http://agora.test', emailMaxAttempts: 8 },
         ),
       );
-    expect(statements).toBe(2);
+    expect(counted.count()).toBe(2);
     for (const [i, b] of buyers.entries()) {
       const subject = `Order o-batch-${i} confirmed`;
       await waitFor(async () => mailTo(b.user.email).some((m) => m.subject === subject), 10_000, subject);
@@ -180,15 +172,8 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       10_000,
       'the recipients',
     );
-    let statements = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    };
-    const lookup = new RecipientLookup(agora.rt.database.db.withPlugin(counting));
+    const counted = counting(agora.rt.database.db);
+    const lookup = new RecipientLookup(counted.db);
     const found = await Promise.all([
       lookup.find(buyers[0].user.id),
       lookup.find(randomUUID()),
@@ -203,7 +188,7 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       buyers[0].user.email,
       undefined,
     ]);
-    expect(statements).toBe(1);
+    expect(counted.count()).toBe(1);
   });
 
   it('emails an order confirmation handled before the registration that records the address', async () => {

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scratchDatabase } from '../../test/helpers/services.js';
+import { counting } from '../../test/helpers/statements.js';
 import { openDatabase, type Database } from './db.js';
 import { pipelined } from './pipelined.js';
 import { prepared, preparedForms } from './prepared.js';
@@ -65,18 +66,10 @@ function behaviours(open: () => Database) {
   });
 
   it("is seen by a handle's plugins, built afresh for it", async () => {
-    const seen: string[] = [];
-    const plugin: KyselyPlugin = {
-      transformQuery: (args) => {
-        seen.push(args.node.kind);
-        return args.node;
-      },
-      transformResult: (args) => Promise.resolve(args.result),
-    };
-    const watched = open().db.withPlugin(plugin);
-    expect(await itemsIn.execute(watched, { ids: [1] })).toEqual([{ id: 1, name: 'one' }]);
-    await rename.run(watched, { id: 1, name: 'uno' });
-    expect(seen).toEqual(['SelectQueryNode', 'UpdateQueryNode']);
+    const watched = counting(open().db);
+    expect(await itemsIn.execute(watched.db, { ids: [1] })).toEqual([{ id: 1, name: 'one' }]);
+    await rename.run(watched.db, { id: 1, name: 'uno' });
+    expect(watched.kinds).toEqual(['SelectQueryNode', 'UpdateQueryNode']);
   });
 }
 

@@ -10,7 +10,6 @@ import type { DegradedMode } from '../../platform/degraded.js';
 import { NOTIFY_TYPES, WEBHOOK_EVENT_TYPES, type ConsumedEvents } from './events.js';
 import type { Mailer } from './mailer.js';
 import * as repo from './repository.js';
-import type { WebhookRow } from './tables.js';
 import { render } from './templates.js';
 import { WEBHOOK_JOB, type WebhookJobPayload } from './webhook-delivery.js';
 
@@ -91,41 +90,32 @@ function concerns(hook: { owner_role: string; owner_id: string }, event: CloudEv
   return d.sellerId === hook.owner_id || (Array.isArray(d.sellerIds) && d.sellerIds.includes(hook.owner_id));
 }
 
-/** Queues one signed delivery per interested endpoint (deduped per endpoint and event). */
-export async function fanOutToWebhooks(
-  event: CloudEvent,
-  ctx: EventContext,
-  deps: { jobs: JobRunner; maxAttempts: number },
-  hooksOf: (type: string) => Promise<WebhookRow[]> = (type) => repo.webhooksFor(ctx.trx, type),
-): Promise<void> {
-  const hooks = await hooksOf(event.type);
-  const body = JSON.stringify(event);
-  for (const hook of hooks) {
-    if (!concerns(hook, event)) continue;
-    const deliveryId = await repo.insertDelivery(ctx.trx, {
-      webhookId: hook.id,
-      eventId: event.id,
-      eventType: event.type,
-      payload: body,
-    });
-    if (!deliveryId) continue;
-    const payload: WebhookJobPayload = { deliveryId };
-    await deps.jobs.schedule(ctx.trx, WEBHOOK_JOB, payload, new Date(), { maxAttempts: deps.maxAttempts });
-  }
-}
-
 /**
- * `fanOutToWebhooks` for events delivered together: the endpoints of all their event types are
- * looked up with one statement for the batch (a checkout's events would otherwise cost one lookup
- * each, mostly finding none).
+ * Queues one signed delivery per interested endpoint and event (deduped per endpoint and event).
+ * The endpoints of all the events' types are looked up with one statement (a checkout's events
+ * would otherwise cost one lookup each, mostly finding none).
  */
-export async function fanOutBatchToWebhooks(
+export async function fanOutToWebhooks(
   events: CloudEvent[],
   ctx: EventContext,
   deps: { jobs: JobRunner; maxAttempts: number },
 ): Promise<void> {
-  const hooks = await repo.webhooksForTypes(ctx.trx, [...new Set(events.map((e) => e.type))]);
-  for (const event of events) await fanOutToWebhooks(event, ctx, deps, async (type) => hooks.get(type) ?? []);
+  const hooksByType = await repo.webhooksForTypes(ctx.trx, [...new Set(events.map((e) => e.type))]);
+  for (const event of events) {
+    const body = JSON.stringify(event);
+    for (const hook of hooksByType.get(event.type) ?? []) {
+      if (!concerns(hook, event)) continue;
+      const deliveryId = await repo.insertDelivery(ctx.trx, {
+        webhookId: hook.id,
+        eventId: event.id,
+        eventType: event.type,
+        payload: body,
+      });
+      if (!deliveryId) continue;
+      const payload: WebhookJobPayload = { deliveryId };
+      await deps.jobs.schedule(ctx.trx, WEBHOOK_JOB, payload, new Date(), { maxAttempts: deps.maxAttempts });
+    }
+  }
 }
 
 /**
@@ -136,13 +126,11 @@ export async function sendEmail(
   mailer: Mailer,
   payload: EmailJobPayload,
   ctx: JobContext,
+  recipients: repo.RecipientLookup,
   degraded?: DegradedMode,
-  recipients?: repo.RecipientLookup,
 ): Promise<void> {
   if (payload.category === 'marketing' && degraded?.active()) throw new PostponeJob(degraded.deferUntil());
-  const find = (userId: string) =>
-    recipients ? recipients.find(userId) : repo.findRecipient(ctx.db, userId);
-  const to = payload.to ?? (payload.userId ? (await find(payload.userId))?.email : undefined);
+  const to = payload.to ?? (payload.userId ? (await recipients.find(payload.userId))?.email : undefined);
   if (!to) throw new Error(`no email address known yet for user ${payload.userId ?? '?'}`);
   const { messageId } = await mailer.send({
     to,

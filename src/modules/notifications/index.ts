@@ -10,7 +10,6 @@ import { exponentialBackoff, type JobRunner } from '../../platform/jobs/runner.j
 import {
   CONSUMED,
   EMAIL_JOB,
-  fanOutBatchToWebhooks,
   fanOutToWebhooks,
   notifyOnEvents,
   sendEmail,
@@ -54,6 +53,7 @@ export function createNotificationsModule(
   });
   const notifyDeps = { jobs: deps.jobs, publicUrl: config.AGORA_PUBLIC_URL, emailMaxAttempts: 8 };
   const recipients = new RecipientLookup(rt.database.db);
+  const webhookDeps = { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS };
   deps.bus.subscribe({
     consumer: 'notifications.notify',
     types: CONSUMED.notify,
@@ -65,13 +65,8 @@ export function createNotificationsModule(
     types: CONSUMED.webhooks,
     // a delivery is unique per endpoint and event, and only a new one schedules its job
     dedupesItself: true,
-    handle: (event, ctx) =>
-      fanOutToWebhooks(event, ctx, { jobs: deps.jobs, maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS }),
-    handleBatch: (events, ctx) =>
-      fanOutBatchToWebhooks(events, ctx, {
-        jobs: deps.jobs,
-        maxAttempts: config.AGORA_WEBHOOK_MAX_ATTEMPTS,
-      }),
+    handle: (event, ctx) => fanOutToWebhooks([event], ctx, webhookDeps),
+    handleBatch: (events, ctx) => fanOutToWebhooks(events, ctx, webhookDeps),
   });
   deps.bus.subscribe({
     consumer: 'notifications.announce',
@@ -89,7 +84,7 @@ export function createNotificationsModule(
   );
   deps.jobs.register<EmailJobPayload>(
     EMAIL_JOB,
-    (payload, ctx) => sendEmail(mailer, payload, ctx, deps.degraded, recipients),
+    (payload, ctx) => sendEmail(mailer, payload, ctx, recipients, deps.degraded),
     {
       backoffMs: exponentialBackoff(config.AGORA_EMAIL_RETRY_BASE_MS),
     },

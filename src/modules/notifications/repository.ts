@@ -56,17 +56,6 @@ export async function upsertRecipient(
     .execute();
 }
 
-const recipientById = prepared((db, v: { userId: string }) =>
-  t(db)
-    .selectFrom('notifications.recipients')
-    .select(['user_id', 'email', 'name'])
-    .where('user_id', '=', v.userId),
-);
-
-export function findRecipient(db: AnyDb, userId: string) {
-  return recipientById.executeTakeFirst(db, { userId });
-}
-
 const recipientsByIds = prepared((db, v: { userIds: string[] }) =>
   t(db)
     .selectFrom('notifications.recipients')
@@ -75,6 +64,16 @@ const recipientsByIds = prepared((db, v: { userIds: string[] }) =>
 );
 
 type Recipient = { user_id: string; email: string; name: string };
+
+export async function findRecipient(db: AnyDb, userId: string): Promise<Recipient | undefined> {
+  return (await recipientsByIds.execute(db, { userIds: [userId] }))[0];
+}
+
+interface Lookup {
+  userId: string;
+  resolve: (r: Recipient | undefined) => void;
+  reject: (err: unknown) => void;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -83,11 +82,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * fail the others' lookup).
  */
 export class RecipientLookup {
-  private readonly queued = new PerTurnBatcher<{
-    userId: string;
-    resolve: (r: Recipient | undefined) => void;
-    reject: (err: unknown) => void;
-  }>((_, batch) => void this.lookUp(batch));
+  private readonly queued = new PerTurnBatcher<Lookup>((_, batch) => void this.lookUp(batch));
 
   constructor(private readonly db: AnyDb) {}
 
@@ -96,9 +91,7 @@ export class RecipientLookup {
     return new Promise((resolve, reject) => this.queued.add('', { userId, resolve, reject }));
   }
 
-  private async lookUp(
-    batch: { userId: string; resolve: (r: Recipient | undefined) => void; reject: (err: unknown) => void }[],
-  ) {
+  private async lookUp(batch: Lookup[]) {
     try {
       const rows = await recipientsByIds.execute(this.db, {
         userIds: [...new Set(batch.map((b) => b.userId))],
@@ -273,18 +266,6 @@ export async function deleteWebhook(db: AnyDb, id: string): Promise<void> {
     .execute();
 }
 
-const webhooksOfType = prepared((db, v: { type: string }) =>
-  t(db)
-    .selectFrom('notifications.webhooks')
-    .select(WEBHOOK_COLUMNS)
-    .where('deleted_at', 'is', null)
-    .where(sql<boolean>`${v.type} = any(events)`),
-);
-
-export function webhooksFor(db: AnyDb, type: string): Promise<WebhookRow[]> {
-  return webhooksOfType.execute(db, { type });
-}
-
 const webhooksOfTypes = prepared((db, v: { types: string[] }) =>
   t(db)
     .selectFrom('notifications.webhooks')
@@ -293,7 +274,7 @@ const webhooksOfTypes = prepared((db, v: { types: string[] }) =>
     .where(sql<boolean>`events && ${v.types}::text[]`),
 );
 
-/** `webhooksFor` each of `types`, with one statement. */
+/** The live endpoints subscribed to each of `types`, with one statement. */
 export async function webhooksForTypes(db: AnyDb, types: string[]): Promise<Map<string, WebhookRow[]>> {
   const rows = types.length ? await webhooksOfTypes.execute(db, { types }) : [];
   return new Map(types.map((type) => [type, rows.filter((r) => r.events.includes(type))]));

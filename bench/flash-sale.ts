@@ -18,7 +18,8 @@
  * --retry share (0.3) --waves (6) --gates redis,memory --seconds (10, for the fixed-length runs)
  * --results (bench/RESULTS.md: the file the entry is appended to).
  * Environment: BENCH_PG_URL (admin URL), BENCH_REDIS_URL (redis://127.0.0.1:6379/14),
- * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`),
+ * BENCH_SERVER_LOG (a file for the server's log lines, level warn).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { appendFile, writeFile, rm } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -168,6 +170,9 @@ async function dropDatabase(name: string): Promise<void> {
   await admin.end();
 }
 
+// BENCH_SERVER_LOG: a file the server's log lines are appended to (they are dropped otherwise)
+const serverLog = process.env.BENCH_SERVER_LOG;
+
 async function startChild(
   script: string,
   env: Record<string, string>,
@@ -184,6 +189,7 @@ async function startChild(
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
     lines.on('line', (l) => {
+      if (serverLog) appendFileSync(serverLog, `${l}\n`);
       if (/^(READY|ready)/.test(l)) {
         clearTimeout(timer);
         resolve(l);
@@ -299,7 +305,9 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   const identity = await createIdentityModule(rt);
   const db = rt.database.db;
 
-  // users straight into the table: the bench measures the sale, not argon2
+  // users straight into the tables (identity's, and the recipients notifications records from
+  // `user.registered`, as a registration leaves them): the bench measures the sale, not argon2, and
+  // an order's email must find its address as it would for a registered buyer
   const userRows = [
     { id: randomUUID(), role: 'admin' },
     { id: randomUUID(), role: 'seller' },
@@ -309,6 +317,10 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     const chunk = userRows.slice(i, i + 5_000);
     await sql`insert into identity.users (id, email, password_hash, name, role)
               values ${sql.join(chunk.map((u) => sql`(${u.id}, ${`${u.id}@bench.test`}, '!', 'Bench', ${u.role})`))}`.execute(
+      db,
+    );
+    await sql`insert into notifications.recipients (user_id, email, name, role)
+              values ${sql.join(chunk.map((u) => sql`(${u.id}, ${`${u.id}@bench.test`}, 'Bench', ${u.role})`))}`.execute(
       db,
     );
   }

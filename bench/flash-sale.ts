@@ -1,7 +1,8 @@
 /**
  * `npm run bench:flash -- --buyers 20000 --units 1000 --concurrency 500`: the flash-sale simulator.
  *
- * For each gate (Redis, then in-process): a fresh PostgreSQL database, Agora in a child process,
+ * For each gate (Redis, then in-process): a fresh PostgreSQL database, Agora in a child process as
+ * `npm start` runs it (bin/agora.js, the bundle of the current sources),
  * buyers inserted directly (no 20,000 password hashes; their access tokens signed with the
  * server's key), a product and a sale that starts a few seconds later. A warm-up sale of 100
  * units on another SKU, bought by 2,000 other buyers, runs first (a server meets a sale warm, and
@@ -27,7 +28,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
@@ -40,10 +40,13 @@ import { createIdentityModule } from '../src/modules/identity/index.js';
 import {
   PG_ADMIN_URL,
   SERVER_NODE_FLAGS,
+  buildBundle,
   cpuProbeMs,
   cpuReport,
   cpuSample,
+  freePort,
   root,
+  startProcess,
   threadCpuMs,
   threadReport,
 } from './lib.js';
@@ -170,9 +173,6 @@ async function dropDatabase(name: string): Promise<void> {
   await admin.end();
 }
 
-// BENCH_SERVER_LOG: a file the server's log lines are appended to (they are dropped otherwise)
-const serverLog = process.env.BENCH_SERVER_LOG;
-
 async function startChild(
   script: string,
   env: Record<string, string>,
@@ -189,7 +189,6 @@ async function startChild(
   const line = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
     lines.on('line', (l) => {
-      if (serverLog) appendFileSync(serverLog, `${l}\n`);
       if (/^(READY|ready)/.test(l)) {
         clearTimeout(timer);
         resolve(l);
@@ -339,8 +338,15 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   const warmBuyers = everyBuyer.slice(BUYERS);
   const buyers = everyBuyer.slice(0, BUYERS);
 
-  const server = await startChild('bench/flash-server.ts', env);
-  const base = `http://127.0.0.1:${server.line.split(' ')[1]}`;
+  // what `npm start` runs: the bundle, started by bin/agora.js
+  const port = await freePort();
+  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = await startProcess(
+    [...extra, 'bin/agora.js', 'start'],
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    `http://127.0.0.1:${port}`,
+  );
+  const base = server.url;
   const lines: string[] = [];
   try {
     const category = await call(base, 'POST', '/v1/categories', {
@@ -618,7 +624,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   } finally {
     clients.get(base)?.close();
     clients.delete(base);
-    await stop(server.child);
+    await server.stop();
     await rt.close();
     await dropDatabase(dbName);
   }
@@ -677,6 +683,7 @@ async function pgbench(): Promise<string> {
 
 const gates = (args.gates ?? 'redis,memory').split(',') as ('redis' | 'memory')[];
 const sections: string[] = [];
+buildBundle();
 const baseline = await bare();
 console.log(`bare Fastify: ${baseline.rps} req/s, p99 ${baseline.p99} ms; ${baseline.cpu}`);
 for (const g of gates) {
@@ -696,7 +703,7 @@ const load = os
 const entry = `
 ## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — flash sale (bench/flash-sale.ts)
 
-Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process, \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
+Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process (\`bin/agora.js start\`, the bundle), \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
 Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}.

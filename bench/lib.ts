@@ -1,7 +1,8 @@
 /** Shared pieces of the benchmarks: processes, load runs, reporting. */
 import autocannon from 'autocannon';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -14,6 +15,18 @@ export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 /** Builds what `agora start` runs (bin/agora.js): the bundle of the current sources. */
 export function buildBundle(): void {
   execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs')], { cwd: root, stdio: 'inherit' });
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 export interface Server {
@@ -32,10 +45,14 @@ export async function startProcess(
   const started = performance.now();
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    // an empty value unsets the variable (a server without Redis must not inherit REDIS_URL)
+    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== '')),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  child.stdout.resume();
+  // BENCH_SERVER_LOG: a file the server's log lines are appended to (they are dropped otherwise)
+  const log = process.env.BENCH_SERVER_LOG;
+  if (log) child.stdout.pipe(createWriteStream(log, { flags: 'a' }));
+  else child.stdout.resume();
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);

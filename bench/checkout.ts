@@ -9,7 +9,8 @@
  * bench/RESULTS.md.
  *
  * Environment: BENCH_PG_URL (admin URL), BENCH_BUYERS (3000), BENCH_SKUS (200), BENCH_CONCURRENCY (50),
- * BENCH_PGBENCH_SECONDS (15), BENCH_SERVER_NODE_ARGS (extra node flags for the server).
+ * BENCH_PGBENCH_SECONDS (15), BENCH_SERVER_NODE_ARGS (extra node flags for the server), BENCH_POOL_MAX
+ * (20: the server's DATABASE_POOL_MAX).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -32,7 +33,7 @@ buildBundle();
 const databaseUrl = await freshDatabase('agora_bench_checkout');
 const env = {
   DATABASE_URL: databaseUrl,
-  DATABASE_POOL_MAX: '20',
+  DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '20',
   PORT: String(PORT),
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',

@@ -459,6 +459,8 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
       // wave 1: every buyer at once; later waves: those who did not get a unit try again
       const crowd = buyers.filter((b) => !b.done);
       const started = performance.now();
+      // CLOCK_MONOTONIC in µs, the clock of a --cpu-prof profile's timestamps: the wave's window in it
+      const startedUs = process.hrtime.bigint() / 1000n;
       const cpuBefore = cpuSample({ server: server.child.pid!, simulator: process.pid });
       const threadsBefore = threadCpuMs(server.child.pid!);
       const before = tally.decisions;
@@ -471,6 +473,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         if (r === 'limit_exceeded') b.done = true;
       });
       const seconds = (performance.now() - started) / 1000;
+      const endedUs = process.hrtime.bigint() / 1000n;
       if (wave === 1) {
         const decisions = tally.decisions - before;
         const cpu = cpuReport(
@@ -481,7 +484,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         );
         const threads = threadReport(threadsBefore, threadCpuMs(server.child.pid!), decisions);
         firstWave = { seconds, decisions, cpu: `${cpu}; server threads per decision: ${threads}` };
-        console.log(`[${gate}] wave 1: ${firstWave.cpu}`);
+        console.log(`[${gate}] wave 1: ${firstWave.cpu}; monotonic µs ${startedUs}–${endedUs}`);
       }
       // the last wave checks everything out; before it, some abandon their hold (it expires)
       const last = wave === WAVES;

@@ -283,6 +283,27 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       }
     });
 
+    it('knows the tokens it signed, byte for byte, without checking their signature', async () => {
+      const { user } = await registerUser(agora);
+      const { createIdentityModule } = await import('./index.js');
+      const identity = await createIdentityModule(agora.rt);
+      const token = await identity.tokens.sign({ id: user.id, role: 'buyer' }, 'session-1');
+      expect(identity.tokens.knownActor(token)).toEqual({
+        userId: user.id,
+        role: 'buyer',
+        sessionId: 'session-1',
+      });
+      const { iat, exp } = decodeJwt(token);
+      expect(exp! * 1000).toBeGreaterThan(Date.now());
+      expect(exp! - iat!).toBe(agora.rt.config.AGORA_ACCESS_TOKEN_TTL);
+      // the same signature under another payload is not the token it signed
+      const [h, p, s] = token.split('.');
+      const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+      const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, role: 'admin' })).toString('base64url')}.${s}`;
+      expect(identity.tokens.knownActor(forged)).toBeUndefined();
+      await expect(identity.tokens.verifyAccessToken(forged)).rejects.toMatchObject({ code: 'unauthorized' });
+    });
+
     it('rejects a missing token and a wrong scheme', async () => {
       expect((await agora.request({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401);
       const basic = await agora.request({
@@ -310,7 +331,11 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       expect((await restarted.tokens.verifyAccessToken(before.accessToken)).userId).toBe(before.user.id);
       const fresh = await restarted.tokens.sign({ id: after.user.id, role: 'buyer' }, 'session');
       expect(decodeProtectedHeader(fresh).kid).toBe(newKid);
-      expect((await restarted.tokens.verifyAccessToken(fresh)).userId).toBe(after.user.id);
+      // the signer knows its own token; another process checks its signature
+      expect(restarted.tokens.knownActor(fresh)?.userId).toBe(after.user.id);
+      const other = await createIdentityModule(agora.rt);
+      expect(other.tokens.knownActor(fresh)).toBeUndefined();
+      expect((await other.tokens.verifyAccessToken(fresh)).userId).toBe(after.user.id);
       expect(restarted.tokens.jwks().keys.map((k) => k.kid)).toEqual(expect.arrayContaining([kid, newKid]));
     });
 
@@ -349,7 +374,8 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       expect((await restarted.tokens.verifyAccessToken(edToken)).userId).toBe(user.id);
       const fresh = await restarted.tokens.sign({ id: user.id, role: 'buyer' }, 'session');
       expect(decodeProtectedHeader(fresh)).toMatchObject({ alg: 'RS256', kid: active.rows[0].kid });
-      expect((await restarted.tokens.verifyAccessToken(fresh)).userId).toBe(user.id);
+      const verifier = await createIdentityModule(agora.rt);
+      expect((await verifier.tokens.verifyAccessToken(fresh)).userId).toBe(user.id);
       expect(restarted.tokens.jwks().keys).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ kid: edKid, alg: 'EdDSA', kty: 'OKP' }),

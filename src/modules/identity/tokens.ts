@@ -121,17 +121,29 @@ export class TokenService implements TokenVerifier {
     return service;
   }
 
-  /** Issues a short-lived access token for a user's session. */
+  /**
+   * Issues a short-lived access token for a user's session. The token is known from then on, as a
+   * verified one is: the process that signed it needs no signature check for its first use (the
+   * request after a sign-in or a refresh; in a one-process deployment, every token).
+   */
   async sign(user: { id: string; role: Role }, sessionId: string): Promise<string> {
     if (!this.configured && Date.now() - this.signingLoadedAt > ACTIVE_KEY_REFRESH_MS) await this.reload();
-    return new SignJWT({ role: user.role, sid: sessionId })
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const expiresAt = issuedAt + this.options.accessTtlSeconds;
+    const token = await new SignJWT({ role: user.role, sid: sessionId })
       .setProtectedHeader({ alg: this.signing.alg, kid: this.signing.kid, typ: 'at+jwt' })
       .setSubject(user.id)
       .setIssuer(this.options.issuer)
       .setAudience(AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.options.accessTtlSeconds}s`)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
       .sign(this.signing.privateKey);
+    this.verified.set(token.slice(-KEY_CHARS), {
+      token,
+      actor: { userId: user.id, role: user.role, sessionId },
+      expiresAt: expiresAt * 1000,
+    });
+    return token;
   }
 
   async verifyAccessToken(token: string): Promise<Actor> {

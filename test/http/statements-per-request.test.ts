@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
 import { buildCategory, buildProduct, FAST_ENV, uniqueSku } from '../helpers/catalog.js';
 import { marketplace } from '../helpers/checkout.js';
+import { waitFor } from '../helpers/events.js';
 import { registerUser } from '../helpers/factories.js';
 
 /**
@@ -33,7 +35,13 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
   let m: Awaited<ReturnType<typeof marketplace>>;
 
   beforeAll(async () => {
-    agora = await startAgora('postgres', { ...FAST_ENV, AGORA_RATE_LIMIT: 'false' });
+    agora = await startAgora('postgres', {
+      ...FAST_ENV,
+      AGORA_RATE_LIMIT: 'false',
+      AGORA_JOBS_POLL_MS: '100',
+    });
+    // the search index follows the catalog's events
+    await agora.startBackground();
     m = await marketplace(agora);
   });
   afterAll(() => agora.close());
@@ -100,6 +108,21 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
       (p: { variants: unknown[] }) => p.variants.length,
       [1, 6],
     );
+  });
+
+  it('search: more hits from more sellers, no more statements', async () => {
+    const category = await buildCategory(agora, m.admin.accessToken, `Search ${uniqueSku('C')}`);
+    for (let i = 0; i < 3; i++) await sellerWith(category.id, 2);
+    const url = (limit: number) => `/v1/search?q=product&categoryId=${category.id}&limit=${limit}`;
+    // watched in the table, not through the API, whose caches would then hold the hits already
+    const indexed = sql<{ n: number }>`select count(*)::int as n from search.documents
+                                        where category_id = ${category.id} and listed`;
+    await waitFor(
+      async () => (await indexed.execute(agora.rt.database.db)).rows[0].n === 6,
+      15_000,
+      'the index to hold the six products',
+    );
+    await noGrowth({ method: 'GET', url: url(1) }, { method: 'GET', url: url(6) }, items, [1, 6]);
   });
 
   it("a seller's own products", async () => {

@@ -158,7 +158,7 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
     );
   });
 
-  it("orders: a buyer's list, an order, a seller's list", async () => {
+  it("orders: a buyer's list, an order, a seller's list, a SKU's ledger, notifications", async () => {
     const sellers = [await m.seller(), await m.seller(), await m.seller()];
     const skus: string[] = [];
     for (const s of sellers) skus.push(...(await m.product(s.token, [{ stock: 100 }, { stock: 100 }])));
@@ -199,6 +199,27 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
       { method: 'GET', url: '/v1/seller/orders', token: sellers[0].token },
       items,
       [1, 5],
+    );
+
+    // the ledger of a SKU sold five times, and the buyer's in-app notifications of four orders
+    await noGrowth(
+      { method: 'GET', url: `/v1/inventory/${skus[0]}/movements?limit=1`, token: sellers[0].token },
+      { method: 'GET', url: `/v1/inventory/${skus[0]}/movements?limit=8`, token: sellers[0].token },
+      items,
+      [1, 8],
+    );
+    const notified = sql<{ n: number }>`select count(*)::int as n from notifications.notifications
+                                         where user_id = ${second.id}`;
+    await waitFor(
+      async () => (await notified.execute(agora.rt.database.db)).rows[0].n >= 4,
+      15_000,
+      "the buyer's notifications",
+    );
+    await noGrowth(
+      { method: 'GET', url: '/v1/me/notifications?limit=1', token: second.token },
+      { method: 'GET', url: '/v1/me/notifications?limit=4', token: second.token },
+      items,
+      [1, 4],
     );
   });
 

@@ -7,6 +7,7 @@ import { buildCategory, buildProduct, FAST_ENV, uniqueSku } from '../helpers/cat
 import { marketplace } from '../helpers/checkout.js';
 import { waitFor } from '../helpers/events.js';
 import { registerUser } from '../helpers/factories.js';
+import { startReceiver } from '../helpers/outbound.js';
 
 /**
  * No endpoint issues a statement per row it answers (N+1): each list and detail endpoint is asked
@@ -33,18 +34,25 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 describe.skipIf(!databaseModes().includes('postgres'))('statements per request (postgres)', () => {
   let agora: TestAgora;
   let m: Awaited<ReturnType<typeof marketplace>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     agora = await startAgora('postgres', {
       ...FAST_ENV,
       AGORA_RATE_LIMIT: 'false',
       AGORA_JOBS_POLL_MS: '100',
+      AGORA_WEBHOOKS_ALLOW_PRIVATE: 'true',
+      AGORA_WEBHOOK_RETRY_BASE_MS: '20',
     });
+    receiver = await startReceiver();
     // the search index follows the catalog's events
     await agora.startBackground();
     m = await marketplace(agora);
   });
-  afterAll(() => agora.close());
+  afterAll(async () => {
+    await agora.close();
+    await receiver.close();
+  });
 
   /** The request's answer and the statements it sent. */
   async function counted(req: Parameters<TestAgora['request']>[0]) {
@@ -158,8 +166,18 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
     );
   });
 
-  it("orders: a buyer's list, an order, a seller's list, a SKU's ledger, notifications", async () => {
+  it("orders: a buyer's list, an order, a seller's list, a SKU's ledger, notifications, webhook deliveries", async () => {
     const sellers = [await m.seller(), await m.seller(), await m.seller()];
+    // sellers[0] follows its orders by webhook; the receiver fails the first two calls (retried)
+    const hook = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: sellers[0].token,
+      body: { url: receiver.url, events: ['order.confirmed'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    receiver.state.secret = hook.json<{ secret: string }>().secret;
+    receiver.state.failFirst = 2;
     const skus: string[] = [];
     for (const s of sellers) skus.push(...(await m.product(s.token, [{ stock: 100 }, { stock: 100 }])));
     const order = async (token: string, lines: string[]) => {
@@ -214,6 +232,20 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
       async () => (await notified.execute(agora.rt.database.db)).rows[0].n >= 4,
       15_000,
       "the buyer's notifications",
+    );
+    const delivered = sql<{ n: number }>`select count(*)::int as n from notifications.webhook_deliveries
+                                          where status = 'succeeded'`;
+    await waitFor(
+      async () => (await delivered.execute(agora.rt.database.db)).rows[0].n >= 5,
+      15_000,
+      "the seller's webhook deliveries",
+    );
+    const deliveries = `/v1/webhooks/${hook.json<{ id: string }>().id}/deliveries`;
+    await noGrowth(
+      { method: 'GET', url: `${deliveries}?limit=1`, token: sellers[0].token },
+      { method: 'GET', url: `${deliveries}?limit=5`, token: sellers[0].token },
+      items,
+      [1, 5],
     );
     await noGrowth(
       { method: 'GET', url: '/v1/me/notifications?limit=1', token: second.token },

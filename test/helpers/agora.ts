@@ -68,8 +68,11 @@ export async function startAgora(
     mode,
     databaseUrl,
     async close() {
-      await agora.close();
-      await dropDatabase?.();
+      try {
+        await agora.close();
+      } finally {
+        await dropDatabase?.();
+      }
     },
     async request({ method, url, body, token, headers = {} }) {
       const res = await agora.app.inject({

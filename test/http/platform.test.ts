@@ -96,7 +96,9 @@ describe.each(databaseModes())('HTTP edge (%s)', (mode) => {
     const ready = await broken.request({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(503);
     expect(ready.json().checks.database).toMatch(/^unreachable/);
-    await broken.app.close();
+    // its database is closed already, so closing the rest may fail; its scratch database is
+    // dropped regardless
+    await broken.close().catch(() => undefined);
   });
 });
 

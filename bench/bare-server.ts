@@ -4,6 +4,3 @@ import Fastify from 'fastify';
 const app = Fastify({ logger: false });
 app.get('/', async () => ({ hello: 'world' }));
 await app.listen({ port: Number(process.env.PORT ?? 3901), host: '127.0.0.1' });
-// `PORT=0` takes a free port; the line names it for the parent
-const address = app.server.address();
-process.stdout.write(`ready ${typeof address === 'object' && address ? address.port : ''}\n`);

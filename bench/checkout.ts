@@ -17,9 +17,18 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
-import { buildBundle, cpuProbeMs, cpuReport, cpuSample, freshDatabase, root, startProcess } from './lib.js';
+import {
+  benchServerNodeArgs,
+  buildBundle,
+  cpuProbeMs,
+  cpuReport,
+  cpuSample,
+  drainBackground,
+  freshDatabase,
+  root,
+  startProcess,
+} from './lib.js';
 import { verifyInventory } from '../src/modules/inventory/index.js';
-import { RECURRING_KEY } from '../src/platform/jobs/runner.js';
 
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 3_000);
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
@@ -49,9 +58,11 @@ const env = {
   AGORA_ADMIN_PASSWORD: ADMIN.password,
   AGORA_DATA_DIR: path.join(root, 'data-bench'),
 };
-// BENCH_SERVER_NODE_ARGS: extra node flags for the server under test, e.g. `--cpu-prof`
-const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const server = await startProcess([...nodeArgs, 'bin/agora.js', 'start'], env, `http://127.0.0.1:${PORT}`);
+const server = await startProcess(
+  [...benchServerNodeArgs(), 'bin/agora.js', 'start'],
+  env,
+  `http://127.0.0.1:${PORT}`,
+);
 const url = server.url;
 
 async function call<T>(
@@ -219,21 +230,7 @@ const seconds = (performance.now() - started) / 1000;
 // The CPU and the database work counted are the checkouts' whole cost: until the events are relayed
 // and every job they caused is done (emails, deliveries, cache drops), not a fixed time after the
 // last answer, which counted more or less of that work as the background kept up or fell behind.
-const drainStarted = performance.now();
-await onBenchDb(async (c) => {
-  const backlog = async () => {
-    const { rows } = await c.query<{ n: number }>(
-      `select (select count(*) from platform.outbox where sent_at is null)
-            + (select count(*) from platform.jobs
-                where status = 'pending' and run_at <= now() and key is distinct from $1) as n`,
-      [RECURRING_KEY],
-    );
-    return Number(rows[0].n);
-  };
-  while ((await backlog()) > 0 && performance.now() - drainStarted < 120_000)
-    await new Promise((r) => setTimeout(r, 100));
-});
-const drainSeconds = (performance.now() - drainStarted) / 1000;
+const drainSeconds = await onBenchDb((c) => drainBackground((text, values) => c.query(text, values)));
 const cpu = cpuReport(
   cpuBefore,
   cpuSample(who),

@@ -22,30 +22,30 @@
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`),
  * BENCH_SERVER_LOG (a file for the server's log lines, level warn).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { appendFile, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { migrate } from '../src/app.js';
 import { loadConfig, type Config } from '../src/platform/config.js';
 import { createRuntime } from '../src/platform/runtime.js';
 import { createIdentityModule } from '../src/modules/identity/index.js';
-import { RECURRING_KEY } from '../src/platform/jobs/runner.js';
 import {
-  PG_ADMIN_URL,
-  SERVER_NODE_FLAGS,
+  benchServerNodeArgs,
   buildBundle,
   cpuProbeMs,
   cpuReport,
   cpuSample,
+  drainBackground,
+  dropDatabase,
   freePort,
+  freshDatabase,
   root,
   startProcess,
   threadCpuMs,
@@ -155,57 +155,6 @@ function noteProblem(what: string, a: Answer): void {
 }
 
 // ---------------------------------------------------------------- processes
-
-async function freshDatabase(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
-}
-
-async function startChild(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; line: string }> {
-  // BENCH_SERVER_NODE_ARGS: extra node flags for the server under test, e.g. `--cpu-prof`
-  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...extra, '--import', 'tsx', script], {
-    cwd: root,
-    // an empty value unsets the variable (the memory gate must not inherit REDIS_URL)
-    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, v]) => v !== '')),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
-    lines.on('line', (l) => {
-      if (/^(READY|ready)/.test(l)) {
-        clearTimeout(timer);
-        resolve(l);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-  return { child, line };
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 async function redisReachable(): Promise<boolean> {
   const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000 });
@@ -341,9 +290,8 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
 
   // what `npm start` runs: the bundle, started by bin/agora.js
   const port = await freePort();
-  const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const server = await startProcess(
-    [...extra, 'bin/agora.js', 'start'],
+    [...benchServerNodeArgs(), 'bin/agora.js', 'start'],
     { ...env, PORT: String(port), HOST: '127.0.0.1' },
     `http://127.0.0.1:${port}`,
   );
@@ -504,18 +452,9 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
     // The sold-out answer is measured on a server that has finished the orders' background work
     // (events relayed, emails and other jobs done), so the number is the answer's, not the sum of
     // it and whatever the checkouts left running.
-    const drainStarted = performance.now();
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`
-        select (select count(*) from platform.outbox where sent_at is null)
-             + (select count(*) from platform.jobs
-                 where status = 'pending' and run_at <= now() and key is distinct from ${RECURRING_KEY}) as n`.execute(
-        db,
-      );
-      if (Number(rows[0].n) === 0 || performance.now() - drainStarted > 120_000) break;
-      await sleep(100);
-    }
-    const drainSeconds = (performance.now() - drainStarted) / 1000;
+    const drainSeconds = await drainBackground((text, values) =>
+      db.executeQuery<{ n: number }>(CompiledQuery.raw(text, values)),
+    );
 
     // the answer for a sold-out sale, under load (autocannon, fixed buyer who holds nothing)
     const idle = buyers.find((b) => !b.done && !b.holds.length) ?? buyers[0];
@@ -651,23 +590,29 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
 }
 
 async function bare(): Promise<{ rps: number; p99: number; cpu: string }> {
-  const { child, line } = await startChild('bench/bare-server.ts', { PORT: '0' });
+  const port = await freePort();
+  const bareServer = await startProcess(
+    ['--import', 'tsx', 'bench/bare-server.ts'],
+    { PORT: String(port) },
+    `http://127.0.0.1:${port}`,
+    '/',
+  );
   try {
-    const before = cpuSample({ server: child.pid!, 'load generator': process.pid }, []);
+    const before = cpuSample({ server: bareServer.child.pid!, 'load generator': process.pid }, []);
     const r = await autocannon({
-      url: `http://127.0.0.1:${line.split(' ')[1]}/`,
+      url: `${bareServer.url}/`,
       connections: CONCURRENCY,
       duration: SECONDS,
     });
     const cpu = cpuReport(
       before,
-      cpuSample({ server: child.pid!, 'load generator': process.pid }, []),
+      cpuSample({ server: bareServer.child.pid!, 'load generator': process.pid }, []),
       r.requests.total,
       'request',
     );
     return { rps: Math.round(r.requests.average), p99: r.latency.p99, cpu };
   } finally {
-    await stop(child);
+    await bareServer.stop();
   }
 }
 

@@ -5,12 +5,17 @@ import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { RECURRING_KEY } from '../src/platform/jobs/runner.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 export const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The node flags `npm start` and bin/agora.js's shebang give the server; every server here gets them. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+
+/** BENCH_SERVER_NODE_ARGS: extra node flags for the Agora under test, e.g. `--cpu-prof`. */
+export const benchServerNodeArgs = (): string[] =>
+  (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Builds what `agora start` runs (bin/agora.js): the bundle of the current sources. */
 export function buildBundle(): void {
@@ -35,7 +40,7 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts a process and resolves once `readyUrl` answers 200 (or the command prints "ready"). */
+/** Starts `node <args>` and resolves once `url` + `readyPath` answers 200. */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
@@ -163,6 +168,35 @@ export async function freshDatabase(name: string): Promise<string> {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+/**
+ * Waits until Agora's background has caught up: the outbox relayed and no job due (recurring ones
+ * aside). `query` runs a statement on the bench's database. Returns the seconds it waited.
+ */
+export async function drainBackground(
+  query: (text: string, values: unknown[]) => Promise<{ rows: { n: number | string }[] }>,
+  timeoutMs = 120_000,
+): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await query(
+      `select (select count(*) from platform.outbox where sent_at is null)
+            + (select count(*) from platform.jobs
+                where status = 'pending' and run_at <= now() and key is distinct from $1) as n`,
+      [RECURRING_KEY],
+    );
+    if (Number(rows[0].n) === 0 || performance.now() - started > timeoutMs) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return (performance.now() - started) / 1000;
 }
 
 /** CPU time (user + system, ms) of the processes named, from /proc: who used the cores in a run. */

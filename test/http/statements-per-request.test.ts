@@ -94,6 +94,13 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
 
   const items = (body: { items: unknown[] }) => body.items.length;
 
+  /**
+   * Waits until `count` (a `count(*)::int as n` statement) reaches `n`. Watched in the tables, not
+   * through the API, whose caches would then hold the rows before the counted requests.
+   */
+  const untilCount = (count: ReturnType<typeof sql<{ n: number }>>, n: number, what: string) =>
+    waitFor(async () => (await count.execute(agora.rt.database.db)).rows[0].n >= n, 15_000, what);
+
   it('product list and product page: more products, sellers and variants, no more statements', async () => {
     const category = await buildCategory(agora, m.admin.accessToken, `List ${uniqueSku('C')}`);
     for (let i = 0; i < 4; i++) await sellerWith(category.id, 2);
@@ -122,12 +129,9 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
     const category = await buildCategory(agora, m.admin.accessToken, `Search ${uniqueSku('C')}`);
     for (let i = 0; i < 3; i++) await sellerWith(category.id, 2);
     const url = (limit: number) => `/v1/search?q=product&categoryId=${category.id}&limit=${limit}`;
-    // watched in the table, not through the API, whose caches would then hold the hits already
-    const indexed = sql<{ n: number }>`select count(*)::int as n from search.documents
-                                        where category_id = ${category.id} and listed`;
-    await waitFor(
-      async () => (await indexed.execute(agora.rt.database.db)).rows[0].n === 6,
-      15_000,
+    await untilCount(
+      sql`select count(*)::int as n from search.documents where category_id = ${category.id} and listed`,
+      6,
       'the index to hold the six products',
     );
     await noGrowth({ method: 'GET', url: url(1) }, { method: 'GET', url: url(6) }, items, [1, 6]);
@@ -226,18 +230,14 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
       items,
       [1, 8],
     );
-    const notified = sql<{ n: number }>`select count(*)::int as n from notifications.notifications
-                                         where user_id = ${second.id}`;
-    await waitFor(
-      async () => (await notified.execute(agora.rt.database.db)).rows[0].n >= 4,
-      15_000,
+    await untilCount(
+      sql`select count(*)::int as n from notifications.notifications where user_id = ${second.id}`,
+      4,
       "the buyer's notifications",
     );
-    const delivered = sql<{ n: number }>`select count(*)::int as n from notifications.webhook_deliveries
-                                          where status = 'succeeded'`;
-    await waitFor(
-      async () => (await delivered.execute(agora.rt.database.db)).rows[0].n >= 5,
-      15_000,
+    await untilCount(
+      sql`select count(*)::int as n from notifications.webhook_deliveries where status = 'succeeded'`,
+      5,
       "the seller's webhook deliveries",
     );
     const deliveries = `/v1/webhooks/${hook.json<{ id: string }>().id}/deliveries`;

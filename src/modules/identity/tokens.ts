@@ -138,11 +138,7 @@ export class TokenService implements TokenVerifier {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(this.signing.privateKey);
-    this.verified.set(token.slice(-KEY_CHARS), {
-      token,
-      actor: { userId: user.id, role: user.role, sessionId },
-      expiresAt: expiresAt * 1000,
-    });
+    this.remember(token, { userId: user.id, role: user.role, sessionId }, expiresAt * 1000);
     return token;
   }
 
@@ -176,9 +172,13 @@ export class TokenService implements TokenVerifier {
       throw new UnauthorizedError('The access token is malformed');
     }
     const actor: Actor = { userId: claims.sub, role, sessionId: claims.sid };
-    const expiresAt = claims.exp * 1000;
-    if (expiresAt > Date.now()) this.verified.set(token.slice(-KEY_CHARS), { token, actor, expiresAt });
+    this.remember(token, actor, claims.exp * 1000);
     return actor;
+  }
+
+  /** Keeps a token this process signed or verified until it expires (`expiresAt` in ms). */
+  private remember(token: string, actor: Actor, expiresAt: number): void {
+    if (expiresAt > Date.now()) this.verified.set(token.slice(-KEY_CHARS), { token, actor, expiresAt });
   }
 
   /** The token's claims once its signature and claims hold; an unknown `kid` reloads the keys first. */

@@ -295,6 +295,45 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
       expect(count.rows[0].n).toBe(big.length);
     });
 
+    it.runIf(mode === 'postgres')(
+      'a cart a concurrent caller commits while the batch waits on it is locked and used, not doubled',
+      async () => {
+        const buyer = await registerUser(agora);
+        const theirs = randomUUID();
+        const other = new pg.Client({ connectionString: agora.databaseUrl });
+        await other.connect();
+        try {
+          await other.query('begin');
+          await other.query(
+            `insert into cart.carts (id, user_id, expires_at) values ($1, $2, now() + interval '1 hour')`,
+            [theirs, buyer.user.id],
+          );
+          const batch = [held(buyer.user.id, c.small)];
+          const placing = trx((t) => agora.cart.addHeldItems(t, batch));
+          // the batch's insert waits on the uncommitted cart's index entry
+          for (let i = 0; ; i++) {
+            const { rows } = await other.query(
+              `select count(*)::int as n from pg_stat_activity
+                where wait_event_type = 'Lock' and query like '%insert into cart.carts%'`,
+            );
+            if (rows[0].n > 0) break;
+            if (i > 200) throw new Error('the batch never waited on the cart');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          await other.query('commit');
+          const [placed] = await placing;
+          expect(placed.cartId).toBe(theirs);
+          const carts = await sql<{ id: string; currency: string | null }>`
+            select id, currency from cart.carts where user_id = ${buyer.user.id} and status = 'open'`.execute(
+            db,
+          );
+          expect(carts.rows).toEqual([{ id: theirs, currency: 'USD' }]);
+        } finally {
+          await other.end();
+        }
+      },
+    );
+
     it('rejects a batch naming every buyer whose cart is in another currency, and adds nothing', async () => {
       const euro = await registerUser(agora);
       const fine = await registerUser(agora);

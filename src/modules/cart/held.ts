@@ -14,9 +14,10 @@ export interface HeldItemInput {
 
 /**
  * Puts flash-sale units in their buyers' carts at the held price, for a whole batch of buyers in
- * five statements whatever its size: open the missing carts, lock the carts (id order), set their
- * currency, insert the lines, read them back. A hold already in a cart (a retried batch) keeps its
- * line. All or nothing, in the caller's transaction.
+ * two statements whatever its size: open the missing carts (with their currency) and lock the
+ * existing ones (id order); then set the existing carts' currency and expiry and insert the lines.
+ * A hold already in a cart (a retried batch) keeps its line, read back by a third. All or nothing,
+ * in the caller's transaction.
  * @throws CurrencyMismatchError naming every buyer whose cart holds items in another currency
  */
 export async function addHeldItems(
@@ -25,9 +26,12 @@ export async function addHeldItems(
   inputs: HeldItemInput[],
 ): Promise<{ holdId: string; cartId: string; itemId: string }[]> {
   if (!inputs.length) return [];
-  const userIds = [...new Set(inputs.map((i) => i.userId))];
-  const locked = await repo.ensureAndLockOpenUserCarts(trx, userIds, settings.userTtlHours);
-  const carts = new Map(locked.map((c) => [c.user_id!, c]));
+  const { created, locked } = await repo.openOrLockUserCarts(
+    trx,
+    inputs.map((i) => ({ userId: i.userId, currency: i.unitPrice.currency })),
+    settings.userTtlHours,
+  );
+  const carts = new Map([...created, ...locked].map((c) => [c.user_id!, c]));
   const currencyOf = new Map<string, string>();
   const conflicts: { userId: string; cartCurrency: string; currency: string }[] = [];
   for (const input of inputs) {
@@ -40,6 +44,8 @@ export async function addHeldItems(
   }
   if (conflicts.length)
     throw new CurrencyMismatchError(conflicts[0].cartCurrency, conflicts[0].currency, { buyers: conflicts });
+  // a cart opened above already has its currency and expiry
+  for (const c of created) currencyOf.delete(c.id);
   const inserted = await repo.touchAndInsertHeldLines(
     trx,
     currencyOf,

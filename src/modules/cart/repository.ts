@@ -206,6 +206,71 @@ export async function ensureAndLockOpenUserCarts(
   return locked;
 }
 
+/**
+ * For a batch that puts lines in its users' carts: opens a cart for each user that has no open one,
+ * made as the lines will leave it (its currency set, its expiry moved), and locks the open carts
+ * that already existed, in id order (no deadlock between batches). One statement, and a cart it makes
+ * is written once: opening it, locking it and touching it as three statements wrote the new row three
+ * times (a non-HOT update among them, `expires_at` being indexed), which was most of a flash-sale
+ * batch's cart work.
+ *
+ * The locking part reads with the statement's snapshot, so it misses a cart a concurrent caller
+ * committed while the insert waited on it (the insert then skips that user): such users are locked
+ * by a second statement, which sees every committed cart.
+ */
+export async function openOrLockUserCarts(
+  trx: AnyDb,
+  wanted: { userId: string; currency: string }[],
+  ttlHours: number,
+): Promise<{ created: CartRow[]; locked: CartRow[] }> {
+  if (!wanted.length) return { created: [], locked: [] };
+  // a new cart takes the currency of its user's first line
+  const currencyOf = new Map<string, string>();
+  for (const w of wanted) if (!currencyOf.has(w.userId)) currencyOf.set(w.userId, w.currency);
+  const users = [...currencyOf]
+    // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([user_id, currency]) => ({ id: newCartId(), user_id, currency }));
+  const columns = sql.join(CART_COLUMNS.map((c) => sql.ref(c)));
+  const { rows } = await sql<CartRow & { created: boolean }>`
+    with wanted as (
+      select * from jsonb_to_recordset(${JSON.stringify(users)}::jsonb) as w (id uuid, user_id uuid, currency text)
+    ), created as (
+      insert into cart.carts (id, user_id, currency, order_id, merged_into, expires_at)
+      select w.id, w.user_id, w.currency, null, null, ${hoursFromNow(ttlHours)} from wanted w order by w.user_id
+      on conflict (user_id) where status = 'open' do nothing
+      returning ${columns}
+    ), existing as (
+      select ${columns} from cart.carts
+       where user_id in (select user_id from wanted) and status = 'open'
+       order by id
+         for update
+    )
+    select true as created, ${columns} from created
+    union all
+    select false as created, ${columns} from existing`.execute(trx);
+  const created: CartRow[] = [];
+  const locked: CartRow[] = [];
+  const seen = new Set<string>();
+  for (const { created: isNew, ...cart } of rows) {
+    (isNew ? created : locked).push(cart);
+    seen.add(cart.user_id!);
+  }
+  const missed = users.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
+  if (missed.length)
+    locked.push(
+      ...(await t(trx)
+        .selectFrom('cart.carts')
+        .select(CART_COLUMNS)
+        .where('user_id', 'in', missed)
+        .where('status', '=', 'open')
+        .orderBy('id')
+        .forUpdate()
+        .execute()),
+    );
+  return { created, locked };
+}
+
 export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | undefined> {
   return t(db)
     .selectFrom('cart.carts')

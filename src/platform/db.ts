@@ -172,7 +172,8 @@ export function isExpectationFailed(err: unknown, what: string): boolean {
  * - COMMIT goes out with a statement marked `lastInTransaction`, in one write; Kysely's COMMIT
  *   afterwards gets that COMMIT's answer. Its ROLLBACK (the statement failed, so the COMMIT rolled
  *   back) gets the same; a ROLLBACK after a COMMIT that did commit is a caller's bug and rejects.
- * - The statements of a `pipelined` batch go out in one write.
+ * - The statements of a `pipelined` batch go out in one write (with the COMMIT when its last one
+ *   is marked).
  */
 function pipelineTransactionEnds(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
@@ -224,7 +225,10 @@ function pipelineTransactionEnds(client: pg.PoolClient): void {
     // the statement, or a batch's statements; BEGIN ahead of them, COMMIT behind a marked one
     const batch = pipelinedStatements(text, values);
     const own: [string, unknown?][] = batch ? batch.map((b) => [b.sql, b.parameters]) : [[text, values]];
-    const last = !batch && inTransaction && text.endsWith(COMMITS);
+    const marked = batch
+      ? batch.length > 0 && batch[batch.length - 1].sql.endsWith(COMMITS)
+      : text.endsWith(COMMITS);
+    const last = inTransaction && marked;
     const statements: [string, unknown?][] = [...(beginPending ? [['begin'] as [string]] : []), ...own];
     if (last) statements.push(['commit']);
     beginPending = false;

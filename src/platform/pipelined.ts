@@ -6,6 +6,11 @@ type AnyDb = Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-
 /** The text of a statement that stands for several (`pipelined`); its one parameter lists them. */
 export const PIPELINED = '/* agora: pipelined */';
 
+/** A statement `pipelined` can send: a query builder or a raw `sql` statement. */
+export interface Compilable {
+  compile(db: AnyDb): CompiledQuery;
+}
+
 export interface PipelinedStatement {
   sql: string;
   parameters: readonly unknown[];
@@ -23,7 +28,7 @@ export interface PipelinedStatement {
  */
 export async function pipelined<R = Record<string, unknown>>(
   trx: AnyDb,
-  statements: { compile(db: AnyDb): CompiledQuery }[],
+  statements: Compilable[],
 ): Promise<R[][]> {
   if (statements.length === 0) return [];
   const compiled: PipelinedStatement[] = statements.map((s) => {

@@ -80,6 +80,26 @@ function behaviours(open: () => Database) {
     ).rejects.toThrow(/duplicate key/);
     expect(await notes()).toEqual([1, 2, 4, 5, 6]);
   });
+
+  it('a pipelined batch whose last statement is marked commits with it, or rolls back whole', async () => {
+    const answers = await open()
+      .db.transaction()
+      .execute((trx) =>
+        pipelined<{ n: number }>(trx, [
+          sql`insert into notes (n) values (8) returning n`,
+          lastInTransaction(sql`insert into notes (n) values (9) returning n`),
+        ]),
+      );
+    expect(answers).toEqual([[{ n: 8 }], [{ n: 9 }]]);
+    const err = await open()
+      .db.transaction()
+      .execute((trx) =>
+        pipelined(trx, [note(10), lastInTransaction(sql`select platform.expect(false, 'refused')`)]),
+      )
+      .catch((e: unknown) => e);
+    expect(isExpectationFailed(err, 'refused')).toBe(true);
+    expect(await notes()).toEqual([1, 2, 4, 5, 6, 8, 9]);
+  });
 }
 
 describe.runIf(inject('pgTemplate'))('transaction ends and pipelined statements (postgres)', () => {

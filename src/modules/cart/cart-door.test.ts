@@ -334,6 +334,42 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
       },
     );
 
+    it('in two steps: refuses only the buyer whose cart is in another currency, and drops the carts it opened that got no line', async () => {
+      const [euro, fine, idle] = await Promise.all([
+        registerUser(agora),
+        registerUser(agora),
+        registerUser(agora),
+      ]);
+      const euroCart = await newCart(agora, euro.accessToken);
+      await addToCart(agora, euroCart, c.eur, 1, euro.accessToken);
+      const line = held(fine.user.id, c.small);
+      const placed = await trx(async (t) => {
+        const step = agora.cart.heldCarts(
+          [euro, fine, idle].map((u) => ({ userId: u.user.id, currency: 'USD' })),
+        );
+        const carts = await step.finish(t, (await t.executeQuery(step.statement.compile(t))).rows);
+        expect(carts.cartOf(euro.user.id)).toMatchObject({
+          error: { code: 'conflict', details: { reason: 'currency_mismatch', cartCurrency: 'EUR' } },
+        });
+        await t.executeQuery(agora.cart.heldLines(carts, [line], { strict: true }).compile(t));
+        return carts.cartOf(fine.user.id);
+      });
+      expect(placed).toHaveProperty('cartId');
+      const { rows } = await sql<{ user_id: string; currency: string | null; lines: number }>`
+        select c.user_id, c.currency, (select count(*)::int from cart.items i where i.cart_id = c.id) as lines
+          from cart.carts c
+         where c.user_id in (${sql.join([euro, fine, idle].map((u) => u.user.id))}) and c.status = 'open'`.execute(
+        db,
+      );
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          { user_id: euro.user.id, currency: 'EUR', lines: 1 },
+          { user_id: fine.user.id, currency: 'USD', lines: 1 },
+        ]),
+      );
+      expect(rows).toHaveLength(2);
+    });
+
     it('rejects a batch naming every buyer whose cart is in another currency, and adds nothing', async () => {
       const euro = await registerUser(agora);
       const fine = await registerUser(agora);

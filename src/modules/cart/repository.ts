@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
@@ -216,14 +216,19 @@ export async function ensureAndLockOpenUserCarts(
  *
  * The locking part reads with the statement's snapshot, so it misses a cart a concurrent caller
  * committed while the insert waited on it (the insert then skips that user): such users are locked
- * by a second statement, which sees every committed cart.
+ * by a second statement, which sees every committed cart. Returns the statement, for the caller to
+ * send (alone or `pipelined` with its own), and `finish`, which reads its rows.
  */
-export async function openOrLockUserCarts(
-  trx: AnyDb,
+export function openOrLockUserCarts(
   wanted: { userId: string; currency: string }[],
   ttlHours: number,
-): Promise<{ created: CartRow[]; locked: CartRow[] }> {
-  if (!wanted.length) return { created: [], locked: [] };
+): {
+  statement: RawBuilder<CartRow & { created: boolean }>;
+  finish(
+    trx: AnyDb,
+    rows: (CartRow & { created: boolean })[],
+  ): Promise<{ created: CartRow[]; locked: CartRow[] }>;
+} {
   // a new cart takes the currency of its user's first line
   const currencyOf = new Map<string, string>();
   for (const w of wanted) if (!currencyOf.has(w.userId)) currencyOf.set(w.userId, w.currency);
@@ -232,7 +237,7 @@ export async function openOrLockUserCarts(
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([user_id, currency]) => ({ id: newCartId(), user_id, currency }));
   const columns = sql.join(CART_COLUMNS.map((c) => sql.ref(c)));
-  const { rows } = await sql<CartRow & { created: boolean }>`
+  const statement = sql<CartRow & { created: boolean }>`
     with wanted as (
       select * from jsonb_to_recordset(${JSON.stringify(users)}::jsonb) as w (id uuid, user_id uuid, currency text)
     ), created as (
@@ -248,27 +253,32 @@ export async function openOrLockUserCarts(
     )
     select true as created, ${columns} from created
     union all
-    select false as created, ${columns} from existing`.execute(trx);
-  const created: CartRow[] = [];
-  const locked: CartRow[] = [];
-  const seen = new Set<string>();
-  for (const { created: isNew, ...cart } of rows) {
-    (isNew ? created : locked).push(cart);
-    seen.add(cart.user_id!);
-  }
-  const missed = users.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
-  if (missed.length)
-    locked.push(
-      ...(await t(trx)
-        .selectFrom('cart.carts')
-        .select(CART_COLUMNS)
-        .where('user_id', 'in', missed)
-        .where('status', '=', 'open')
-        .orderBy('id')
-        .forUpdate()
-        .execute()),
-    );
-  return { created, locked };
+    select false as created, ${columns} from existing`;
+  return {
+    statement,
+    async finish(trx, rows) {
+      const created: CartRow[] = [];
+      const locked: CartRow[] = [];
+      const seen = new Set<string>();
+      for (const { created: isNew, ...cart } of rows) {
+        (isNew ? created : locked).push(cart);
+        seen.add(cart.user_id!);
+      }
+      const missed = users.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
+      if (missed.length)
+        locked.push(
+          ...(await t(trx)
+            .selectFrom('cart.carts')
+            .select(CART_COLUMNS)
+            .where('user_id', 'in', missed)
+            .where('status', '=', 'open')
+            .orderBy('id')
+            .forUpdate()
+            .execute()),
+        );
+      return { created, locked };
+    },
+  };
 }
 
 export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | undefined> {
@@ -428,19 +438,18 @@ export interface NewHeldLine {
   holdExpiresAt: Date;
 }
 
-/** Inserts held lines in one statement; a hold already in a cart is left as it is (retries). */
 /**
- * One round trip for a flash-sale batch's lines: touches the buyers' carts (expiry, currency when
- * unset) and inserts the held lines, returning the lines it inserted. A line whose hold already
- * has one is skipped (and not returned): `itemsByHold` finds it.
+ * The statement of a flash-sale batch's lines: touches the existing carts that get one (expiry,
+ * currency when unset), deletes the carts the batch opened that got none (`dropCarts`), and inserts
+ * the held lines, returning the lines it inserted. A line whose hold already has one is skipped (and
+ * not returned: `itemsByHold` finds it), or with `strict` fails the statement.
  */
-export async function touchAndInsertHeldLines(
-  db: AnyDb,
+export function touchAndInsertHeldLines(
   currencyOf: ReadonlyMap<string, string>,
   ttlHours: number,
   lines: NewHeldLine[],
-): Promise<{ id: string; cart_id: string; hold_id: string }[]> {
-  if (!lines.length) return [];
+  opts: { dropCarts?: string[]; strict?: boolean } = {},
+): RawBuilder<{ id: string; cart_id: string; hold_id: string }> {
   const carts = JSON.stringify([...currencyOf].map(([id, currency]) => ({ id, currency })));
   const rows = JSON.stringify(
     lines.map((l) => ({
@@ -453,20 +462,21 @@ export async function touchAndInsertHeldLines(
       hold_expires_at: l.holdExpiresAt,
     })),
   );
-  const { rows: inserted } = await sql<{ id: string; cart_id: string; hold_id: string }>`
+  return sql<{ id: string; cart_id: string; hold_id: string }>`
     with touched as (
       update cart.carts c
          set currency = coalesce(c.currency, v.currency), updated_at = now(), expires_at = ${hoursFromNow(ttlHours)}
         from jsonb_to_recordset(${carts}::jsonb) as v (id uuid, currency text)
        where c.id = v.id
+    ), dropped as (
+      delete from cart.carts where id = any(${opts.dropCarts ?? []}::uuid[])
     )
     insert into cart.items (id, cart_id, sku, quantity, held_price_amount, hold_id, hold_expires_at)
     select x.id, x.cart_id, x.sku, x.quantity, x.held_price_amount, x.hold_id, x.hold_expires_at
       from jsonb_to_recordset(${rows}::jsonb) as x (id uuid, cart_id uuid, sku text, quantity integer,
            held_price_amount bigint, hold_id uuid, hold_expires_at timestamptz)
-    on conflict (hold_id) do nothing
-    returning id, cart_id, hold_id`.execute(db);
-  return inserted;
+    ${opts.strict ? sql`` : sql`on conflict (hold_id) do nothing`}
+    returning id, cart_id, hold_id`;
 }
 
 export function itemsByHold(db: AnyDb, holdIds: string[]): Promise<ItemRow[]> {

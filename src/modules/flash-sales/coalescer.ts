@@ -1,7 +1,10 @@
 /**
  * Coalesces concurrent calls for one key into batches: while a batch for a key runs, new calls
- * for that key wait and go together in the next one (group commit). One batch per key at a time,
- * in arrival order, at most `maxBatch` calls each. `run` answers each call of its batch, in order.
+ * for that key wait and go together in the next one (group commit), in arrival order, at most
+ * `maxBatch` calls each. `run` answers each call of its batch, in order. A batch may call
+ * `ordered()` once it has passed the point that orders batches (the flash batch: its lock on the
+ * item is granted); the next batch then starts, so at most two run at once per key and each starts
+ * after the one before it is ordered. A batch that never calls it runs alone.
  */
 export interface CoalescerOptions {
   maxBatch: number;
@@ -17,9 +20,17 @@ interface Waiter<Req, Res> {
 
 interface Lane<Req, Res> {
   queue: Waiter<Req, Res>[];
-  busy: boolean;
+  /** Batches running. */
+  running: number;
+  /** Whether the batch started last has called `ordered()`. */
+  ordered: boolean;
+  /** Counts the batches started, so a late `ordered()` of an older one changes nothing. */
+  started: number;
   scheduled: boolean;
 }
+
+/** Batches of one key that may run at once: one finishing while the next gets ready. */
+const MAX_RUNNING = 2;
 
 export class Coalescer<Req, Res> {
   private readonly lanes = new Map<string, Lane<Req, Res>>();
@@ -27,14 +38,14 @@ export class Coalescer<Req, Res> {
   readonly stats = { batches: 0, calls: 0, largest: 0 };
 
   constructor(
-    private readonly run: (key: string, batch: Req[]) => Promise<Res[]>,
+    private readonly run: (key: string, batch: Req[], ordered: () => void) => Promise<Res[]>,
     private readonly opts: CoalescerOptions,
   ) {}
 
   submit(key: string, req: Req): Promise<Res> {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { queue: [], busy: false, scheduled: false };
+      lane = { queue: [], running: 0, ordered: false, started: 0, scheduled: false };
       this.lanes.set(key, lane);
     }
     const l = lane;
@@ -50,8 +61,13 @@ export class Coalescer<Req, Res> {
     return n;
   }
 
+  /** Whether a new batch may start: none runs, or the last started is ordered and there is room. */
+  private free(lane: Lane<Req, Res>): boolean {
+    return lane.running === 0 || (lane.ordered && lane.running < MAX_RUNNING);
+  }
+
   private schedule(key: string, lane: Lane<Req, Res>): void {
-    if (lane.busy || lane.scheduled) return;
+    if (!this.free(lane) || lane.scheduled) return;
     lane.scheduled = true;
     const go = () => {
       lane.scheduled = false;
@@ -62,25 +78,33 @@ export class Coalescer<Req, Res> {
   }
 
   private async flush(key: string, lane: Lane<Req, Res>): Promise<void> {
-    if (lane.busy || !lane.queue.length) return;
-    lane.busy = true;
+    if (!this.free(lane) || !lane.queue.length) return;
+    lane.running++;
+    lane.ordered = false;
+    const id = ++lane.started;
     const batch = lane.queue.splice(0, this.opts.maxBatch);
     this.stats.batches++;
     this.stats.calls += batch.length;
     this.stats.largest = Math.max(this.stats.largest, batch.length);
+    const ordered = () => {
+      if (id !== lane.started || lane.ordered) return;
+      lane.ordered = true;
+      if (lane.queue.length) this.schedule(key, lane);
+    };
     try {
       const answers = await this.run(
         key,
         batch.map((w) => w.req),
+        ordered,
       );
       if (answers.length !== batch.length) throw new Error('a batch must answer every call');
       batch.forEach((w, i) => w.resolve(answers[i]));
     } catch (err) {
       for (const w of batch) w.reject(err);
     } finally {
-      lane.busy = false;
+      lane.running--;
       if (lane.queue.length) setImmediate(() => void this.flush(key, lane));
-      else this.lanes.delete(key);
+      else if (lane.running === 0) this.lanes.delete(key);
     }
   }
 }

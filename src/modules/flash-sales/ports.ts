@@ -4,6 +4,8 @@
  */
 import type { Transaction } from 'kysely';
 import type { AnyDb } from '../../platform/db.js';
+import type { AppError } from '../../platform/errors.js';
+import type { Compilable } from '../../platform/pipelined.js';
 import type { Money } from './events.js';
 
 type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -37,12 +39,24 @@ export interface HeldItemInput {
   holdExpiresAt: Date;
 }
 
-/** The part of cart's door the hot path and the expiry use. */
+/** A buyer's open cart for held lines, or the refusal that keeps a line out of it. */
+export type HeldCart = { cartId: string } | { error: AppError };
+
+export interface HeldCarts {
+  cartOf(userId: string): HeldCart;
+}
+
+/**
+ * The part of cart's door the hot path and the expiry use. A batch puts its lines in its buyers'
+ * carts in two statements that travel with its own (`pipelined`): `heldCarts` opens or locks the
+ * carts (`finish` reads its rows), `heldLines` inserts the lines into them.
+ */
 export interface CartPort {
-  addHeldItems(
-    trx: Trx,
-    inputs: HeldItemInput[],
-  ): Promise<{ holdId: string; cartId: string; itemId: string }[]>;
+  heldCarts(users: { userId: string; currency: string }[]): {
+    statement: Compilable;
+    finish(trx: Trx, rows: unknown[]): Promise<HeldCarts>;
+  };
+  heldLines(carts: HeldCarts, inputs: HeldItemInput[], opts?: { strict?: boolean }): Compilable;
   removeHeldItem(trx: Trx, holdId: string): Promise<void>;
 }
 

@@ -36,7 +36,7 @@ export class Reservations {
   private readonly soldOutRefusals = new Map<string, SaleSoldOutError>();
 
   constructor(private readonly deps: ReservationDeps) {
-    this.coalescer = new Coalescer((key, batch) => this.decide(key, batch), deps.batch);
+    this.coalescer = new Coalescer((key, batch, ordered) => this.decide(key, batch, ordered), deps.batch);
   }
 
   /** Settles with the gate; a grant of what the gate took changes nothing and costs no call. */
@@ -165,11 +165,15 @@ export class Reservations {
   }
 
   /**
-   * One transaction for the batch. A domain error thrown inside it (the cart refusing one buyer's
-   * line, say) would fail everyone in the batch: the batch is split in halves until the request
-   * that causes it stands alone and gets the error as its own answer.
+   * One transaction for the batch (a buyer the cart refuses gets the cart's error as their own
+   * answer). A domain error thrown inside it would fail everyone in the batch: the batch is split
+   * in halves until the request that causes it stands alone and gets the error as its own answer.
    */
-  private async decide(key: string, batch: ReserveRequest[]): Promise<ReserveOutcome[]> {
+  private async decide(
+    key: string,
+    batch: ReserveRequest[],
+    ordered?: () => void,
+  ): Promise<ReserveOutcome[]> {
     const cut = key.indexOf(':');
     const saleId = key.slice(0, cut);
     const sku = key.slice(cut + 1);
@@ -180,6 +184,7 @@ export class Reservations {
         saleId,
         sku,
         batch,
+        { currency: this.deps.book.peek(saleId)?.items.get(sku)?.salePrice.currency ?? '', ordered },
       );
       if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
       return result.outcomes;
@@ -187,6 +192,8 @@ export class Reservations {
       if (!(err instanceof AppError)) throw err;
       if (batch.length === 1) return [{ ok: false, error: err }];
       const half = Math.ceil(batch.length / 2);
+      // the halves run after the next batch may have started: at the edge of the stock, a later
+      // batch can be decided before them
       return [
         ...(await this.decide(key, batch.slice(0, half))),
         ...(await this.decide(key, batch.slice(half))),

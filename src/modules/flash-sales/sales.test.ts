@@ -248,11 +248,22 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 1 });
     const picky = randomUUID();
     const refusing: CartPort = {
-      addHeldItems: async (trx, inputs) => {
-        if (inputs.some((i) => i.userId === picky))
-          throw new AppError('conflict', 'Your cart is in another currency');
-        return cart.addHeldItems(trx, inputs);
+      heldCarts: (users) => {
+        const step = cart.heldCarts(users);
+        return {
+          statement: step.statement,
+          finish: async (trx, rows) => {
+            const carts = await step.finish(trx, rows);
+            return {
+              cartOf: (userId) =>
+                userId === picky
+                  ? { error: new AppError('conflict', 'Your cart is in another currency') }
+                  : carts.cartOf(userId),
+            };
+          },
+        };
       },
+      heldLines: (carts, inputs, opts) => cart.heldLines(carts, inputs, opts),
       removeHeldItem: (trx, id) => cart.removeHeldItem(trx, id),
     };
     const book = new SaleBook(db);

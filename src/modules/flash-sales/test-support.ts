@@ -38,14 +38,15 @@ export async function tableCart(db: AnyDb): Promise<CartPort & { table: string }
               sku text not null, quantity int not null, unit_price bigint not null)`.execute(db);
   return {
     table,
-    async addHeldItems(trx, inputs) {
-      if (!inputs.length) return [];
-      await sql`insert into ${sql.id('public', table)} (hold_id, user_id, sku, quantity, unit_price)
-                values ${sql.join(inputs.map((i) => sql`(${i.holdId}, ${i.userId}, ${i.sku}, ${i.quantity}, ${i.unitPrice.amount})`))}`.execute(
-        trx,
-      );
-      return inputs.map((i) => ({ holdId: i.holdId, cartId: `cart-${i.userId}`, itemId: i.holdId }));
-    },
+    heldCarts: () => ({
+      statement: sql`select 1`,
+      finish: async () => ({ cartOf: (userId) => ({ cartId: `cart-${userId}` }) }),
+    }),
+    heldLines: (_carts, inputs) =>
+      sql`insert into ${sql.id('public', table)} (hold_id, user_id, sku, quantity, unit_price)
+          select * from unnest(${inputs.map((i) => i.holdId)}::uuid[], ${inputs.map((i) => i.userId)}::uuid[],
+                               ${inputs.map((i) => i.sku)}::text[], ${inputs.map((i) => i.quantity)}::int[],
+                               ${inputs.map((i) => i.unitPrice.amount)}::bigint[])`,
     async removeHeldItem(trx, holdId) {
       await sql`delete from ${sql.id('public', table)} where hold_id = ${holdId}`.execute(trx);
     },

@@ -85,6 +85,49 @@ describe('coalescer', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('starts the next batch once the running one is ordered, never more than two at once', async () => {
+    const events: string[] = [];
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const c = new Coalescer<number, number>(
+      async (_key, batch, ordered) => {
+        running++;
+        most = Math.max(most, running);
+        events.push(`start ${batch.join(',')}`);
+        await new Promise<void>((r) => release.push(r));
+        events.push(`ordered ${batch.join(',')}`);
+        ordered();
+        await new Promise<void>((r) => release.push(r));
+        running--;
+        return batch;
+      },
+      { maxBatch: 2, windowMs: 0 },
+    );
+    const answers = Promise.all([1, 2, 3, 4, 5, 6].map((n) => c.submit('k', n)));
+    const tick = () => new Promise((r) => setImmediate(r));
+    await tick();
+    expect(events).toEqual(['start 1,2']);
+    release.shift()!(); // batch 1 ordered: batch 2 starts
+    await tick();
+    await tick();
+    expect(events).toEqual(['start 1,2', 'ordered 1,2', 'start 3,4']);
+    release.shift()!(); // batch 1 finishes; batch 2 is not ordered yet: batch 3 waits
+    await tick();
+    await tick();
+    expect(events).toEqual(['start 1,2', 'ordered 1,2', 'start 3,4']);
+    release.shift()!(); // batch 2 ordered: batch 3 starts
+    await tick();
+    await tick();
+    expect(events.slice(3)).toEqual(['ordered 3,4', 'start 5,6']);
+    while (events.length < 6 || release.length) {
+      release.shift()?.();
+      await tick();
+    }
+    expect(await answers).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(most).toBe(2);
+  });
+
   it('a failed batch fails each of its calls, and the next batch runs', async () => {
     let n = 0;
     const c = new Coalescer<number, number>(

@@ -25,8 +25,8 @@ export interface HeldCarts {
 interface OpenedCarts extends HeldCarts {
   /** The carts opened by this batch (made with their currency and expiry). */
   created: Set<string>;
-  /** Existing carts: their currency (null when unset). */
-  existing: Map<string, string | null>;
+  /** The open carts that existed before (locked). */
+  existing: Set<string>;
 }
 
 /**
@@ -62,7 +62,7 @@ export function heldCarts(
       }
       const opened: OpenedCarts = {
         created: new Set(created.map((c) => c.id)),
-        existing: new Map(locked.map((c) => [c.id, c.currency])),
+        existing: new Set(locked.map((c) => c.id)),
         cartOf(userId) {
           const cart = carts.get(userId);
           if (!cart) throw new Error(`no open cart for user ${userId} after creating one`);

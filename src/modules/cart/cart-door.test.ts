@@ -310,12 +310,13 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
           );
           const batch = [held(buyer.user.id, c.small)];
           const placing = trx((t) => agora.cart.addHeldItems(t, batch));
-          // the batch's insert waits on the uncommitted cart's index entry
+          // the batch's insert waits on the uncommitted cart's index entry (asked outside `other`'s
+          // transaction, which would see one snapshot of pg_stat_activity throughout)
           for (let i = 0; ; i++) {
-            const { rows } = await other.query(
-              `select count(*)::int as n from pg_stat_activity
-                where wait_event_type = 'Lock' and query like '%insert into cart.carts%'`,
-            );
+            const { rows } = await sql<{ n: number }>`
+              select count(*)::int as n from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock'
+                 and query like '%insert into cart.carts%'`.execute(db);
             if (rows[0].n > 0) break;
             if (i > 200) throw new Error('the batch never waited on the cart');
             await new Promise((r) => setTimeout(r, 10));

@@ -42,9 +42,13 @@ export function heldCarts(
   statement: ReturnType<typeof repo.openOrLockUserCarts>['statement'];
   finish(trx: repo.Trx, rows: unknown[]): Promise<HeldCarts>;
 } {
-  const step = repo.openOrLockUserCarts(users, settings.userTtlHours);
+  // a new cart takes the currency of its user's first line
   const wanted = new Map<string, string>();
   for (const u of users) if (!wanted.has(u.userId)) wanted.set(u.userId, u.currency);
+  const step = repo.openOrLockUserCarts(
+    [...wanted].map(([userId, currency]) => ({ userId, currency })),
+    settings.userTtlHours,
+  );
   return {
     statement: step.statement,
     async finish(trx, rows) {

@@ -33,7 +33,12 @@ export async function mergeGuestCart(
   const result = await db.transaction().execute(async (trx): Promise<MergeResult> => {
     const guest = await repo.lockCart(trx, input.guestCartId);
     if (!guest || guest.user_id !== null || guest.status !== 'open') return none;
-    const [target] = await repo.ensureAndLockOpenUserCarts(trx, [input.userId], deps.settings.userTtlHours);
+    const open = repo.openOrLockUserCarts(
+      [{ userId: input.userId, currency: null }],
+      deps.settings.userTtlHours,
+    );
+    const { created, locked } = await open.finish(trx, (await open.statement.execute(trx)).rows);
+    const target = created[0] ?? locked[0];
     if (!target) throw new Error(`no open cart for user ${input.userId} after creating one`);
     const guestLines = (await repo.itemsOf(trx, guest.id)).filter((i) => i.hold_id === null);
     const userLines = new Map(

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
-import { pipelined } from '../../platform/pipelined.js';
 import type { CartRow, CartTables, ItemRow } from './tables.js';
 
 type Db = Kysely<CartTables>;
@@ -182,34 +181,9 @@ interface ItemFields {
 }
 
 /**
- * Opens a cart for each user that has none (`ensureOpenUserCarts`) and returns every one of their
- * open carts, locked in id order (a fixed order: no deadlock between batches). One round trip: the
- * two statements travel together (`pipelined`), and the locking select, which runs after the
- * insert, sees the carts it made and those a concurrent caller committed first.
- */
-export async function ensureAndLockOpenUserCarts(
-  trx: AnyDb,
-  userIds: string[],
-  ttlHours: number,
-): Promise<CartRow[]> {
-  if (!userIds.length) return [];
-  const [, locked] = await pipelined<CartRow>(trx, [
-    ensureOpenUserCartsQuery(trx, userIds, ttlHours),
-    t(trx)
-      .selectFrom('cart.carts')
-      .select(CART_COLUMNS)
-      .where('user_id', 'in', [...new Set(userIds)])
-      .where('status', '=', 'open')
-      .orderBy('id')
-      .forUpdate(),
-  ]);
-  return locked;
-}
-
-/**
- * For a batch that puts lines in its users' carts: opens a cart for each user that has no open one,
- * made as the lines will leave it (its currency set, its expiry moved), and locks the open carts
- * that already existed, in id order (no deadlock between batches). One statement, and a cart it makes
+ * Opens a cart for each user (each once in `users`) that has no open one, made as the caller will
+ * leave it (with `currency`, its expiry set), and locks the open carts that already existed, in id
+ * order (no deadlock between batches). One statement, and a cart it makes
  * is written once: opening it, locking it and touching it as three statements wrote the new row three
  * times (a non-HOT update among them, `expires_at` being indexed), which was most of a flash-sale
  * batch's cart work.
@@ -220,7 +194,7 @@ export async function ensureAndLockOpenUserCarts(
  * send (alone or `pipelined` with its own), and `finish`, which reads its rows.
  */
 export function openOrLockUserCarts(
-  wanted: { userId: string; currency: string }[],
+  users: { userId: string; currency: string | null }[],
   ttlHours: number,
 ): {
   statement: RawBuilder<CartRow & { created: boolean }>;
@@ -229,17 +203,14 @@ export function openOrLockUserCarts(
     rows: (CartRow & { created: boolean })[],
   ): Promise<{ created: CartRow[]; locked: CartRow[] }>;
 } {
-  // a new cart takes the currency of its user's first line
-  const currencyOf = new Map<string, string>();
-  for (const w of wanted) if (!currencyOf.has(w.userId)) currencyOf.set(w.userId, w.currency);
-  const users = [...currencyOf]
+  const wanted = users
+    .map((u) => ({ id: newCartId(), user_id: u.userId, currency: u.currency }))
     // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([user_id, currency]) => ({ id: newCartId(), user_id, currency }));
+    .sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
   const columns = sql.join(CART_COLUMNS.map((c) => sql.ref(c)));
   const statement = sql<CartRow & { created: boolean }>`
     with wanted as (
-      select * from jsonb_to_recordset(${JSON.stringify(users)}::jsonb) as w (id uuid, user_id uuid, currency text)
+      select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w (id uuid, user_id uuid, currency text)
     ), created as (
       insert into cart.carts (id, user_id, currency, order_id, merged_into, expires_at)
       select w.id, w.user_id, w.currency, null, null, ${hoursFromNow(ttlHours)} from wanted w order by w.user_id
@@ -264,7 +235,7 @@ export function openOrLockUserCarts(
         (isNew ? created : locked).push(cart);
         seen.add(cart.user_id!);
       }
-      const missed = users.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
+      const missed = wanted.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
       if (missed.length)
         locked.push(
           ...(await t(trx)

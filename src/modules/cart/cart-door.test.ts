@@ -335,7 +335,7 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
       },
     );
 
-    it('in two steps: refuses only the buyer whose cart is in another currency, and drops the carts it opened that got no line', async () => {
+    it("as pieces of the caller's statements: reads each buyer's cart and currency, writes the lines, and drops the carts it opened that got none", async () => {
       const [euro, fine, idle] = await Promise.all([
         registerUser(agora),
         registerUser(agora),
@@ -345,17 +345,41 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
       await addToCart(agora, euroCart, c.eur, 1, euro.accessToken);
       const line = held(fine.user.id, c.small);
       const placed = await trx(async (t) => {
-        const step = agora.cart.heldCarts(
+        const batch = agora.cart.heldBatch(
           [euro, fine, idle].map((u) => ({ userId: u.user.id, currency: 'USD' })),
         );
-        const carts = await step.finish(t, (await t.executeQuery(step.statement.compile(t))).rows);
-        expect(carts.cartOf(euro.user.id)).toMatchObject({
-          error: { code: 'conflict', details: { reason: 'currency_mismatch', cartCurrency: 'EUR' } },
+        await batch.open.execute(t);
+        const carts = (await batch.carts.execute(t)).rows;
+        expect(carts).toHaveLength(3);
+        expect(carts.find((r) => r.user_id === euro.user.id)).toEqual({
+          user_id: euro.user.id,
+          cart_id: euroCart,
+          currency: 'EUR',
         });
-        await t.executeQuery(agora.cart.heldLines(carts, [line], { strict: true }).compile(t));
-        return carts.cartOf(fine.user.id);
+        const fineCart = carts.find((r) => r.user_id === fine.user.id)!;
+        expect(fineCart.currency).toBe('USD');
+        const granted = JSON.stringify([
+          {
+            line_id: randomUUID(),
+            user_id: fine.user.id,
+            cart_id: fineCart.cart_id,
+            sku: line.sku,
+            quantity: 1,
+            unit_price: 999,
+            currency: 'USD',
+            hold_id: line.holdId,
+            hold_expires_at: line.holdExpiresAt,
+          },
+        ]);
+        const { rows } = await sql<{ cart_id: string; hold_id: string }>`
+          with granted as (
+            select * from jsonb_to_recordset(${granted}::jsonb) as g (line_id uuid, user_id uuid, cart_id text,
+                   sku text, quantity integer, unit_price bigint, currency text, hold_id uuid, hold_expires_at timestamptz)
+          ), ${batch.write('granted', { strict: true })}
+          select cart_id, hold_id from cart_lines`.execute(t);
+        expect(rows).toEqual([{ cart_id: fineCart.cart_id, hold_id: line.holdId }]);
+        return { batch, granted };
       });
-      expect(placed).toHaveProperty('cartId');
       const { rows } = await sql<{ user_id: string; currency: string | null; lines: number }>`
         select c.user_id, c.currency, (select count(*)::int from cart.items i where i.cart_id = c.id) as lines
           from cart.carts c
@@ -369,6 +393,21 @@ describe.each(databaseModes())('cart door (%s)', (mode) => {
         ]),
       );
       expect(rows).toHaveLength(2);
+      // strict: a hold that has its line fails the statement (the line id is a new one)
+      const sameHold = JSON.stringify(
+        (JSON.parse(placed.granted) as object[]).map((g) => ({ ...g, line_id: randomUUID() })),
+      );
+      const again = agora.cart.heldBatch([{ userId: fine.user.id, currency: 'USD' }]);
+      const err = await trx(async (t) => {
+        await again.open.execute(t);
+        await sql`with granted as (
+                      select * from jsonb_to_recordset(${sameHold}::jsonb) as g (line_id uuid, user_id uuid,
+                             cart_id text, sku text, quantity integer, unit_price bigint, currency text, hold_id uuid,
+                             hold_expires_at timestamptz)
+                    ), ${again.write('granted', { strict: true })}
+                    select 1`.execute(t);
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: '23505', constraint: 'items_hold_key' });
     });
 
     it('rejects a batch naming every buyer whose cart is in another currency, and adds nothing', async () => {

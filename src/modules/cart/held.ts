@@ -1,5 +1,6 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Money } from '../catalog/index.js';
-import type { AppError } from '../../platform/errors.js';
+import { uuidv7 } from '../../platform/ids.js';
 import { CurrencyMismatchError } from './errors.js';
 import * as repo from './repository.js';
 import type { CartSettings } from './settings.js';
@@ -13,113 +14,42 @@ export interface HeldItemInput {
   holdExpiresAt: Date;
 }
 
-/** A buyer's open cart for held lines, or why no line can go there. */
-export type HeldCart = { cartId: string } | { error: AppError };
-
-/** The buyers' carts opened or locked by `heldCarts`: what `heldLines` puts the lines into. */
-export interface HeldCarts {
-  cartOf(userId: string): HeldCart;
-}
-
-/** What `heldCarts` hands to `heldLines` besides `cartOf`. */
-interface OpenedCarts extends HeldCarts {
-  /** The carts opened by this batch (made with their currency and expiry). */
-  created: Set<string>;
-  /** The open carts that existed before (locked). */
-  existing: Set<string>;
-}
-
 /**
- * Flash sales, step one of putting a batch's held lines into its buyers' carts: opens the missing
- * carts (with the line's currency) and locks the existing ones in id order, in one statement that
- * the caller sends together with its own (`pipelined`); `finish` reads its rows. A buyer whose
- * cart holds items in another currency gets a `CurrencyMismatchError` of their own from `cartOf`.
+ * A flash-sale batch's cart work, in pieces that travel inside the batch's own statements:
+ *
+ * - `open`, a statement sent before anything else is locked: opens the buyers' missing carts (in
+ *   the currency of each buyer's first line, with their expiry) and locks the open carts that
+ *   already existed;
+ * - `carts`, a relation `(user_id uuid, cart_id text, currency text)` of those carts, for a later
+ *   statement to read (a cart whose currency is set and differs from a line's refuses the line:
+ *   `CurrencyMismatchError`);
+ * - `write(granted)`, the `cart_…` common table expressions that put the lines of the relation
+ *   named `granted` into those carts in the same statement and drop the carts `open` made that got
+ *   no line (`repo.heldLinesWrite` names the columns `granted` has, and `cart_lines` what it returns).
  */
-export function heldCarts(
-  settings: CartSettings,
-  users: { userId: string; currency: string }[],
-): {
-  statement: ReturnType<typeof repo.openOrLockUserCarts>['statement'];
-  finish(trx: repo.Trx, rows: unknown[]): Promise<HeldCarts>;
-} {
+export interface HeldBatch {
+  open: RawBuilder<{ id: string }>;
+  carts: RawBuilder<{ user_id: string; cart_id: string; currency: string | null }>;
+  write(granted: string, opts?: { strict?: boolean }): RawBuilder<unknown>;
+}
+
+export function heldBatch(settings: CartSettings, users: { userId: string; currency: string }[]): HeldBatch {
   // a new cart takes the currency of its user's first line
   const wanted = new Map<string, string>();
   for (const u of users) if (!wanted.has(u.userId)) wanted.set(u.userId, u.currency);
-  const step = repo.openOrLockUserCarts(
-    [...wanted].map(([userId, currency]) => ({ userId, currency })),
-    settings.userTtlHours,
-  );
+  const opened = [...wanted].map(([userId, currency]) => ({ id: repo.newCartId(), userId, currency }));
+  const ids = opened.map((o) => o.id);
   return {
-    statement: step.statement,
-    async finish(trx, rows) {
-      const { created, locked } = await step.finish(trx, rows as Parameters<typeof step.finish>[1]);
-      const carts = new Map<string, HeldCart>();
-      for (const c of created) carts.set(c.user_id!, { cartId: c.id });
-      for (const c of locked) {
-        const currency = wanted.get(c.user_id!)!;
-        carts.set(
-          c.user_id!,
-          c.currency && c.currency !== currency
-            ? { error: new CurrencyMismatchError(c.currency, currency) }
-            : { cartId: c.id },
-        );
-      }
-      const opened: OpenedCarts = {
-        created: new Set(created.map((c) => c.id)),
-        existing: new Set(locked.map((c) => c.id)),
-        cartOf(userId) {
-          const cart = carts.get(userId);
-          if (!cart) throw new Error(`no open cart for user ${userId} after creating one`);
-          return cart;
-        },
-      };
-      return opened;
-    },
+    open: repo.openUserCarts(opened, settings.userTtlHours),
+    carts: repo.openCartsOf([...wanted.keys()]),
+    write: (granted, opts) => repo.heldLinesWrite(granted, ids, settings.userTtlHours, opts),
   };
 }
 
 /**
- * Step two: the statement that puts the lines into the carts of step one (their currencies must
- * match: see `cartOf`), sets the existing carts' currency and expiry, and deletes the carts step one
- * opened that got no line. `strict`: a hold that already has a line fails the statement (the caller
- * sends it with its COMMIT and cannot read anything back); otherwise that line is left as it is.
- */
-export function heldLines(
-  settings: CartSettings,
-  carts: HeldCarts,
-  inputs: HeldItemInput[],
-  opts: { strict?: boolean } = {},
-) {
-  const { created, existing } = carts as OpenedCarts;
-  const cartIds = inputs.map((i) => {
-    const cart = carts.cartOf(i.userId);
-    if ('error' in cart) throw cart.error;
-    return cart.cartId;
-  });
-  const touched = new Map<string, string>();
-  cartIds.forEach((id, n) => {
-    if (existing.has(id) && !touched.has(id)) touched.set(id, inputs[n].unitPrice.currency);
-  });
-  const used = new Set(cartIds);
-  return repo.touchAndInsertHeldLines(
-    touched,
-    settings.userTtlHours,
-    inputs.map((i, n) => ({
-      cartId: cartIds[n],
-      sku: i.sku,
-      quantity: i.quantity,
-      heldPriceAmount: i.unitPrice.amount,
-      holdId: i.holdId,
-      holdExpiresAt: i.holdExpiresAt,
-    })),
-    { dropCarts: [...created].filter((id) => !used.has(id)), strict: opts.strict },
-  );
-}
-
-/**
  * Puts flash-sale units in their buyers' carts at the held price, for a whole batch of buyers in
- * two statements whatever its size (`heldCarts`, then `heldLines`). A hold already in a cart (a
- * retried batch) keeps its line, read back by a third. All or nothing, in the caller's transaction.
+ * three statements whatever its size (`heldBatch`'s). A hold already in a cart (a retried batch)
+ * keeps its line, read back by a fourth. All or nothing, in the caller's transaction.
  * @throws CurrencyMismatchError naming every buyer whose cart is in another currency
  */
 export async function addHeldItems(
@@ -128,25 +58,45 @@ export async function addHeldItems(
   inputs: HeldItemInput[],
 ): Promise<{ holdId: string; cartId: string; itemId: string }[]> {
   if (!inputs.length) return [];
-  const step = heldCarts(
+  const batch = heldBatch(
     settings,
     inputs.map((i) => ({ userId: i.userId, currency: i.unitPrice.currency })),
   );
-  const carts = await step.finish(trx, (await step.statement.execute(trx)).rows);
+  await batch.open.execute(trx);
+  const { rows: carts } = await batch.carts.execute(trx);
+  const cartOf = new Map(carts.map((c) => [c.user_id, c]));
   // the currency each buyer's cart has, or gets from the first of the buyer's lines
   const currencyOf = new Map<string, string>();
   const conflicts: { userId: string; cartCurrency: string; currency: string }[] = [];
   for (const input of inputs) {
-    const cart = carts.cartOf(input.userId);
-    const cartCurrency =
-      'error' in cart ? String(cart.error.details.cartCurrency) : currencyOf.get(input.userId);
+    const cart = cartOf.get(input.userId);
+    if (!cart) throw new Error(`no open cart for user ${input.userId} after opening one`);
+    const cartCurrency = currencyOf.get(input.userId) ?? cart.currency;
     if (cartCurrency && cartCurrency !== input.unitPrice.currency)
       conflicts.push({ userId: input.userId, cartCurrency, currency: input.unitPrice.currency });
     else currencyOf.set(input.userId, input.unitPrice.currency);
   }
   if (conflicts.length)
     throw new CurrencyMismatchError(conflicts[0].cartCurrency, conflicts[0].currency, { buyers: conflicts });
-  const { rows: inserted } = await heldLines(settings, carts, inputs).execute(trx);
+  const granted = JSON.stringify(
+    inputs.map((i) => ({
+      line_id: uuidv7(),
+      user_id: i.userId,
+      cart_id: cartOf.get(i.userId)!.cart_id,
+      sku: i.sku,
+      quantity: i.quantity,
+      unit_price: i.unitPrice.amount,
+      currency: i.unitPrice.currency,
+      hold_id: i.holdId,
+      hold_expires_at: i.holdExpiresAt,
+    })),
+  );
+  const { rows: inserted } = await sql<{ id: string; cart_id: string; hold_id: string }>`
+    with granted as (
+      select * from jsonb_to_recordset(${granted}::jsonb) as g (line_id uuid, user_id uuid, cart_id text, sku text,
+             quantity integer, unit_price bigint, currency text, hold_id uuid, hold_expires_at timestamptz)
+    ), ${batch.write('granted')}
+    select id, cart_id, hold_id from cart_lines`.execute(trx);
   const lines = new Map(inserted.map((l) => [l.hold_id, { cartId: l.cart_id, itemId: l.id }]));
   // a hold that already had its line (a replayed batch) keeps it
   const missing = inputs.filter((i) => !lines.has(i.holdId)).map((i) => i.holdId);

@@ -9,15 +9,9 @@ import type { JobRunner } from '../../platform/jobs/runner.js';
 import type { Runtime } from '../../platform/runtime.js';
 import { forCheckout, markCheckedOut, type CheckoutCart } from './checkout.js';
 import { EXPIRE_JOB, expireIdleCarts } from './expiry.js';
-import type { Compilable } from '../../platform/pipelined.js';
-import {
-  addHeldItems,
-  heldCarts,
-  heldLines,
-  removeHeldItem,
-  type HeldCarts,
-  type HeldItemInput,
-} from './held.js';
+import type { AppError } from '../../platform/errors.js';
+import { CurrencyMismatchError } from './errors.js';
+import { addHeldItems, heldBatch, removeHeldItem, type HeldBatch, type HeldItemInput } from './held.js';
 import type { AvailabilitySource } from './lines.js';
 import { mergeGuestCart } from './merge.js';
 import { cartRoutes } from './routes.js';
@@ -26,7 +20,7 @@ import { cartSettings } from './settings.js';
 export { cartMigrations } from './migrations/index.js';
 export type { CartEvents, CartEventType } from './events.js';
 export type { CheckoutCart, CheckoutLine } from './checkout.js';
-export type { HeldCart, HeldCarts, HeldItemInput } from './held.js';
+export type { HeldBatch, HeldItemInput } from './held.js';
 export type { AvailabilitySource } from './lines.js';
 export type { Totals } from './totals.js';
 export { computeTotals } from './totals.js';
@@ -63,15 +57,13 @@ export interface CartModule {
     inputs: HeldItemInput[],
   ): Promise<{ holdId: string; cartId: string; itemId: string }[]>;
   /**
-   * Flash sales, the same in two steps that travel with the caller's own statements (`pipelined`):
-   * `heldCarts` opens or locks the buyers' carts (send `statement`, then `finish` with its rows);
-   * `heldLines` is the statement that puts the lines in (`strict`: fails on a hold that has a line).
+   * Flash sales, the same as pieces of the caller's own statements (see `HeldBatch`): the batch
+   * opens or locks its buyers' carts, reads them, and writes its lines in the statement that
+   * decides it.
    */
-  heldCarts(users: { userId: string; currency: string }[]): {
-    statement: Compilable;
-    finish(trx: Trx, rows: unknown[]): Promise<HeldCarts>;
-  };
-  heldLines(carts: HeldCarts, inputs: HeldItemInput[], opts?: { strict?: boolean }): Compilable;
+  heldBatch(users: { userId: string; currency: string }[]): HeldBatch;
+  /** The refusal of a held line whose buyer's cart is in another currency. */
+  currencyRefusal(cartCurrency: string, currency: string): AppError;
   /** Removes the line bound to a released/expired hold. Idempotent. */
   removeHeldItem(trx: Trx, holdId: string): Promise<void>;
   /** Called after a successful login with the guest cart id the client passed. Idempotent. */
@@ -96,8 +88,8 @@ export function createCartModule(
     forCheckout: (trx, input) => forCheckout(trx, settings, input),
     markCheckedOut: (trx, cartId, orderId) => markCheckedOut(trx, cartId, orderId),
     addHeldItems: (trx, inputs) => addHeldItems(trx, settings, inputs),
-    heldCarts: (users) => heldCarts(settings, users),
-    heldLines: (carts, inputs, opts) => heldLines(settings, carts, inputs, opts),
+    heldBatch: (users) => heldBatch(settings, users),
+    currencyRefusal: (cartCurrency, currency) => new CurrencyMismatchError(cartCurrency, currency),
     removeHeldItem: (trx, holdId) => removeHeldItem(trx, holdId),
     mergeGuestCart: async (db, input) => {
       await mergeGuestCart(db, { availability, settings, log: rt.log }, input);

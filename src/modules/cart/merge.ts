@@ -33,12 +33,14 @@ export async function mergeGuestCart(
   const result = await db.transaction().execute(async (trx): Promise<MergeResult> => {
     const guest = await repo.lockCart(trx, input.guestCartId);
     if (!guest || guest.user_id !== null || guest.status !== 'open') return none;
-    const open = repo.openOrLockUserCarts(
-      [{ userId: input.userId, currency: null }],
-      deps.settings.userTtlHours,
-    );
-    const { created, locked } = await open.finish(trx, (await open.statement.execute(trx)).rows);
-    const target = created[0] ?? locked[0];
+    // opens the user's cart, or locks the one they have
+    await repo
+      .openUserCarts(
+        [{ id: repo.newCartId(), userId: input.userId, currency: null }],
+        deps.settings.userTtlHours,
+      )
+      .execute(trx);
+    const target = await repo.findOpenUserCart(trx, input.userId);
     if (!target) throw new Error(`no open cart for user ${input.userId} after creating one`);
     const guestLines = (await repo.itemsOf(trx, guest.id)).filter((i) => i.hold_id === null);
     const userLines = new Map(

@@ -182,74 +182,34 @@ interface ItemFields {
 
 /**
  * Opens a cart for each user (each once in `users`) that has no open one, made as the caller will
- * leave it (with `currency`, its expiry set), and locks the open carts that already existed, in id
- * order (no deadlock between batches). One statement, and a cart it makes
- * is written once: opening it, locking it and touching it as three statements wrote the new row three
- * times (a non-HOT update among them, `expires_at` being indexed), which was most of a flash-sale
- * batch's cart work.
- *
- * The locking part reads with the statement's snapshot, so it misses a cart a concurrent caller
- * committed while the insert waited on it (the insert then skips that user): such users are locked
- * by a second statement, which sees every committed cart. Returns the statement, for the caller to
- * send (alone or `pipelined` with its own), and `finish`, which reads its rows.
+ * leave it (with `currency`, its expiry set), and locks the open carts that already existed, in one
+ * statement whose rows are the carts it opened. An existing cart is locked by the insert's own
+ * conflict clause (`do update … where false` locks the row and writes nothing), so a cart a
+ * concurrent caller commits while the insert waits on it is locked too. Users are taken in id order:
+ * concurrent batches lock their carts in the same order (no deadlock). A cart it opens is written
+ * once: opening it, locking it and touching it as three statements wrote the new row three times (a
+ * non-HOT update among them, `expires_at` being indexed).
  */
-export function openOrLockUserCarts(
-  users: { userId: string; currency: string | null }[],
+export function openUserCarts(
+  users: { id: string; userId: string; currency: string | null }[],
   ttlHours: number,
-): {
-  statement: RawBuilder<CartRow & { created: boolean }>;
-  finish(
-    trx: AnyDb,
-    rows: (CartRow & { created: boolean })[],
-  ): Promise<{ created: CartRow[]; locked: CartRow[] }>;
-} {
-  const wanted = users
-    .map((u) => ({ id: newCartId(), user_id: u.userId, currency: u.currency }))
-    // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
-    .sort((a, b) => (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0));
-  const columns = sql.join(CART_COLUMNS.map((c) => sql.ref(c)));
-  const statement = sql<CartRow & { created: boolean }>`
-    with wanted as (
-      select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w (id uuid, user_id uuid, currency text)
-    ), created as (
-      insert into cart.carts (id, user_id, currency, order_id, merged_into, expires_at)
-      select w.id, w.user_id, w.currency, null, null, ${hoursFromNow(ttlHours)} from wanted w order by w.user_id
-      on conflict (user_id) where status = 'open' do nothing
-      returning ${columns}
-    ), existing as (
-      select ${columns} from cart.carts
-       where user_id in (select user_id from wanted) and status = 'open'
-       order by id
-         for update
-    )
-    select true as created, ${columns} from created
-    union all
-    select false as created, ${columns} from existing`;
-  return {
-    statement,
-    async finish(trx, rows) {
-      const created: CartRow[] = [];
-      const locked: CartRow[] = [];
-      const seen = new Set<string>();
-      for (const { created: isNew, ...cart } of rows) {
-        (isNew ? created : locked).push(cart);
-        seen.add(cart.user_id!);
-      }
-      const missed = wanted.filter((u) => !seen.has(u.user_id)).map((u) => u.user_id);
-      if (missed.length)
-        locked.push(
-          ...(await t(trx)
-            .selectFrom('cart.carts')
-            .select(CART_COLUMNS)
-            .where('user_id', 'in', missed)
-            .where('status', '=', 'open')
-            .orderBy('id')
-            .forUpdate()
-            .execute()),
-        );
-      return { created, locked };
-    },
-  };
+): RawBuilder<{ id: string }> {
+  const wanted = users.map((u) => ({ id: u.id, user_id: u.userId, currency: u.currency }));
+  return sql<{ id: string }>`
+    insert into cart.carts (id, user_id, currency, order_id, merged_into, expires_at)
+    select w.id, w.user_id, w.currency, null, null, ${hoursFromNow(ttlHours)}
+      from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w (id uuid, user_id uuid, currency text)
+     order by w.user_id
+    on conflict (user_id) where status = 'open' do update set status = excluded.status where false
+    returning id`;
+}
+
+/** The open carts of `userIds` as a relation `(user_id uuid, cart_id text, currency text)`. */
+export function openCartsOf(
+  userIds: string[],
+): RawBuilder<{ user_id: string; cart_id: string; currency: string | null }> {
+  return sql`select user_id, id::text as cart_id, currency from cart.carts
+              where user_id = any(${userIds}::uuid[]) and status = 'open'`;
 }
 
 export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | undefined> {
@@ -400,54 +360,43 @@ export async function deleteItem(db: AnyDb, itemId: string): Promise<void> {
   await t(db).deleteFrom('cart.items').where('id', '=', itemId).execute();
 }
 
-export interface NewHeldLine {
-  cartId: string;
-  sku: string;
-  quantity: number;
-  heldPriceAmount: number;
-  holdId: string;
-  holdExpiresAt: Date;
-}
-
 /**
- * The statement of a flash-sale batch's lines: touches the existing carts that get one (expiry,
- * currency when unset), deletes the carts the batch opened that got none (`dropCarts`), and inserts
- * the held lines, returning the lines it inserted. A line whose hold already has one is skipped (and
- * not returned: `itemsByHold` finds it), or with `strict` fails the statement.
+ * The `cart_…` common table expressions that write a flash-sale batch's lines, for the caller to
+ * put in its statement's WITH list after the relation named `granted` — `(line_id uuid, user_id
+ * uuid, cart_id text, sku text, quantity int, unit_price bigint, currency text, hold_id uuid,
+ * hold_expires_at timestamptz)`, one row per line (`line_id` the id it takes), in carts opened or locked by `openUserCarts` — in the same statement:
+ *
+ * - `cart_lines` inserts the lines and returns `(id, cart_id, hold_id)` of those it inserted; a hold
+ *   that already has a line is skipped (`itemsByHold` finds it), or with `strict` fails the statement;
+ * - `cart_touched` moves the expiry of the carts that existed before (`opened` are the ids the
+ *   batch gave the carts it opened) and sets their currency when they had none;
+ * - `cart_dropped` deletes the carts the batch opened that got no line, of its own or from before.
  */
-export function touchAndInsertHeldLines(
-  currencyOf: ReadonlyMap<string, string>,
+export function heldLinesWrite(
+  granted: string,
+  opened: string[],
   ttlHours: number,
-  lines: NewHeldLine[],
-  opts: { dropCarts?: string[]; strict?: boolean } = {},
-): RawBuilder<{ id: string; cart_id: string; hold_id: string }> {
-  const carts = JSON.stringify([...currencyOf].map(([id, currency]) => ({ id, currency })));
-  const rows = JSON.stringify(
-    lines.map((l) => ({
-      id: uuidv7(),
-      cart_id: l.cartId,
-      sku: l.sku,
-      quantity: l.quantity,
-      held_price_amount: l.heldPriceAmount,
-      hold_id: l.holdId,
-      hold_expires_at: l.holdExpiresAt,
-    })),
-  );
-  return sql<{ id: string; cart_id: string; hold_id: string }>`
-    with touched as (
+  opts: { strict?: boolean } = {},
+): RawBuilder<unknown> {
+  const g = sql.table(granted);
+  return sql`
+    cart_lines as (
+      insert into cart.items (id, cart_id, sku, quantity, held_price_amount, hold_id, hold_expires_at)
+      select g.line_id, g.cart_id::uuid, g.sku, g.quantity, g.unit_price, g.hold_id, g.hold_expires_at
+        from ${g} g
+      ${opts.strict ? sql`` : sql`on conflict (hold_id) do nothing`}
+      returning id, cart_id, hold_id
+    ), cart_touched as (
       update cart.carts c
          set currency = coalesce(c.currency, v.currency), updated_at = now(), expires_at = ${hoursFromNow(ttlHours)}
-        from jsonb_to_recordset(${carts}::jsonb) as v (id uuid, currency text)
-       where c.id = v.id
-    ), dropped as (
-      delete from cart.carts where id = any(${opts.dropCarts ?? []}::uuid[])
-    )
-    insert into cart.items (id, cart_id, sku, quantity, held_price_amount, hold_id, hold_expires_at)
-    select x.id, x.cart_id, x.sku, x.quantity, x.held_price_amount, x.hold_id, x.hold_expires_at
-      from jsonb_to_recordset(${rows}::jsonb) as x (id uuid, cart_id uuid, sku text, quantity integer,
-           held_price_amount bigint, hold_id uuid, hold_expires_at timestamptz)
-    ${opts.strict ? sql`` : sql`on conflict (hold_id) do nothing`}
-    returning id, cart_id, hold_id`;
+        from (select distinct cart_id::uuid as id, currency from ${g}) v
+       where c.id = v.id and c.id <> all(${opened}::uuid[])
+    ), cart_dropped as (
+      delete from cart.carts c
+       where c.id = any(${opened}::uuid[])
+         and c.id not in (select cart_id::uuid from ${g})
+         and not exists (select 1 from cart.items i where i.cart_id = c.id)
+    )`;
 }
 
 export function itemsByHold(db: AnyDb, holdIds: string[]): Promise<ItemRow[]> {

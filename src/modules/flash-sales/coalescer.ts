@@ -2,14 +2,17 @@
  * Coalesces concurrent calls for one key into batches: while a batch for a key runs, new calls
  * for that key wait and go together in the next one (group commit), in arrival order, at most
  * `maxBatch` calls each. `run` answers each call of its batch, in order. A batch may call
- * `ordered()` once it has passed the point that orders batches (the flash batch: its lock on the
- * item is granted); the next batch then starts, so at most two run at once per key and each starts
- * after the one before it is ordered. A batch that never calls it runs alone.
+ * `ordered()` once it has passed the point that orders batches (the flash batch: its statements
+ * are sent, to queue for the item's row in the database); the next batch may then start, so at
+ * most `maxRunning` run at once per key and each starts after the one before it is ordered. A
+ * batch that never calls it runs alone.
  */
 export interface CoalescerOptions {
   maxBatch: number;
   /** Extra time the first call of a batch waits for company; 0 = until the next turn of the event loop. */
   windowMs: number;
+  /** Batches of one key that may run at once, each started once the one before is ordered (default 2). */
+  maxRunning?: number;
 }
 
 interface Waiter<Req, Res> {
@@ -28,9 +31,6 @@ interface Lane<Req, Res> {
   started: number;
   scheduled: boolean;
 }
-
-/** Batches of one key that may run at once: one finishing while the next gets ready. */
-const MAX_RUNNING = 2;
 
 export class Coalescer<Req, Res> {
   private readonly lanes = new Map<string, Lane<Req, Res>>();
@@ -63,7 +63,7 @@ export class Coalescer<Req, Res> {
 
   /** Whether a new batch may start: none runs, or the last started is ordered and there is room. */
   private free(lane: Lane<Req, Res>): boolean {
-    return lane.running === 0 || (lane.ordered && lane.running < MAX_RUNNING);
+    return lane.running === 0 || (lane.ordered && lane.running < (this.opts.maxRunning ?? 2));
   }
 
   private schedule(key: string, lane: Lane<Req, Res>): void {

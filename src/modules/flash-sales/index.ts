@@ -88,7 +88,11 @@ export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): Flash
     cart: deps.cart,
     flags: deps.flags,
     holdTtlMs: config.AGORA_FLASH_HOLD_TTL_S * 1000,
-    batch: { maxBatch: config.AGORA_FLASH_BATCH_MAX, windowMs: config.AGORA_FLASH_BATCH_WINDOW_MS },
+    batch: {
+      maxBatch: config.AGORA_FLASH_BATCH_MAX,
+      windowMs: config.AGORA_FLASH_BATCH_WINDOW_MS,
+      maxRunning: config.AGORA_FLASH_BATCHES_IN_FLIGHT,
+    },
   });
   const saleDeps: SaleDeps = { inventory: deps.inventory, findVariants: deps.findVariants };
   const holds = holdProvider({ inventory: deps.inventory });

@@ -2,7 +2,7 @@
  * What flash sales needs from other modules, in the shapes of their doors (inventory, cart,
  * catalog's `findVariants`, admin's feature flags). The composition root passes the real doors.
  */
-import type { Transaction } from 'kysely';
+import type { RawBuilder, Transaction } from 'kysely';
 import type { AnyDb } from '../../platform/db.js';
 import type { AppError } from '../../platform/errors.js';
 import type { Compilable } from '../../platform/pipelined.js';
@@ -30,33 +30,26 @@ export interface InventoryPort {
   commit(trx: Trx, holdId: string, opts: { orderId: string; lines?: StockLine[] }): Promise<void>;
 }
 
-export interface HeldItemInput {
-  userId: string;
-  sku: string;
-  quantity: number;
-  unitPrice: Money;
-  holdId: string;
-  holdExpiresAt: Date;
-}
-
-/** A buyer's open cart for held lines, or the refusal that keeps a line out of it. */
-export type HeldCart = { cartId: string } | { error: AppError };
-
-export interface HeldCarts {
-  cartOf(userId: string): HeldCart;
-}
-
 /**
- * The part of cart's door the hot path and the expiry use. A batch puts its lines in its buyers'
- * carts in two statements that travel with its own (`pipelined`): `heldCarts` opens or locks the
- * carts (`finish` reads its rows), `heldLines` inserts the lines into them.
+ * A batch's cart work, in pieces of the batch's own statements (cart's `HeldBatch`): `open` opens
+ * or locks the buyers' carts and is sent before the item is locked; in the statement that decides
+ * the batch, `carts` is a relation `(user_id uuid, cart_id text, currency text)` of those carts and
+ * `write('granted')` the `cart_…` common table expressions that put the lines of the relation
+ * `granted` into them — `(line_id uuid, user_id uuid, cart_id text, sku text, quantity int,
+ * unit_price bigint, currency text, hold_id uuid, hold_expires_at timestamptz)` — and drop the carts
+ * `open` made that got none.
  */
+export interface HeldBatch {
+  open: Compilable;
+  carts: RawBuilder<unknown>;
+  write(granted: string, opts?: { strict?: boolean }): RawBuilder<unknown>;
+}
+
+/** The part of cart's door the hot path and the expiry use. */
 export interface CartPort {
-  heldCarts(users: { userId: string; currency: string }[]): {
-    statement: Compilable;
-    finish(trx: Trx, rows: unknown[]): Promise<HeldCarts>;
-  };
-  heldLines(carts: HeldCarts, inputs: HeldItemInput[], opts?: { strict?: boolean }): Compilable;
+  heldBatch(users: { userId: string; currency: string }[]): HeldBatch;
+  /** The refusal of a buyer whose cart is in another currency than the item. */
+  currencyRefusal(cartCurrency: string, currency: string): AppError;
   removeHeldItem(trx: Trx, holdId: string): Promise<void>;
 }
 

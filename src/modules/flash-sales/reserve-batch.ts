@@ -1,14 +1,11 @@
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import { uuidv7 } from '../../platform/ids.js';
-import { isExpectationFailed, lastInTransaction, scoped, type AnyDb } from '../../platform/db.js';
+import { isExpectationFailed, lastInTransaction, type AnyDb } from '../../platform/db.js';
 import { pipelined } from '../../platform/pipelined.js';
 import type { AppError } from '../../platform/errors.js';
 import { CustomerLimitError, SaleNotActiveError, SaleSoldOutError } from './errors.js';
 import type { Money } from './events.js';
-import type { CartPort, HeldItemInput } from './ports.js';
-import type { FlashSalesTables, SaleState } from './tables.js';
-
-type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { CartPort, HeldBatch } from './ports.js';
 
 export interface ReserveRequest {
   userId: string;
@@ -32,45 +29,53 @@ export interface BatchResult {
   remaining: number | null;
 }
 
-interface HotRow {
-  remaining: number;
-  per_customer_limit: number;
-  sale_price: number;
-  currency: string;
-  state: SaleState;
-  open: boolean;
+/** A request's row of the deciding statement. */
+interface Decided {
+  ord: number;
+  granted: number;
+  refused: Refused | null;
+  cart_id: string | null;
+  cart_currency: string | null;
+  units: number;
+  sale_price: number | null;
+  currency: string | null;
+  per_customer_limit: number | null;
+  remaining: number | null;
 }
 
+/** Why the deciding statement granted a request nothing (none: out of stock). */
+type Refused =
+  'not_on_sale' | 'currency' | 'sold_out' | 'not_started' | 'ended' | 'no_cart' | 'cart_currency' | 'limit';
+
 const TRANSIENT = new Set(['40P01', '40001']);
-/** What the batch's last statement refuses to commit (`platform.expect`): bugs, never answers. */
-const ITEM_CHANGED = 'flash-sale item changed under its lock';
+/** What the deciding statement refuses to commit (`platform.expect`): a bug, never an answer. */
 const LIMIT_PASSED = 'per-customer limit violated in a batch';
 
 /**
- * Decides a batch of concurrent reservations of one sale item in ONE transaction, in two round
- * trips:
+ * Decides a batch of concurrent reservations of one sale item in ONE transaction sent in ONE round
+ * trip, with its COMMIT (`pipelined`):
  *
- *   begin;                                                   -- 1, the three statements together
- *   cart.heldCarts(…buyers…)                                 -- their carts opened or locked
- *   select … from flash_sales.items join sales … for update of items   -- the hot row, locked once
- *   select user_id, units from flash_sales.customer_units where user_id in (…)
- *   -- in arrival order: cart refused → its error; past the limit → limit_exceeded;
- *   -- none left → out_of_stock; else grant min(asked, remaining)
- *   cart.heldLines(…all grants…)                             -- 2, the two statements together
- *   with update flash_sales.items set remaining = remaining - $taken where … and remaining >= $taken,
- *        insert into flash_sales.holds values (…), (…), …,
- *        insert into flash_sales.customer_units … on conflict do update
- *          set units = units + excluded.units where units + excluded.units <= limit_units
- *   select platform.expect(…), …; commit;                    -- with its COMMIT
+ *   begin;
+ *   cart.heldBatch(…buyers…).open                      -- their carts opened or locked
+ *   select 1 from flash_sales.items where … for update  -- the hot row, locked once per batch
+ *   with … carts, the buyers' units …                   -- decided in the statement, in arrival order:
+ *     -- a cart in another currency → its refusal; past the limit → limit_exceeded;
+ *     -- none left → out_of_stock; else min(asked, what the requests before it left)
+ *     cart_… as (the granted lines into the carts), update flash_sales.items …,
+ *     insert into flash_sales.holds …, insert into flash_sales.customer_units … on conflict do update
+ *   select …one row per request…; commit;
  *
- * The hot row is locked once per batch, so a batch of N buyers costs about what one buyer costs,
- * and it is held for one round trip. The carts are locked before it (the order every writer of a
- * cart and an item follows), so the next batch, started once this one holds the row (`ordered`),
- * opens and locks its buyers' carts while this one finishes, then waits for the row; every decision
- * is made under the row's lock. Round trips are what a batch's buyers wait for: under a first wave
- * each one waits a turn of a saturated event loop. A batch that grants nothing rolls back (the
- * carts it opened go with it). `currency` is the item's (from the sale book); the carts it opens
- * take it, and the batch starts over with the database's when they differ.
+ * The deciding statement starts after the row's lock is granted, so it reads what every earlier
+ * batch committed. Round trips are what a batch's buyers wait for: under a first wave each one
+ * waits a turn of a saturated event loop, so the decision is made where the data is instead of
+ * being read, decided in JavaScript and written back (two round trips). The carts are locked before
+ * the row (the order every writer of a cart and an item follows); the next batch is sent as soon as
+ * this one is (`ordered`) and waits in the database for the row, so it starts the moment this one
+ * commits; batches are decided about in the order they were sent (nothing depends on it). A batch
+ * that grants nothing leaves nothing behind (the carts it opened are dropped in the same statement).
+ * `currency` is the item's (from the sale book); new carts take it, and the batch runs again with
+ * the database's when they differ. A buyer asking twice in one batch has the later requests decided
+ * in a batch of their own right after it (the statement decides each buyer once).
  */
 export async function reserveBatch(
   db: AnyDb,
@@ -80,162 +85,220 @@ export async function reserveBatch(
   requests: ReserveRequest[],
   opts: { currency: string; ordered?: () => void },
 ): Promise<BatchResult> {
-  let currency = opts.currency;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db
-        .transaction()
-        .execute((trx) => decide(trx, deps, saleId, sku, requests, currency, opts.ordered));
-    } catch (err) {
-      if (err instanceof Settled) return err.result;
-      if (err instanceof CurrencyDiffers && attempt < 3) {
-        currency = err.currency;
-        continue;
-      }
-      const code = (err as { code?: string }).code;
-      if (attempt < 3 && code && TRANSIENT.has(code)) continue;
-      throw err;
+  const firsts: number[] = [];
+  const repeats: number[] = [];
+  const seen = new Set<string>();
+  requests.forEach((r, i) => {
+    if (seen.has(r.userId)) repeats.push(i);
+    else {
+      seen.add(r.userId);
+      firsts.push(i);
     }
-  }
+  });
+  const first = await decideOnce(
+    db,
+    deps,
+    saleId,
+    sku,
+    firsts.map((i) => requests[i]),
+    opts,
+  );
+  if (!repeats.length) return first;
+  const rest = await reserveBatch(
+    db,
+    deps,
+    saleId,
+    sku,
+    repeats.map((i) => requests[i]),
+    {
+      currency: opts.currency,
+    },
+  );
+  const outcomes = new Array<ReserveOutcome>(requests.length);
+  firsts.forEach((i, k) => (outcomes[i] = first.outcomes[k]));
+  repeats.forEach((i, k) => (outcomes[i] = rest.outcomes[k]));
+  return { outcomes, remaining: rest.remaining ?? first.remaining };
 }
 
-/** Ends a batch that granted nothing with its answers; its transaction rolls back. */
-class Settled extends Error {
-  constructor(readonly result: BatchResult) {
-    super('the batch granted nothing');
-  }
-}
-
-/** The item's currency is not the one the batch opened carts in. */
-class CurrencyDiffers extends Error {
-  constructor(readonly currency: string) {
-    super(`the item is priced in ${currency}`);
-  }
-}
-
-async function decide(
-  trx: Trx,
+/** One batch of distinct buyers; runs again on a transient error or a currency the book had wrong. */
+async function decideOnce(
+  db: AnyDb,
   deps: { cart: CartPort; holdTtlMs: number },
   saleId: string,
   sku: string,
   requests: ReserveRequest[],
-  currency: string,
-  ordered?: () => void,
+  opts: { currency: string; ordered?: () => void },
 ): Promise<BatchResult> {
-  const t = scoped<FlashSalesTables>(trx);
-  const userIds = [...new Set(requests.map((r) => r.userId))];
-  const carts = deps.cart.heldCarts(userIds.map((userId) => ({ userId, currency })));
-  // the buyers' units are read after the row lock is granted (the statements run in order), so
-  // they are what every earlier batch committed
-  const [cartRows, rows, heldRows] = (await pipelined(trx, [
-    carts.statement,
-    sql`
-      select i.remaining, i.per_customer_limit, i.sale_price, i.currency, s.state,
+  let currency = opts.currency;
+  for (let attempt = 1; ; attempt++) {
+    const holdIds = requests.map(() => uuidv7());
+    const expiresAt = new Date(Date.now() + deps.holdTtlMs);
+    const batch = deps.cart.heldBatch(requests.map((r) => ({ userId: r.userId, currency })));
+    let rows: Decided[];
+    try {
+      rows = await db.transaction().execute(async (trx) => {
+        const sent = pipelined<Decided>(trx, [
+          batch.open,
+          sql`select 1 from flash_sales.items where sale_id = ${saleId} and sku = ${sku} for update`,
+          lastInTransaction(decideStatement(batch, saleId, sku, requests, holdIds, currency, expiresAt)),
+        ]);
+        if (attempt === 1) opts.ordered?.();
+        return (await sent)[2];
+      });
+    } catch (err) {
+      if (isExpectationFailed(err, LIMIT_PASSED)) throw new Error(LIMIT_PASSED);
+      const code = (err as { code?: string }).code;
+      if (attempt < 3 && code && TRANSIENT.has(code)) continue;
+      throw err;
+    }
+    const item = rows[0];
+    if (item?.refused === 'currency' && attempt < 3) {
+      currency = item.currency!;
+      continue;
+    }
+    return {
+      remaining: item?.remaining ?? null,
+      outcomes: rows.map((row) =>
+        outcome(deps.cart, saleId, sku, requests[row.ord], holdIds[row.ord], expiresAt, row),
+      ),
+    };
+  }
+}
+
+function outcome(
+  cart: CartPort,
+  saleId: string,
+  sku: string,
+  request: ReserveRequest,
+  holdId: string,
+  expiresAt: Date,
+  row: Decided,
+): ReserveOutcome {
+  if (row.granted > 0)
+    return {
+      ok: true,
+      holdId,
+      cartId: row.cart_id!,
+      expiresAt,
+      quantity: row.granted,
+      unitPrice: { amount: Number(row.sale_price), currency: row.currency! },
+    };
+  const refuse = (error: AppError): ReserveOutcome => ({ ok: false, error });
+  switch (row.refused) {
+    case 'not_on_sale':
+    case 'not_started':
+    case 'ended':
+      return refuse(new SaleNotActiveError(saleId, row.refused));
+    case 'cart_currency':
+      return refuse(cart.currencyRefusal(row.cart_currency!, row.currency!));
+    case 'limit':
+      return refuse(new CustomerLimitError(sku, row.per_customer_limit!, row.units));
+    case 'no_cart':
+    case 'currency':
+      throw new Error(`flash batch: ${row.refused} after opening the buyers' carts in the item's currency`);
+    case 'sold_out':
+    case null: // granted nothing: none left
+      return refuse(new SaleSoldOutError(saleId, sku, request.quantity));
+  }
+}
+
+/**
+ * The statement that decides the batch and writes what it granted. The requests' order is their
+ * arrival order; a request is granted what the requests before it left of `remaining`, at most
+ * what it asked. The buyers' units are the database's, and the limit is checked once more by the
+ * units' upsert (a row it would pass is not counted): a batch it catches fails whole.
+ */
+function decideStatement(
+  batch: HeldBatch,
+  saleId: string,
+  sku: string,
+  requests: ReserveRequest[],
+  holdIds: string[],
+  currency: string,
+  expiresAt: Date,
+) {
+  const asked = JSON.stringify(
+    requests.map((r, ord) => ({
+      ord,
+      user_id: r.userId,
+      quantity: r.quantity,
+      hold_id: holdIds[ord],
+      line_id: uuidv7(),
+    })),
+  );
+  return sql<Decided>`
+    with req as (
+      select * from jsonb_to_recordset(${asked}::jsonb)
+        as r (ord integer, user_id uuid, quantity integer, hold_id uuid, line_id uuid)
+    ), item as (
+      select i.remaining, i.per_customer_limit, i.sale_price, rtrim(i.currency) as currency, s.state,
              (s.starts_at <= now() and s.ends_at > now()) as open
         from flash_sales.items i
         join flash_sales.sales s on s.id = i.sale_id
        where i.sale_id = ${saleId} and i.sku = ${sku}
-         for update of i`,
-    t
-      .selectFrom('flash_sales.customer_units')
-      .select(['user_id', 'units'])
-      .where('sale_id', '=', saleId)
-      .where('sku', '=', sku)
-      .where('user_id', 'in', userIds),
-  ])) as [unknown[], HotRow[], { user_id: string; units: number }[]];
-  ordered?.();
-  const item = rows[0];
-  if (!item) {
-    const error = new SaleNotActiveError(saleId, 'not_on_sale');
-    throw new Settled({ outcomes: requests.map(() => ({ ok: false, error })), remaining: null });
-  }
-  if (item.state === 'sold_out' || (item.state === 'active' && item.open && item.remaining <= 0))
-    throw new Settled({
-      outcomes: requests.map((r) => ({ ok: false, error: new SaleSoldOutError(saleId, sku, r.quantity) })),
-      remaining: item.remaining,
-    });
-  if (item.state !== 'active' || !item.open) {
-    const error = new SaleNotActiveError(saleId, item.state === 'scheduled' ? 'not_started' : 'ended');
-    throw new Settled({ outcomes: requests.map(() => ({ ok: false, error })), remaining: item.remaining });
-  }
-  if (item.currency.trim() !== currency) throw new CurrencyDiffers(item.currency.trim());
-  const cartsOf = await carts.finish(trx, cartRows);
-
-  const held = new Map(heldRows.map((r) => [r.user_id, r.units]));
-  const limit = item.per_customer_limit;
-  const unitPrice: Money = { amount: Number(item.sale_price), currency };
-  const expiresAt = new Date(Date.now() + deps.holdTtlMs);
-
-  let remaining = item.remaining;
-  const grants: (HeldItemInput & { cartId: string })[] = [];
-  const granted = new Map<string, number>();
-  const outcomes: ReserveOutcome[] = requests.map((r) => {
-    const cart = cartsOf.cartOf(r.userId);
-    if ('error' in cart) return { ok: false, error: cart.error };
-    const units = held.get(r.userId) ?? 0;
-    if (units + r.quantity > limit) return { ok: false, error: new CustomerLimitError(sku, limit, units) };
-    if (remaining <= 0) return { ok: false, error: new SaleSoldOutError(saleId, sku, r.quantity) };
-    const quantity = Math.min(r.quantity, remaining);
-    remaining -= quantity;
-    held.set(r.userId, units + quantity);
-    granted.set(r.userId, (granted.get(r.userId) ?? 0) + quantity);
-    const grant = {
-      userId: r.userId,
-      sku,
-      quantity,
-      unitPrice,
-      holdId: uuidv7(),
-      holdExpiresAt: expiresAt,
-      cartId: cart.cartId,
-    };
-    grants.push(grant);
-    return { ok: true, holdId: grant.holdId, cartId: cart.cartId, expiresAt, quantity, unitPrice };
-  });
-  if (!grants.length) throw new Settled({ outcomes, remaining: item.remaining });
-
-  const taken = item.remaining - remaining;
-  // One round trip with the COMMIT: the lines in the carts, then the item's count, the holds and
-  // the buyers' units (the limit enforced by the database too: an upsert that would pass it counts
-  // no row). The backstops are checked in the statement, so a failed one rolls the batch back.
-  const holds = JSON.stringify(
-    grants.map((g) => ({
-      id: g.holdId,
-      user_id: g.userId,
-      quantity: g.quantity,
-      cart_id: g.cartId,
-    })),
-  );
-  const units = JSON.stringify([...granted].map(([user_id, n]) => ({ user_id, units: n })));
-  const write = sql`
-    with updated as (
-      update flash_sales.items set remaining = remaining - ${taken}
-       where sale_id = ${saleId} and sku = ${sku} and remaining >= ${taken}
+    ), carts as (
+      ${batch.carts}
+    ), asked as (
+      select r.ord, r.user_id, r.quantity, r.hold_id, r.line_id, c.cart_id, c.currency as cart_currency,
+             coalesce(u.units, 0) as units,
+             case
+               when i.remaining is null then 'not_on_sale'
+               when i.currency <> ${currency} then 'currency'
+               when i.state = 'sold_out' or (i.state = 'active' and i.open and i.remaining <= 0) then 'sold_out'
+               when i.state = 'scheduled' then 'not_started'
+               when i.state <> 'active' or not i.open then 'ended'
+               when c.cart_id is null then 'no_cart'
+               when c.currency is not null and c.currency <> i.currency then 'cart_currency'
+               when coalesce(u.units, 0) + r.quantity > i.per_customer_limit then 'limit'
+             end as refused
+        from req r
+        left join item i on true
+        left join carts c on c.user_id = r.user_id
+        left join flash_sales.customer_units u
+          on u.sale_id = ${saleId} and u.sku = ${sku} and u.user_id = r.user_id
+    ), decided as (
+      select a.*,
+             case when a.refused is null
+                  then greatest(0, least(a.quantity, i.remaining - coalesce(sum(a.quantity)
+                         filter (where a.refused is null)
+                         over (order by a.ord rows between unbounded preceding and 1 preceding), 0)))
+                  else 0 end as granted
+        from asked a
+        left join item i on true
+    ), granted as (
+      select d.line_id, d.user_id, d.cart_id, ${sku}::text as sku, d.granted as quantity,
+             i.sale_price as unit_price, i.currency, d.hold_id, ${expiresAt}::timestamptz as hold_expires_at
+        from decided d
+       cross join item i
+       where d.granted > 0
+    ), ${batch.write('granted', { strict: true })},
+    taken as (
+      update flash_sales.items set remaining = remaining - g.n
+        from (select sum(quantity)::integer as n from granted) g
+       where sale_id = ${saleId} and sku = ${sku} and g.n > 0
       returning remaining
     ), held as (
       insert into flash_sales.holds (id, sale_id, sku, user_id, quantity, unit_price, currency, status,
                                      order_id, cart_id, release_reason, expires_at)
-      select h.id, ${saleId}::uuid, ${sku}::text, h.user_id, h.quantity, ${unitPrice.amount}::bigint,
-             ${unitPrice.currency}::text, 'held', null, h.cart_id, null, ${expiresAt}::timestamptz
-        from jsonb_to_recordset(${holds}::jsonb) as h (id uuid, user_id uuid, quantity integer, cart_id text)
+      select g.hold_id, ${saleId}::uuid, g.sku, g.user_id, g.quantity, g.unit_price, g.currency, 'held',
+             null, g.cart_id, null, g.hold_expires_at
+        from granted g
     ), counted as (
       insert into flash_sales.customer_units as cu (sale_id, sku, user_id, units, limit_units)
-      select ${saleId}::uuid, ${sku}::text, u.user_id, u.units, ${limit}::integer
-        from jsonb_to_recordset(${units}::jsonb) as u (user_id uuid, units integer)
+      select ${saleId}::uuid, g.sku, g.user_id, g.quantity, i.per_customer_limit
+        from granted g
+       cross join item i
       on conflict (sale_id, sku, user_id) do update set units = cu.units + excluded.units
        where cu.units + excluded.units <= cu.limit_units
       returning user_id
+    ), checked as (
+      -- the limit was checked above; the database enforcing it is the backstop
+      select platform.expect((select count(*) from counted) = (select count(*) from granted), ${LIMIT_PASSED})
     )
-    select platform.expect((select remaining from updated) is not distinct from ${remaining}::integer,
-                           ${ITEM_CHANGED}),
-           -- the limit was checked under the item's lock; the database enforcing it is the backstop
-           platform.expect((select count(*) from counted) = ${granted.size}::integer, ${LIMIT_PASSED})`;
-  try {
-    await pipelined(trx, [deps.cart.heldLines(cartsOf, grants, { strict: true }), lastInTransaction(write)]);
-  } catch (err) {
-    for (const what of [ITEM_CHANGED, LIMIT_PASSED])
-      if (isExpectationFailed(err, what)) throw new Error(what);
-    throw err;
-  }
-
-  return { remaining, outcomes };
+    select d.ord, d.granted, d.refused, d.cart_id, d.cart_currency, d.units, i.sale_price, i.currency,
+           i.per_customer_limit, coalesce((select remaining from taken), i.remaining) as remaining
+      from decided d
+      left join item i on true
+     cross join checked
+     order by d.ord`;
 }

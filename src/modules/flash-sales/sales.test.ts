@@ -11,7 +11,7 @@ import { SaleBook } from './sale-book.js';
 import { createSale, endSale, getSale, startSale } from './sale-service.js';
 import { seedActiveSale, tableCart, tableInventory } from './test-support.js';
 import type { CartPort } from './ports.js';
-import { AppError } from '../../platform/errors.js';
+import type { AppError } from '../../platform/errors.js';
 import { WaitingRoom } from './waiting-room.js';
 
 describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
@@ -247,24 +247,17 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     const db = agora.rt.database.db;
     const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 1 });
     const picky = randomUUID();
+    // the buyer's cart is in euros
     const refusing: CartPort = {
-      heldCarts: (users) => {
-        const step = cart.heldCarts(users);
+      ...cart,
+      heldBatch: (users) => {
+        const batch = cart.heldBatch(users);
         return {
-          statement: step.statement,
-          finish: async (trx, rows) => {
-            const carts = await step.finish(trx, rows);
-            return {
-              cartOf: (userId) =>
-                userId === picky
-                  ? { error: new AppError('conflict', 'Your cart is in another currency') }
-                  : carts.cartOf(userId),
-            };
-          },
+          ...batch,
+          carts: sql`select user_id, cart_id, case when user_id = ${picky}::uuid then 'EUR' else currency end as currency
+                       from (${batch.carts}) c`,
         };
       },
-      heldLines: (carts, inputs, opts) => cart.heldLines(carts, inputs, opts),
-      removeHeldItem: (trx, id) => cart.removeHeldItem(trx, id),
     };
     const book = new SaleBook(db);
     await book.refresh();

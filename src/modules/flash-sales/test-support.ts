@@ -38,15 +38,19 @@ export async function tableCart(db: AnyDb): Promise<CartPort & { table: string }
               sku text not null, quantity int not null, unit_price bigint not null)`.execute(db);
   return {
     table,
-    heldCarts: () => ({
-      statement: sql`select 1`,
-      finish: async () => ({ cartOf: (userId) => ({ cartId: `cart-${userId}` }) }),
+    heldBatch: (users) => ({
+      open: sql`select 1`,
+      carts: sql`select u as user_id, 'cart-' || u as cart_id, null::text as currency
+                   from unnest(${users.map((u) => u.userId)}::uuid[]) as u`,
+      write: (granted) => sql`
+        cart_lines as (
+          insert into ${sql.id('public', table)} (hold_id, user_id, sku, quantity, unit_price)
+          select hold_id, user_id, sku, quantity, unit_price from ${sql.table(granted)}
+          returning hold_id
+        )`,
     }),
-    heldLines: (_carts, inputs) =>
-      sql`insert into ${sql.id('public', table)} (hold_id, user_id, sku, quantity, unit_price)
-          select * from unnest(${inputs.map((i) => i.holdId)}::uuid[], ${inputs.map((i) => i.userId)}::uuid[],
-                               ${inputs.map((i) => i.sku)}::text[], ${inputs.map((i) => i.quantity)}::int[],
-                               ${inputs.map((i) => i.unitPrice.amount)}::bigint[])`,
+    currencyRefusal: (cartCurrency, currency) =>
+      new AppError('conflict', `The cart is in ${cartCurrency}; this item is priced in ${currency}`),
     async removeHeldItem(trx, holdId) {
       await sql`delete from ${sql.id('public', table)} where hold_id = ${holdId}`.execute(trx);
     },

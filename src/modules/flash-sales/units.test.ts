@@ -128,6 +128,36 @@ describe('coalescer', () => {
     expect(most).toBe(2);
   });
 
+  it('with maxRunning, as many batches run at once, each started once the one before is ordered', async () => {
+    const finish: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const c = new Coalescer<number, number>(
+      async (_key, batch, ordered) => {
+        running++;
+        most = Math.max(most, running);
+        ordered(); // at once, as the flash batch does once its statements are sent
+        await new Promise<void>((r) => finish.push(r));
+        running--;
+        return batch;
+      },
+      { maxBatch: 1, windowMs: 0, maxRunning: 3 },
+    );
+    const tick = () => new Promise((r) => setImmediate(r));
+    const answers = Promise.all([1, 2, 3, 4, 5].map((n) => c.submit('k', n)));
+    for (let i = 0; i < 5; i++) await tick();
+    expect(running).toBe(3);
+    finish.shift()!(); // one finishes: the fourth starts
+    for (let i = 0; i < 3; i++) await tick();
+    expect(running).toBe(3);
+    while (finish.length) {
+      finish.shift()!();
+      for (let i = 0; i < 3; i++) await tick();
+    }
+    expect(await answers).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(3);
+  });
+
   it('a failed batch fails each of its calls, and the next batch runs', async () => {
     let n = 0;
     const c = new Coalescer<number, number>(

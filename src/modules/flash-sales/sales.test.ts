@@ -275,6 +275,36 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     expect((await getSale(db, saleId)).items[0].remaining).toBe(6);
   });
 
+  it('a buyer twice in one batch: the statement decides each buyer once, the repeat right after', async () => {
+    const db = agora.rt.database.db;
+    const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 2 });
+    const book = new SaleBook(db);
+    await book.refresh();
+    const path = reservationsOn(book);
+    const twice = randomUUID();
+    const other = randomUUID();
+    // one turn of the event loop: one batch with `twice` in it twice
+    const answers = await Promise.all(
+      [twice, other, twice].map((u) =>
+        path.reserve(saleId, u, { sku: skus[0], quantity: 1 }).then(
+          (a) => ('reserved' in a ? a.reserved.quantity : 'queued'),
+          (e: AppError) => e.code,
+        ),
+      ),
+    );
+    expect(answers).toEqual([1, 1, 1]);
+    expect(path.stats.batches).toBe(1);
+    const units = await sql<{ user_id: string; units: number }>`
+      select user_id, units from flash_sales.customer_units where sale_id = ${saleId} order by units`.execute(
+      db,
+    );
+    expect(units.rows).toEqual([
+      { user_id: other, units: 1 },
+      { user_id: twice, units: 2 },
+    ]);
+    expect((await getSale(db, saleId)).items[0].remaining).toBe(7);
+  });
+
   it('a batch whose last statement finds the limit passed in the database rolls back whole', async () => {
     const db = agora.rt.database.db;
     const { saleId, skus } = await seedActiveSale(db, { units: 10, limit: 3 });

@@ -95,25 +95,10 @@ export async function reserveBatch(
       firsts.push(i);
     }
   });
-  const first = await decideOnce(
-    db,
-    deps,
-    saleId,
-    sku,
-    firsts.map((i) => requests[i]),
-    opts,
-  );
+  const pick = (of: number[]) => of.map((i) => requests[i]);
+  const first = await decideOnce(db, deps, saleId, sku, pick(firsts), opts);
   if (!repeats.length) return first;
-  const rest = await reserveBatch(
-    db,
-    deps,
-    saleId,
-    sku,
-    repeats.map((i) => requests[i]),
-    {
-      currency: opts.currency,
-    },
-  );
+  const rest = await reserveBatch(db, deps, saleId, sku, pick(repeats), { currency: opts.currency });
   const outcomes = new Array<ReserveOutcome>(requests.length);
   firsts.forEach((i, k) => (outcomes[i] = first.outcomes[k]));
   repeats.forEach((i, k) => (outcomes[i] = rest.outcomes[k]));

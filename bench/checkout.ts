@@ -186,12 +186,22 @@ const dbStats = () =>
          from pg_stat_database where datname = $1`,
       [dbName],
     );
+    // transactions that wrote (each took a transaction id: the next one to be given out, read
+    // without taking one) and the WAL's flushes and bytes; both count the whole server, which
+    // nothing else uses during the run
+    const wal = await c.query<{ next_xid: string; syncs: string; bytes: string }>(
+      `select pg_snapshot_xmax(pg_current_snapshot())::text as next_xid, wal_sync as syncs, wal_bytes as bytes
+         from pg_stat_wal`,
+    );
     const tables = await c.query<{ name: string; written: string }>(
       `select schemaname || '.' || relname as name, n_tup_ins + n_tup_upd + n_tup_del as written
          from pg_stat_user_tables`,
     );
     return {
       commits: Number(rows[0].commits),
+      writing: Number(wal.rows[0].next_xid),
+      walSyncs: Number(wal.rows[0].syncs),
+      walBytes: Number(wal.rows[0].bytes),
       written: Number(rows[0].written),
       byTable: new Map(tables.rows.map((t) => [t.name, Number(t.written)])),
     };
@@ -291,6 +301,7 @@ const pgArgs = [
 ];
 const benchDb = new URL(await freshDatabase('agora_bench_pgbench')).pathname.slice(1);
 execFileSync('pgbench', [...pgArgs, '-i', '-q', '-s', '10', benchDb], { stdio: 'ignore' });
+const pgbenchBefore = await dbStats();
 const out = execFileSync(
   'pgbench',
   [...pgArgs, '-c', String(CONCURRENCY), '-j', '2', '-T', String(PGBENCH_SECONDS), benchDb],
@@ -299,14 +310,17 @@ const out = execFileSync(
   },
 );
 const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? 0);
+const pgbenchAfter = await dbStats();
+const pgbenchTransactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? 0);
+const pgbenchFlushes = (pgbenchAfter.walSyncs - pgbenchBefore.walSyncs) / Math.max(1, pgbenchTransactions);
 
 const ordersPerS = confirmed / seconds;
 const lines = [
   `checkout: ${carts.length} checkouts by ${CONCURRENCY} concurrent buyers in ${seconds.toFixed(1)} s`,
   `outcomes: ${[...outcomes].map(([s, n]) => `${s}×${n}`).join(', ')}`,
   `confirmed orders/s: ${ordersPerS.toFixed(1)}; latency p50 ${pct(50).toFixed(1)} ms, p95 ${pct(95).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
-  `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps; orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
-  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits, ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written (${writtenByTable()})`,
+  `pgbench TPC-B (scale 10, ${CONCURRENCY} clients, ${PGBENCH_SECONDS} s): ${tps.toFixed(0)} tps (${pgbenchFlushes.toFixed(2)} WAL flushes per transaction); orders/s = ${((ordersPerS / tps) * 100).toFixed(0)} % of it`,
+  `database work per checkout (all ${carts.length}, events and consumers included): ${((statsAfter.commits - statsBefore.commits) / carts.length).toFixed(1)} commits (${((statsAfter.writing - statsBefore.writing) / carts.length).toFixed(1)} of them writing; ${((statsAfter.walSyncs - statsBefore.walSyncs) / carts.length).toFixed(2)} WAL flushes, ${((statsAfter.walBytes - statsBefore.walBytes) / carts.length / 1024).toFixed(1)} KB of WAL), ${((statsAfter.written - statsBefore.written) / carts.length).toFixed(1)} rows written (${writtenByTable()})`,
   cpu,
   `invariants: ledger mismatches ${mismatches.length}, negative levels ${negative}, reserved left ${reservedLeft}, sold ≠ stock ${soldVsLedger}, confirmed unpaid ${unpaid}, captured without order ${orphanCaptures}`,
 ];

@@ -364,7 +364,8 @@ export async function deleteItem(db: AnyDb, itemId: string): Promise<void> {
  * The `cart_…` common table expressions that write a flash-sale batch's lines, for the caller to
  * put in its statement's WITH list after the relation named `granted` — `(line_id uuid, user_id
  * uuid, cart_id text, sku text, quantity int, unit_price bigint, currency text, hold_id uuid,
- * hold_expires_at timestamptz)`, one row per line (`line_id` the id it takes), in carts opened or locked by `openUserCarts` — in the same statement:
+ * hold_expires_at timestamptz)`, one row per line (`line_id` the id it takes), in carts opened or
+ * locked by `openUserCarts` — in the same statement:
  *
  * - `cart_lines` inserts the lines and returns `(id, cart_id, hold_id)` of those it inserted; a hold
  *   that already has a line is skipped (`itemsByHold` finds it), or with `strict` fails the statement;

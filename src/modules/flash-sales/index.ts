@@ -91,7 +91,8 @@ export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): Flash
     batch: {
       maxBatch: config.AGORA_FLASH_BATCH_MAX,
       windowMs: config.AGORA_FLASH_BATCH_WINDOW_MS,
-      maxRunning: config.AGORA_FLASH_BATCHES_IN_FLIGHT,
+      // each batch waiting for the item's row holds a pooled connection: leave two for the rest
+      maxRunning: Math.max(1, Math.min(config.AGORA_FLASH_BATCHES_IN_FLIGHT, config.DATABASE_POOL_MAX - 2)),
     },
   });
   const saleDeps: SaleDeps = { inventory: deps.inventory, findVariants: deps.findVariants };

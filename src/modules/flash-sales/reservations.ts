@@ -1,5 +1,5 @@
 import type { AnyDb } from '../../platform/db.js';
-import { AppError, ValidationError } from '../../platform/errors.js';
+import { ValidationError, type AppError } from '../../platform/errors.js';
 import { Coalescer, type CoalescerOptions } from './coalescer.js';
 import { CustomerLimitError, SaleNotActiveError, SaleNotFoundError, SaleSoldOutError } from './errors.js';
 import { settlement, type AdmissionGate } from './gate.js';
@@ -164,40 +164,20 @@ export class Reservations {
     }
   }
 
-  /**
-   * One transaction for the batch (a buyer the cart refuses gets the cart's error as their own
-   * answer). A domain error thrown inside it would fail everyone in the batch: the batch is split
-   * in halves until the request that causes it stands alone and gets the error as its own answer.
-   */
-  private async decide(
-    key: string,
-    batch: ReserveRequest[],
-    ordered?: () => void,
-  ): Promise<ReserveOutcome[]> {
+  /** One transaction for the batch; each request gets its own answer (`reserveBatch`). */
+  private async decide(key: string, batch: ReserveRequest[], ordered: () => void): Promise<ReserveOutcome[]> {
     const cut = key.indexOf(':');
     const saleId = key.slice(0, cut);
     const sku = key.slice(cut + 1);
-    try {
-      const result: BatchResult = await reserveBatch(
-        this.deps.db,
-        { cart: this.deps.cart, holdTtlMs: this.deps.holdTtlMs },
-        saleId,
-        sku,
-        batch,
-        { currency: this.deps.book.peek(saleId)?.items.get(sku)?.salePrice.currency ?? '', ordered },
-      );
-      if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
-      return result.outcomes;
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      if (batch.length === 1) return [{ ok: false, error: err }];
-      const half = Math.ceil(batch.length / 2);
-      // the halves run after the next batch may have started: at the edge of the stock, a later
-      // batch can be decided before them
-      return [
-        ...(await this.decide(key, batch.slice(0, half))),
-        ...(await this.decide(key, batch.slice(half))),
-      ];
-    }
+    const result: BatchResult = await reserveBatch(
+      this.deps.db,
+      { cart: this.deps.cart, holdTtlMs: this.deps.holdTtlMs },
+      saleId,
+      sku,
+      batch,
+      { currency: this.deps.book.peek(saleId)?.items.get(sku)?.salePrice.currency ?? '', ordered },
+    );
+    if (result.remaining !== null) this.deps.book.setRemaining(saleId, sku, result.remaining);
+    return result.outcomes;
   }
 }

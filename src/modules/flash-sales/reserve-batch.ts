@@ -75,7 +75,7 @@ const LIMIT_PASSED = 'per-customer limit violated in a batch';
  * that grants nothing leaves nothing behind (the carts it opened are dropped in the same statement).
  * `currency` is the item's (from the sale book); new carts take it, and the batch runs again with
  * the database's when they differ. A buyer asking twice in one batch has the later requests decided
- * in a batch of their own right after it (the statement decides each buyer once).
+ * in rounds right after it (the statement decides each buyer once).
  */
 export async function reserveBatch(
   db: AnyDb,
@@ -85,36 +85,43 @@ export async function reserveBatch(
   requests: ReserveRequest[],
   opts: { currency: string; ordered?: () => void },
 ): Promise<BatchResult> {
-  const firsts: number[] = [];
-  const repeats: number[] = [];
-  const seen = new Set<string>();
+  // rounds of distinct buyers: a buyer's n-th request of the batch goes in round n
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
   requests.forEach((r, i) => {
-    if (seen.has(r.userId)) repeats.push(i);
-    else {
-      seen.add(r.userId);
-      firsts.push(i);
-    }
+    const n = seen.get(r.userId) ?? 0;
+    seen.set(r.userId, n + 1);
+    (rounds[n] ??= []).push(i);
   });
-  const pick = (of: number[]) => of.map((i) => requests[i]);
-  const first = await decideOnce(db, deps, saleId, sku, pick(firsts), opts);
-  if (!repeats.length) return first;
-  const rest = await reserveBatch(db, deps, saleId, sku, pick(repeats), { currency: opts.currency });
+  const at = { db, deps, saleId, sku };
   const outcomes = new Array<ReserveOutcome>(requests.length);
-  firsts.forEach((i, k) => (outcomes[i] = first.outcomes[k]));
-  repeats.forEach((i, k) => (outcomes[i] = rest.outcomes[k]));
-  return { outcomes, remaining: rest.remaining ?? first.remaining };
+  let remaining: number | null = null;
+  for (const [n, round] of rounds.entries()) {
+    const result = await decideOnce(
+      at,
+      round.map((i) => requests[i]),
+      opts.currency,
+      n === 0 ? opts.ordered : undefined,
+    );
+    round.forEach((i, k) => (outcomes[i] = result.outcomes[k]));
+    remaining = result.remaining ?? remaining;
+  }
+  return { outcomes, remaining };
 }
 
 /** One batch of distinct buyers; runs again on a transient error or a currency the book had wrong. */
 async function decideOnce(
-  db: AnyDb,
-  deps: { cart: CartPort; holdTtlMs: number },
-  saleId: string,
-  sku: string,
+  {
+    db,
+    deps,
+    saleId,
+    sku,
+  }: { db: AnyDb; deps: { cart: CartPort; holdTtlMs: number }; saleId: string; sku: string },
   requests: ReserveRequest[],
-  opts: { currency: string; ordered?: () => void },
+  bookCurrency: string,
+  ordered?: () => void,
 ): Promise<BatchResult> {
-  let currency = opts.currency;
+  let currency = bookCurrency;
   for (let attempt = 1; ; attempt++) {
     const holdIds = requests.map(() => uuidv7());
     const expiresAt = new Date(Date.now() + deps.holdTtlMs);
@@ -127,7 +134,7 @@ async function decideOnce(
           sql`select 1 from flash_sales.items where sale_id = ${saleId} and sku = ${sku} for update`,
           lastInTransaction(decideStatement(batch, saleId, sku, requests, holdIds, currency, expiresAt)),
         ]);
-        if (attempt === 1) opts.ordered?.();
+        if (attempt === 1) ordered?.();
         return (await sent)[2];
       });
     } catch (err) {

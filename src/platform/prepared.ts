@@ -100,7 +100,7 @@ function compileShape<P, R>(db: AnyDb, build: (db: AnyDb, values: P) => Compilab
 }
 
 /** One `prepared` statement per form of a statement whose text has a few forms (by `form`). */
-export function preparedForms<F extends string, P extends object, R = Record<string, unknown>>(
+export function preparedForms<F extends string | number, P extends object, R = Record<string, unknown>>(
   build: (form: F) => (db: AnyDb, values: P) => Compilable<R>,
 ): (form: F) => Prepared<P, R> {
   const forms = new Map<F, Prepared<P, R>>();

@@ -3,12 +3,20 @@ import { randomBytes } from 'node:crypto';
 import { uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
-import type { CartRow, CartTables, ItemRow } from './tables.js';
+import type { CartRow, CartStatus, CartTables, ItemRow } from './tables.js';
 
 type Db = Kysely<CartTables>;
 /** A transaction of the caller's, on the one database of the monolith. */
 export type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const t = (db: AnyDb): Db => scoped<CartTables>(db);
+
+/**
+ * `status = 'open'` written into the statement, not sent as a parameter: it is the predicate of
+ * the partial unique index on `user_id`, which a plan made for any status cannot use, so with a
+ * parameter PostgreSQL planned such a statement afresh on every run (and an ON CONFLICT naming the
+ * index by it cannot be prepared at all).
+ */
+const OPEN = sql.lit<CartStatus>('open');
 
 export const CART_COLUMNS = [
   'id',
@@ -90,7 +98,7 @@ function ensureOpenUserCartsQuery(db: AnyDb, userIds: string[], ttlHours: number
         expires_at: hoursFromNow(ttlHours),
       })),
     )
-    .onConflict((oc) => oc.column('user_id').where('status', '=', 'open').doNothing())
+    .onConflict((oc) => oc.column('user_id').where('status', '=', OPEN).doNothing())
     .returning('user_id');
 }
 
@@ -217,7 +225,7 @@ export function findOpenUserCart(db: AnyDb, userId: string): Promise<CartRow | u
     .selectFrom('cart.carts')
     .select(CART_COLUMNS)
     .where('user_id', '=', userId)
-    .where('status', '=', 'open')
+    .where('status', '=', OPEN)
     .executeTakeFirst();
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { scoped, type AnyDb } from '../../platform/db.js';
-import { prepared } from '../../platform/prepared.js';
+import { preparedForms } from '../../platform/prepared.js';
 import type { CatalogTables, ProductRow, ProductStatus, VariantRow } from './tables.js';
 
 type Db = Kysely<CatalogTables>;
@@ -306,6 +306,12 @@ export interface VariantInfoRow {
   status: ProductStatus;
 }
 
+/** Up to this many SKUs are looked up with one placeholder each (see `variantsOfSkus`). */
+const FEW_SKUS = 8;
+
+/** The SKUs of a lookup: one array (`skus`), or one value each (`sku0`, `sku1`, …). */
+type SkuValues = { skus?: string[] } & { [key: `sku${number}`]: string };
+
 /**
  * Variants by SKU with what a cart or an order shows of their product, in one query whatever the
  * number of SKUs (`variants_sku_key` index, then the product by primary key):
@@ -314,29 +320,43 @@ export interface VariantInfoRow {
  *          v.price_amount, v.currency, p.status
  *     from catalog.variants v join catalog.products p on p.id = v.product_id
  *    where v.sku in ($1, $2, ...)
+ *
+ * One form per number of SKUs up to FEW_SKUS (a cart's usual size), one placeholder each, and
+ * `= any($1)` with one array beyond: PostgreSQL reuses a prepared statement's plan only when the
+ * plan made for any values costs no more than one made for the values at hand, and for an array
+ * it assumes ten elements, so with a cart's one to three SKUs it planned the lookup afresh on every
+ * run (~170 µs, five times the lookup). With a placeholder per SKU both plans are the same.
  */
-const variantsOfSkus = prepared((db, v: { skus: string[] }) =>
-  t(db)
-    .selectFrom('catalog.variants as v')
-    .innerJoin('catalog.products as p', 'p.id', 'v.product_id')
-    .select([
-      'v.sku',
-      'v.product_id',
-      'p.seller_id',
-      'p.title as product_title',
-      'v.title as variant_title',
-      'p.slug',
-      sql<string | null>`p.images->>0`.as('image'),
-      'v.price_amount',
-      'v.currency',
-      'p.status',
-    ])
-    .where(sql<boolean>`v.sku = any(${v.skus})`),
+const variantsOfSkus = preparedForms(
+  (n: number) => (db: AnyDb, v: SkuValues) =>
+    t(db)
+      .selectFrom('catalog.variants as v')
+      .innerJoin('catalog.products as p', 'p.id', 'v.product_id')
+      .select([
+        'v.sku',
+        'v.product_id',
+        'p.seller_id',
+        'p.title as product_title',
+        'v.title as variant_title',
+        'p.slug',
+        sql<string | null>`p.images->>0`.as('image'),
+        'v.price_amount',
+        'v.currency',
+        'p.status',
+      ])
+      .where(
+        n === 0
+          ? sql<boolean>`v.sku = any(${v.skus})`
+          : sql<boolean>`v.sku in (${sql.join(Array.from({ length: n }, (_, i) => v[`sku${i}`]))})`,
+      ),
 );
 
 export async function variantsBySku(db: AnyDb, skus: readonly string[]): Promise<VariantInfoRow[]> {
-  if (!skus.length) return [];
-  return variantsOfSkus.execute(db, { skus: [...new Set(skus)] });
+  const unique = [...new Set(skus)];
+  if (!unique.length) return [];
+  if (unique.length > FEW_SKUS) return variantsOfSkus(0).execute(db, { skus: unique });
+  const values: SkuValues = Object.fromEntries(unique.map((sku, i) => [`sku${i}`, sku]));
+  return variantsOfSkus(unique.length).execute(db, values);
 }
 
 export interface SellerListFilter {

@@ -329,6 +329,12 @@ export class JobRunner {
    * Claims up to `limit` due jobs, and marks the finished ones done in the same statement. The
    * claimed ids reach the UPDATE as an array, so they are found by primary key whatever the
    * planner thinks of the table (see the outbox relay's claim).
+   *
+   * The statement's text has one form per limit and number of finished ids (at most
+   * `concurrency` of each), so that PostgreSQL plans each form once per connection and reuses the
+   * plan: with the limit as a parameter, a plan made for any limit reads a tenth of the queue, and
+   * with the ids as one array, for any ten of them; both cost more than a plan made for the actual
+   * values, so PostgreSQL planned the statement afresh on every claim.
    */
   private async claim(limit: number): Promise<ClaimedJob[]> {
     if (this.handlers.size === 0 || limit <= 0) return [];
@@ -344,9 +350,9 @@ export class JobRunner {
            select id from platform.jobs
             where status = 'pending' and run_at <= now()
               and (locked_until is null or locked_until < now())
-              and name in (${sql.join(this.names)})
+              and name = any(${this.names}::text[])
             order by run_at, id
-            limit ${limit}
+            limit ${sql.lit(limit)}
             for update skip locked))
         returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
       return rows;
@@ -361,7 +367,7 @@ export class JobRunner {
     const { rows } = await sql<{ wait_ms: number | null }>`
       select (extract(epoch from min(greatest(run_at, coalesce(locked_until, run_at))) - now()) * 1000)::float8 as wait_ms
         from platform.jobs
-       where status = 'pending' and name in (${sql.join(this.names)})`.execute(this.database.db);
+       where status = 'pending' and name = any(${this.names}::text[])`.execute(this.database.db);
     const wait = rows[0]?.wait_ms;
     return wait === null || wait === undefined
       ? this.opts.pollMs

@@ -113,6 +113,27 @@ describe.each(databaseModes())('job runner (%s)', (mode) => {
     expect(seen).toEqual([{ n: 5, quote: `it's "quoted" {braced}, \\ back` }]);
   });
 
+  it('marks a large batch of finished jobs done, and carries a small one in its next claim', async () => {
+    const r = runner(12);
+    let runs = 0;
+    r.register('test.batch', async () => {
+      runs++;
+    });
+    for (let n = 0; n < 12; n++) await scheduleJob(db(), 'test.batch', { n });
+    // twelve finished at once: more ids than get one placeholder each
+    expect(await r.runDue()).toBe(12);
+    expect((await statusOf('test.batch')).map((j) => j.status)).toEqual(Array(12).fill('done'));
+    // the background loop: three run, and the claim after them marks them done
+    for (let n = 0; n < 3; n++) await scheduleJob(db(), 'test.batch', { n });
+    await r.start();
+    await waitFor(
+      async () => (await statusOf('test.batch')).every((j) => j.status === 'done'),
+      10_000,
+      'done',
+    );
+    expect(runs).toBe(15);
+  });
+
   it('retries a failing job with growing delays and marks it failed after maxAttempts', async () => {
     const r = new JobRunner(agora.rt.database, agora.rt.log, new Registry(), {
       pollMs: 5_000,

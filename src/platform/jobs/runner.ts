@@ -330,11 +330,11 @@ export class JobRunner {
    * claimed ids reach the UPDATE as an array, so they are found by primary key whatever the
    * planner thinks of the table (see the outbox relay's claim).
    *
-   * The statement's text has one form per limit and number of finished ids (at most
-   * `concurrency` of each), so that PostgreSQL plans each form once per connection and reuses the
-   * plan: with the limit as a parameter, a plan made for any limit reads a tenth of the queue, and
-   * with the ids as one array, for any ten of them; both cost more than a plan made for the actual
-   * values, so PostgreSQL planned the statement afresh on every claim.
+   * The statement's text has one form per limit and per number of finished ids (up to FEW_IDS;
+   * more are rare and go as one array), so that PostgreSQL plans each form once per connection
+   * and reuses the plan: with the limit as a parameter, a plan made for any limit reads a tenth
+   * of the queue, and with the ids as one array, for any ten of them; both cost more than a plan
+   * made for the actual values, so PostgreSQL planned the statement afresh on every claim.
    */
   private async claim(limit: number): Promise<ClaimedJob[]> {
     if (this.handlers.size === 0 || limit <= 0) return [];
@@ -436,11 +436,14 @@ export class JobRunner {
   }
 }
 
+/** Up to this many finished ids are written one placeholder each (see `claim`); more, as one array. */
+const FEW_IDS = 8;
+
 /** Marks jobs done (a finished job still holds its lease, so no claim can take it meanwhile). */
 function doneUpdate(ids: number[]) {
   return sql`update platform.jobs
                 set status = 'done', finished_at = now(), locked_until = null, last_error = null
-              where id in (${sql.join(ids)})`;
+              where id ${ids.length <= FEW_IDS ? sql`in (${sql.join(ids)})` : sql`= any(${ids}::bigint[])`}`;
 }
 
 /** Rejects when `p` has not settled within `ms`; the work itself is not cancelled. */

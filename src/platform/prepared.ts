@@ -46,6 +46,12 @@ interface Shape {
  * compared or branched on while building is a mistake (reading one throws), and so is anything that
  * differs between runs made while building (a `new Date()` is refused). A statement whose text
  * does have a few forms is one `prepared` per form (`preparedForms`).
+ *
+ * What PostgreSQL makes of the text matters too: it reuses a statement's plan only when the plan
+ * made for any values is estimated no dearer than one made for the values at hand. It takes an
+ * array for ten elements and a `limit` parameter for a tenth of the rows, so a hot statement looking
+ * up one to three keys with `= any($1)`, or with its limit as a parameter, is planned on every run;
+ * such a statement is one form per number of keys (`in ($1, $2)`) or per limit (test/plans.test.ts).
  */
 export function prepared<P extends object, R = Record<string, unknown>>(
   build: (db: AnyDb, values: P) => Compilable<R>,

@@ -326,15 +326,25 @@ export class JobRunner {
   }
 
   /**
+   * The job names this runner takes, written into the statement as literals (names are the code's
+   * own, registered before start): as an array parameter PostgreSQL's plan for any names was dearer
+   * than the one for these, so the claim was planned afresh every time (see `claim`).
+   */
+  private get nameList() {
+    return sql.join(this.names.map((name) => sql.lit(name)));
+  }
+
+  /**
    * Claims up to `limit` due jobs, and marks the finished ones done in the same statement. The
    * claimed ids reach the UPDATE as an array, so they are found by primary key whatever the
    * planner thinks of the table (see the outbox relay's claim).
    *
    * The statement's text has one form per limit and per number of finished ids (up to FEW_IDS;
-   * more are rare and go as one array), so that PostgreSQL plans each form once per connection
-   * and reuses the plan: with the limit as a parameter, a plan made for any limit reads a tenth
-   * of the queue, and with the ids as one array, for any ten of them; both cost more than a plan
-   * made for the actual values, so PostgreSQL planned the statement afresh on every claim.
+   * more are rare and go as one array), and the names as literals, so that PostgreSQL plans each
+   * form once per connection and reuses the plan: with the limit as a parameter, a plan made for
+   * any limit reads a tenth of the queue, with the ids or the names as one array, a plan is made
+   * for any ten of them; each cost more than a plan made for the actual values, so PostgreSQL
+   * planned the statement afresh on every claim.
    */
   private async claim(limit: number): Promise<ClaimedJob[]> {
     if (this.handlers.size === 0 || limit <= 0) return [];
@@ -350,7 +360,7 @@ export class JobRunner {
            select id from platform.jobs
             where status = 'pending' and run_at <= now()
               and (locked_until is null or locked_until < now())
-              and name = any(${this.names}::text[])
+              and name in (${this.nameList})
             order by run_at, id
             limit ${sql.lit(limit)}
             for update skip locked))
@@ -367,7 +377,7 @@ export class JobRunner {
     const { rows } = await sql<{ wait_ms: number | null }>`
       select (extract(epoch from min(greatest(run_at, coalesce(locked_until, run_at))) - now()) * 1000)::float8 as wait_ms
         from platform.jobs
-       where status = 'pending' and name = any(${this.names}::text[])`.execute(this.database.db);
+       where status = 'pending' and name in (${this.nameList})`.execute(this.database.db);
     const wait = rows[0]?.wait_ms;
     return wait === null || wait === undefined
       ? this.opts.pollMs

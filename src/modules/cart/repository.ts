@@ -13,8 +13,7 @@ const t = (db: AnyDb): Db => scoped<CartTables>(db);
 /**
  * `status = 'open'` written into the statement, not sent as a parameter: it is the predicate of
  * the partial unique index on `user_id`, which a plan made for any status cannot use, so with a
- * parameter PostgreSQL planned such a statement afresh on every run (and an ON CONFLICT naming the
- * index by it cannot be prepared at all).
+ * parameter PostgreSQL planned such a statement afresh on every run.
  */
 const OPEN = sql.lit<CartStatus>('open');
 
@@ -72,34 +71,6 @@ export function insertGuestCart(db: AnyDb, ttlHours: number): Promise<CartRow> {
     })
     .returning(CART_COLUMNS)
     .executeTakeFirstOrThrow();
-}
-
-/**
- * Opens a cart for each user that has no open one (one statement; the partial unique index on open
- * user carts makes concurrent callers converge). Returns the ids of the users whose cart it created.
- */
-export async function ensureOpenUserCarts(db: AnyDb, userIds: string[], ttlHours: number): Promise<string[]> {
-  if (!userIds.length) return [];
-  const rows = await ensureOpenUserCartsQuery(db, userIds, ttlHours).execute();
-  return rows.map((r) => r.user_id!);
-}
-
-function ensureOpenUserCartsQuery(db: AnyDb, userIds: string[], ttlHours: number) {
-  return t(db)
-    .insertInto('cart.carts')
-    .values(
-      // sorted: concurrent batches meet on the unique index in the same order (no deadlock)
-      [...new Set(userIds)].sort().map((userId) => ({
-        id: newCartId(),
-        user_id: userId,
-        currency: null,
-        order_id: null,
-        merged_into: null,
-        expires_at: hoursFromNow(ttlHours),
-      })),
-    )
-    .onConflict((oc) => oc.column('user_id').where('status', '=', OPEN).doNothing())
-    .returning('user_id');
 }
 
 export function findCart(db: AnyDb, id: string): Promise<CartRow | undefined> {
@@ -190,17 +161,19 @@ interface ItemFields {
 
 /**
  * Opens a cart for each user (each once in `users`) that has no open one, made as the caller will
- * leave it (with `currency`, its expiry set), and locks the open carts that already existed, in one
- * statement whose rows are the carts it opened. An existing cart is locked by the insert's own
- * conflict clause (`do update … where false` locks the row and writes nothing), so a cart a
- * concurrent caller commits while the insert waits on it is locked too. Users are taken in id order:
- * concurrent batches lock their carts in the same order (no deadlock). A cart it opens is written
- * once: opening it, locking it and touching it as three statements wrote the new row three times (a
+ * leave it (with `currency`, its expiry set), in one statement whose rows are the carts it opened;
+ * concurrent callers converge on the partial unique index of open user carts. With `lock` (the
+ * default) it also locks the open carts that already existed, by the insert's own conflict clause
+ * (`do update … where false` locks the row and writes nothing), so a cart a concurrent caller
+ * commits while the insert waits on it is locked too. Users are taken in id order: concurrent
+ * batches lock their carts in the same order (no deadlock). A cart it opens is written once:
+ * opening it, locking it and touching it as three statements wrote the new row three times (a
  * non-HOT update among them, `expires_at` being indexed).
  */
 export function openUserCarts(
   users: { id: string; userId: string; currency: string | null }[],
   ttlHours: number,
+  opts: { lock: boolean } = { lock: true },
 ): RawBuilder<{ id: string }> {
   const wanted = users.map((u) => ({ id: u.id, user_id: u.userId, currency: u.currency }));
   return sql<{ id: string }>`
@@ -208,7 +181,8 @@ export function openUserCarts(
     select w.id, w.user_id, w.currency, null, null, ${hoursFromNow(ttlHours)}
       from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb) as w (id uuid, user_id uuid, currency text)
      order by w.user_id
-    on conflict (user_id) where status = 'open' do update set status = excluded.status where false
+    on conflict (user_id) where status = 'open'
+    ${opts.lock ? sql`do update set status = excluded.status where false` : sql`do nothing`}
     returning id`;
 }
 

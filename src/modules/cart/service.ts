@@ -56,7 +56,14 @@ export async function openCart(ctx: Ctx, deps: CartDeps): Promise<{ cart: Cart; 
     row = await repo.insertGuestCart(ctx.db, settings.guestTtlHours);
     created = true;
   } else {
-    created = (await repo.ensureOpenUserCarts(ctx.db, [userId], settings.userTtlHours)).length > 0;
+    const opened = repo.openUserCarts(
+      [{ id: repo.newCartId(), userId, currency: null }],
+      settings.userTtlHours,
+      {
+        lock: false,
+      },
+    );
+    created = (await opened.execute(ctx.db)).rows.length > 0;
     row = await repo.findOpenUserCart(ctx.db, userId);
   }
   // a concurrent checkout can close the cart between the two statements: the caller retries

@@ -321,17 +321,13 @@ export class JobRunner {
     }
   }
 
-  private get names(): string[] {
-    return [...this.handlers.keys()];
-  }
-
   /**
    * The job names this runner takes, written into the statement as literals (names are the code's
    * own, registered before start): as an array parameter PostgreSQL's plan for any names was dearer
    * than the one for these, so the claim was planned afresh every time (see `claim`).
    */
   private get nameList() {
-    return sql.join(this.names.map((name) => sql.lit(name)));
+    return sql.join([...this.handlers.keys()].map((name) => sql.lit(name)));
   }
 
   /**

@@ -173,6 +173,54 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     expect(none.json().code).toBe('out_of_stock');
   });
 
+  it('refuses a sold-out sale to a plausible token without checking its signature, and nothing else', async () => {
+    const { sku } = await product(3);
+    const s = await createSale([{ sku, quantity: 1, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const first = await registerUser(agora);
+    expect((await reserve(s.id, first.accessToken, sku)).statusCode).toBe(201);
+    // a real buyer's header and claims under another token's signature: well formed, not theirs
+    const late = await registerUser(agora);
+    const [h, p] = late.accessToken.split('.');
+    const forged = `${h}.${p}.${first.accessToken.split('.')[2]}`;
+    const soldOut = await reserve(s.id, forged, sku);
+    expect(soldOut.statusCode, soldOut.body).toBe(409);
+    expect(soldOut.json().code).toBe('out_of_stock');
+    // past the limit is the same for everyone too; a real token gets the same answers
+    expect((await reserve(s.id, forged, sku, 2)).json().code).toBe('limit_exceeded');
+    expect((await reserve(s.id, late.accessToken, sku)).json().code).toBe('out_of_stock');
+
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const withClaims = (c: object) =>
+      `${h}.${Buffer.from(JSON.stringify(c)).toString('base64url')}.${forged.split('.')[2]}`;
+    const implausible = [
+      'garbage',
+      withClaims({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 }),
+      withClaims({ ...claims, iss: 'someone-else' }),
+      withClaims({ ...claims, role: 'owner' }),
+      `${Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'nobody', typ: 'at+jwt' })).toString('base64url')}.${p}.${forged.split('.')[2]}`,
+    ];
+    for (const token of implausible) {
+      const res = await reserve(s.id, token, sku);
+      expect(res.statusCode, token).toBe(401);
+      expect(res.json().code).toBe('unauthorized');
+    }
+    const anonymous = await agora.request({
+      method: 'POST',
+      url: `/v1/flash-sales/${s.id}/reservations`,
+      body: { sku, quantity: 1 },
+    });
+    expect(anonymous.statusCode).toBe(401);
+
+    // where the answer depends on the buyer, the signature is checked: nothing is held for a forgery
+    const { sku: open } = await product(3);
+    const other = await createSale([{ sku: open, quantity: 2, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(other.id);
+    expect((await reserve(other.id, forged, open)).statusCode).toBe(401);
+    expect((await sale(other.id)).items[0].remaining).toBe(2);
+    expect((await agora.request({ method: 'GET', url: '/v1/me', token: forged })).statusCode).toBe(401);
+  });
+
   it('a held unit checks out through POST /v1/checkout, and the sale sells out', async () => {
     const { sku } = await product(5);
     const s = await createSale([{ sku, quantity: 1, perCustomerLimit: 1 }]);

@@ -80,7 +80,12 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
     app.post(
       '/v1/flash-sales/:id/reservations',
       {
-        preHandler: guard.requireUser,
+        // What memory refuses whoever asks (sold out, not active, past the limit) is the same answer
+        // for every buyer and public on the sale's page: it needs a plausible token, not its signature.
+        preHandler: guard.requireUserUnless((req) => {
+          const { params, body } = req as unknown as { params: { id: string }; body: ReservationBody };
+          return deps.reservations.refusal(params.id, body);
+        }),
         // the waiting room and the gate are this route's throttle
         config: OWN_ADMISSION,
         schema: {
@@ -88,7 +93,9 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
           security,
           description:
             "Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. " +
-            'When the path is full the answer is 202 with a queue token (see FlashSaleQueued).',
+            'When the path is full the answer is 202 with a queue token (see FlashSaleQueued). ' +
+            'A refusal that is the same for every buyer (sold out, not active, quantity past the limit) ' +
+            "is answered to a well-formed, unexpired access token without checking the token's signature.",
           params: SaleParams,
           body: ReservationBody,
           response: {
@@ -99,8 +106,8 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
         },
       },
       (req, reply) => {
-        // What memory refuses is answered here, without a promise or a thrown error: on a sold-out
-        // sale that is nearly every request.
+        // What memory refuses is answered without a promise or a thrown error: on a sold-out sale
+        // that is nearly every request (here when the token's signature was checked first).
         const refused = deps.reservations.refusal(req.params.id, req.body);
         if (refused) {
           sendProblem(reply, req, refused);

@@ -130,6 +130,20 @@ export function verifyAccessJws(
   return claimsOf(payload, expected);
 }
 
+/**
+ * Everything `verifyAccessJws` checks except the signature: the token is well formed, its header
+ * names the algorithm of a live key, and its claims hold. Proves nothing about who sent it; it is
+ * for answers that are the same whoever asks (see `AuthGuard.requireUserUnless`).
+ * @throws TokenRefused
+ */
+export function readAccessJws(
+  token: string,
+  keyOf: (kid: string) => VerifyKey | undefined,
+  expected: { issuer: string; audience: string; now: number },
+): AccessClaims {
+  return claimsOf(parse(token, keyOf).payload, expected);
+}
+
 /** Checks a compact token's signature with `key` (RS256: digest sha256; EdDSA: null). */
 export type SignatureCheck = (token: string, digest: string | null, key: KeyObject) => Promise<boolean>;
 

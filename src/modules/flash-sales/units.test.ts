@@ -195,6 +195,27 @@ describe('waiting room', () => {
     expect(r.enter('s', 'c', c.token).admitted).toBe(true);
   });
 
+  it('gives a buyer one place per sale: arriving again without the token keeps the place', () => {
+    const r = room(1);
+    const a = r.enter('s', 'a');
+    const b = r.enter('s', 'b');
+    const again = r.enter('s', 'b');
+    const c = r.enter('s', 'c');
+    if (b.admitted || again.admitted || c.admitted) throw new Error('expected places in line');
+    expect(again).toMatchObject({ token: b.token, position: 1 });
+    expect(c.position).toBe(2);
+    expect(r.stats.waiting).toBe(2);
+    // another sale is another line
+    expect(r.enter('t', 'b')).toMatchObject({ admitted: false, position: 3 });
+    if (a.admitted) a.leave();
+    // admitted: the buyer comes back without the token and is let in on the place, once
+    const back = r.enter('s', 'b');
+    expect(back.admitted).toBe(true);
+    if (back.admitted) back.leave();
+    expect(r.status('s', 'c', c.token).admitted).toBe(true);
+    expect(r.enter('s', 'b')).toMatchObject({ admitted: false });
+  });
+
   it('refuses forged tokens and tokens of another buyer or sale, and a full line', () => {
     const r = room(1, 1);
     expect(r.enter('s', 'a').admitted).toBe(true);

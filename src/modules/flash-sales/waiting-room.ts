@@ -10,7 +10,8 @@ import { InvalidQueueTokenError, WaitingRoomFullError } from './errors.js';
  * A token is `<payload>.<HMAC-SHA256>` (base64url), payload `{s: saleId, u: userId, n: place,
  * e: room epoch, t: issued at}`: it cannot be forged or moved to another buyer or sale. Places
  * are counted per process (`e`); a token from another process or an earlier run is honoured as
- * a fresh arrival.
+ * a fresh arrival. A buyer holds at most one place per sale: arriving again without the token
+ * (a retry, a second tab) gets the same place back, not another one further down the line.
  */
 export interface WaitingRoomOptions {
   maxInflight: number;
@@ -38,6 +39,9 @@ export class WaitingRoom {
   private admittedThrough = 0;
   /** Admitted places not yet used, by place, with the instant the admission lapses. */
   private readonly admitted = new Map<number, number>();
+  /** Each buyer's place (waiting, or admitted and not yet used), by sale and buyer; and back. */
+  private readonly places = new Map<string, { seq: number; token: string }>();
+  private readonly holders = new Map<number, string>();
   private readonly epoch = randomBytes(4).toString('hex');
   /** Completions per second (moving average), to tell a waiting buyer when to come back. */
   private rate = 100;
@@ -61,20 +65,39 @@ export class WaitingRoom {
    */
   enter(saleId: string, userId: string, token?: string): Entry {
     this.pump();
+    const buyer = `${saleId}\n${userId}`;
+    // the place the token names, then the one the buyer holds (a retry without the token)
+    const candidates: { seq: number; token: string }[] = [];
     if (token) {
       const place = this.verify(token, saleId, userId);
-      if (place.epoch === this.epoch) {
-        if (place.seq > this.admittedThrough) return this.waiting(place.seq, token);
-        if (this.admitted.delete(place.seq)) return this.admit();
-        // used already, or its admission lapsed: it goes in as a new arrival would
-      }
+      if (place.epoch === this.epoch) candidates.push({ seq: place.seq, token });
+    }
+    const held = this.places.get(buyer);
+    if (held && held.seq !== candidates[0]?.seq) candidates.push(held);
+    for (const { seq, token: placeToken } of candidates) {
+      if (seq > this.admittedThrough) return this.waiting(seq, placeToken);
+      const admitted = this.admitted.delete(seq);
+      this.release(seq);
+      if (admitted) return this.admit();
+      // used already, or its admission lapsed: it goes in as a new arrival would
     }
     if (this.issued === this.admittedThrough && this.inflight + this.admitted.size < this.opts.maxInflight)
       return this.admit();
     if (this.issued - this.admittedThrough >= this.opts.maxQueue)
       throw new WaitingRoomFullError(Math.max(1, Math.ceil(this.opts.maxQueue / this.rate)));
-    const seq = ++this.issued;
-    return this.waiting(seq, this.sign({ saleId, userId, seq, epoch: this.epoch }));
+    const place = ++this.issued;
+    const issued = this.sign({ saleId, userId, seq: place, epoch: this.epoch });
+    this.places.set(buyer, { seq: place, token: issued });
+    this.holders.set(place, buyer);
+    return this.waiting(place, issued);
+  }
+
+  /** Forgets whose a place was: it was used, or its admission lapsed. */
+  private release(seq: number): void {
+    const buyer = this.holders.get(seq);
+    if (buyer === undefined) return;
+    this.holders.delete(seq);
+    if (this.places.get(buyer)?.seq === seq) this.places.delete(buyer);
   }
 
   /** Where a token stands now. @throws InvalidQueueTokenError */
@@ -117,7 +140,11 @@ export class WaitingRoom {
   /** Admits waiting places, in order, while the path has room. */
   private pump(): void {
     const now = Date.now();
-    for (const [seq, until] of this.admitted) if (until <= now) this.admitted.delete(seq);
+    for (const [seq, until] of this.admitted)
+      if (until <= now) {
+        this.admitted.delete(seq);
+        this.release(seq);
+      }
     while (this.admittedThrough < this.issued && this.inflight + this.admitted.size < this.opts.maxInflight) {
       this.admittedThrough++;
       this.admitted.set(this.admittedThrough, now + this.opts.admitWindowMs);

@@ -128,6 +128,35 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     expect(unknown.json().errors).toEqual([{ path: '/body/items/0/sku', message: 'is not a known SKU' }]);
   });
 
+  it('a SKU is in one sale at a time: an overlapping sale of it is refused, a later one is not', async () => {
+    const { sku } = await product(10);
+    const { sku: free } = await product(10);
+    const first = await createSale([{ sku, quantity: 2, perCustomerLimit: 1 }], 60_000, 3_600_000);
+    const body = (startsInMs: number, endsInMs: number) => ({
+      name: 'Second',
+      startsAt: new Date(Date.now() + startsInMs).toISOString(),
+      endsAt: new Date(Date.now() + endsInMs).toISOString(),
+      items: [free, sku].map((s) => ({
+        sku: s,
+        salePrice: { amount: 4_900, currency: 'USD' },
+        quantity: 1,
+        perCustomerLimit: 1,
+      })),
+    });
+    const send = (b: object) =>
+      agora.request({ method: 'POST', url: '/v1/admin/flash-sales', token: admin, body: b });
+    const [a, b] = await Promise.all([send(body(1_800_000, 7_200_000)), send(body(-1_000, 120_000))]);
+    for (const res of [a, b]) {
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors).toEqual([
+        { path: '/body/items/1/sku', message: `is already in flash sale ${first.id} at that time` },
+      ]);
+    }
+    // two at once for a free SKU: one of them gets it
+    const [c, d] = await Promise.all([send(body(7_200_000, 9_000_000)), send(body(7_200_000, 9_000_000))]);
+    expect([c.statusCode, d.statusCode].sort()).toEqual([201, 400]);
+  });
+
   it("a reservation puts the unit in the buyer's cart at the sale price; pages show the offer; the limit holds", async () => {
     const { sku, productId } = await product(10);
     const s = await createSale([{ sku, quantity: 3, perCustomerLimit: 2 }]);

@@ -273,8 +273,9 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
         token: m.admin.accessToken,
         body: {
           name: `Sale ${i}`,
-          startsAt: new Date(Date.now() + 3_600_000).toISOString(),
-          endsAt: new Date(Date.now() + 7_200_000).toISOString(),
+          // one after another: a SKU is in one sale at a time
+          startsAt: new Date(Date.now() + (i + 1) * 3_600_000).toISOString(),
+          endsAt: new Date(Date.now() + (i + 1) * 3_600_000 + 1_800_000).toISOString(),
           items: skus.map((sku) => ({
             sku,
             salePrice: { amount: 500, currency: 'USD' },

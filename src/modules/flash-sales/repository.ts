@@ -60,6 +60,29 @@ export async function insertSale(
     .execute();
 }
 
+/**
+ * The SKUs among `skus` already in a sale that has not ended and whose window meets
+ * [startsAt, endsAt), with that sale's id. Takes a transaction lock per SKU first (in SKU order), so
+ * two sales created at once for one SKU are checked one after the other.
+ */
+export async function overlappingItems(
+  trx: Trx,
+  skus: string[],
+  window: { startsAt: Date; endsAt: Date },
+): Promise<{ sku: string; sale_id: string }[]> {
+  for (const sku of [...new Set(skus)].sort())
+    await sql`select pg_advisory_xact_lock(hashtext(${`flash_sales.sku:${sku}`}))`.execute(trx);
+  return t(trx)
+    .selectFrom('flash_sales.items as i')
+    .innerJoin('flash_sales.sales as s', 's.id', 'i.sale_id')
+    .select(['i.sku', 'i.sale_id'])
+    .where('i.sku', 'in', skus)
+    .where('s.state', '<>', 'ended')
+    .where('s.starts_at', '<', window.endsAt)
+    .where('s.ends_at', '>', window.startsAt)
+    .execute();
+}
+
 export async function findSale(db: AnyDb, id: string): Promise<SaleRow | undefined> {
   return t(db).selectFrom('flash_sales.sales').select(SALE_COLUMNS).where('id', '=', id).executeTakeFirst();
 }

@@ -26,7 +26,8 @@ export interface SaleDeps {
 
 /**
  * Schedules a sale: checks the times and each SKU (it exists, is published, the sale price is in
- * the variant's currency and below its price), records the sale and its items, and schedules the
+ * the variant's currency and below its price, no other sale has it at that time), records the
+ * sale and its items, and schedules the
  * start and end jobs in the same transaction.
  * @throws ValidationError naming each offending field
  */
@@ -62,6 +63,24 @@ export async function createSale(ctx: Ctx, deps: SaleDeps, body: CreateSaleBody)
 
   const id = uuidv7();
   await ctx.db.transaction().execute(async (trx) => {
+    // a SKU is in one sale at a time: pages show one sale price, and one sale holds its units
+    const taken = new Map(
+      (await repo.overlappingItems(trx, skus, { startsAt, endsAt })).map((r) => [r.sku, r.sale_id]),
+    );
+    if (taken.size)
+      throw new ValidationError(
+        body.items.flatMap((item, i) =>
+          taken.has(item.sku)
+            ? [
+                {
+                  path: `/body/items/${i}/sku`,
+                  message: `is already in flash sale ${taken.get(item.sku)} at that time`,
+                },
+              ]
+            : [],
+        ),
+        'The flash sale is not valid',
+      );
     await repo.insertSale(
       trx,
       { id, name: body.name, startsAt, endsAt, createdBy: ctx.actor?.userId ?? null },

@@ -13,9 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
-import { installErrorHandling } from './error-handler.js';
-import { edgePlugin } from './edge.js';
+import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
+import { edgePlugin, everyAnswerHeaders } from './edge.js';
 import { metricsPlugin } from './metrics.js';
+import { nulGuardPlugin } from './nul-guard.js';
 import { Problem } from './problem.js';
 import { requestLogger } from './request-logger.js';
 import { buildSerializer } from './serialization.js';
@@ -57,6 +58,11 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
+    // A malformed URL is answered by the router before any hook runs: problem+json all the same.
+    frameworkErrors: frameworkErrorHandler(everyAnswerHeaders(config.AGORA_CORS_ORIGINS)),
+    // find-my-way's default (100 characters) refused a waiting-room queue token (about 210, up to
+    // 400 by its schema) before its route saw it; past this a parameter is a 400 from the router.
+    routerOptions: { maxParamLength: 512 },
     bodyLimit: config.AGORA_BODY_LIMIT,
     trustProxy: config.AGORA_TRUST_PROXY,
     // The factory type of @fastify/ajv-compiler is narrower than what Fastify calls it with.
@@ -114,6 +120,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
       }),
   });
   await app.register(metricsPlugin, { registry: rt.metrics });
+  await app.register(nulGuardPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -93,6 +93,22 @@ function corsFor(corsOrigins: string): (request: FastifyRequest, reply: FastifyR
 }
 
 /**
+ * Sets what every answer carries whatever it is: the request id, the security headers that apply
+ * to any answer, and CORS. The `onRequest` hook below applies it; the router's own answers, given
+ * before any hook runs (a malformed URL: `frameworkErrors` in build.ts), apply it themselves.
+ */
+export function everyAnswerHeaders(
+  corsOrigins: string,
+): (request: FastifyRequest, reply: FastifyReply) => void {
+  const cors = corsFor(corsOrigins);
+  return (request, reply) => {
+    reply.header('x-request-id', request.id);
+    setAll(reply, EVERY_ANSWER);
+    cors(request, reply);
+  };
+}
+
+/**
  * The headers of every answer, set by one `onRequest` hook and one `onSend` hook for the whole
  * app: the request id, security headers, CORS (with preflights answered before rate limits and
  * authentication, which a browser's preflight cannot pass), and `connection: close` while shutting
@@ -101,12 +117,10 @@ function corsFor(corsOrigins: string): (request: FastifyRequest, reply: FastifyR
  */
 export const edgePlugin = fp<EdgeOptions>(
   async (app, { corsOrigins }) => {
-    const cors = corsFor(corsOrigins);
+    const stamp = everyAnswerHeaders(corsOrigins);
     // Hooks on every request take a callback rather than being async: no promise per request.
     app.addHook('onRequest', (request, reply, done) => {
-      reply.header('x-request-id', request.id);
-      setAll(reply, EVERY_ANSWER);
-      cors(request, reply);
+      stamp(request, reply);
       if (
         request.method === 'OPTIONS' &&
         request.headers.origin !== undefined &&

@@ -57,6 +57,14 @@ function toAppError(err: FastifyError & { validation?: AjvIssue[] }): AppError {
       return new AppError('validation_failed', 'The JSON body is empty', {}, [
         { path: '/body', message: 'is empty' },
       ]);
+    case 'FST_ERR_BAD_URL':
+      return new AppError('validation_failed', 'The request path is not valid percent-encoded UTF-8', {}, [
+        { path: '/params', message: 'is not valid percent-encoding' },
+      ]);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('validation_failed', 'A path parameter is longer than this server accepts', {}, [
+        { path: '/params', message: 'is too long' },
+      ]);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('validation_failed', 'The body is not valid JSON', {}, [
         { path: '/body', message: 'is not valid JSON' },
@@ -89,6 +97,20 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
     .type('application/problem+json; charset=utf-8')
     .serializer(JSON.stringify)
     .send(body);
+}
+
+/**
+ * Fastify's `frameworkErrors`: the answers the router gives itself, before any hook runs (a path
+ * that is not valid percent-encoded UTF-8, a path parameter over the router's length limit), as
+ * problem+json like every other error. `stamp` sets the headers the edge's hooks would have set.
+ */
+export function frameworkErrorHandler(
+  stamp: (request: FastifyRequest, reply: FastifyReply) => void,
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    stamp(request, reply);
+    sendProblem(reply, request, toAppError(error));
+  };
 }
 
 /** The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. */

@@ -5,7 +5,14 @@ import { publishEvents } from '../../platform/events/outbox.js';
 import { ADMIN_SOURCE, FEATURE_FLAG_CHANGED, type AdminEvents } from './events.js';
 import { FLAGS_CHANNEL, type FlagRecord, type FlagStore } from './flag-store.js';
 import * as repo from './flags-repository.js';
-import type { DegradedModeState, Flag, FlagChange, ListQuery, PutFlagBody } from './schemas.js';
+import {
+  FLAG_KEY_PATTERN,
+  type DegradedModeState,
+  type Flag,
+  type FlagChange,
+  type ListQuery,
+  type PutFlagBody,
+} from './schemas.js';
 import type { FlagChangeRow } from './tables.js';
 
 export interface FlagsDeps {
@@ -46,6 +53,7 @@ export function presentDegraded(degraded: DegradedMode): DegradedModeState {
 
 const encodeCursor = (v: string) => Buffer.from(v).toString('base64url');
 const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString();
+const FLAG_KEY = new RegExp(FLAG_KEY_PATTERN);
 const badCursor = () => new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
 
 /**
@@ -53,7 +61,9 @@ const badCursor = () => new ValidationError([{ path: '/query/cursor', message: '
  * once), and this process's degraded mode.
  */
 export async function listFlags(ctx: Ctx, deps: FlagsDeps, q: ListQuery) {
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+  // a cursor is a flag key, base64url-encoded; anything else is not one of ours
+  if (after !== undefined && (!FLAG_KEY.test(after) || encodeCursor(after) !== q.cursor)) throw badCursor();
   const rows = await repo.listFlags(ctx.db, { after, limit: q.limit });
   const page = rows.slice(0, q.limit);
   return {

@@ -169,6 +169,20 @@ describe.each(databaseModes())('feature flags (%s)', (mode) => {
     expect((await get('/v1/admin/feature-flags/no_such_flag/changes')).statusCode).toBe(404);
   });
 
+  it('answers 400 for a flag-list cursor it did not make', async () => {
+    for (const cursor of ['zzz', 'garbage!!', Buffer.from('Not A Key').toString('base64url')]) {
+      const res = await get(`/v1/admin/feature-flags?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.statusCode, cursor).toBe(400);
+      expect(res.json(), cursor).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ path: '/query/cursor', message: 'is not a valid cursor' }],
+      });
+    }
+    const key = Buffer.from('degraded_mode').toString('base64url');
+    expect((await get(`/v1/admin/feature-flags?cursor=${key}`)).statusCode).toBe(200);
+    expect((await get(`/v1/admin/feature-flags?cursor=${key}!`)).statusCode).toBe(400);
+  });
+
   it('pages through the flags by key', async () => {
     const first = (await get('/v1/admin/feature-flags?limit=1')).json<{
       items: Flag[];

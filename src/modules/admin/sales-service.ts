@@ -21,16 +21,42 @@ const LAST_ANSWER_TTL_S = 86_400;
 type Interval = 'hour' | 'day';
 type Money = { amount: number; currency: string };
 
+/**
+ * The dates a report may name: 1970-01-01 to 9999-01-01 (UTC). Beyond them rounding `to` up to
+ * a whole bucket can leave the years PostgreSQL and RFC 3339 can write (9999-12-31T23:59Z would
+ * round up to the year 10000): such a date is a 400, not a 500.
+ */
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 0, 1);
+
+/** @throws ValidationError naming `/query/from`, `/query/to` or both when outside EARLIEST–LATEST */
+function refuseOutOfRange(q: SalesQuery): void {
+  const out = (['from', 'to'] as const).filter((f) => {
+    const t = q[f] === undefined ? undefined : Date.parse(q[f]);
+    return t !== undefined && !(t >= EARLIEST && t <= LATEST);
+  });
+  if (out.length)
+    throw new ValidationError(
+      out.map((f) => ({
+        path: `/query/${f}`,
+        message: 'must be between 1970-01-01T00:00:00Z and 9999-01-01T00:00:00Z',
+      })),
+      'The date is out of range',
+    );
+}
+
 const floorTo = (t: number, step: number) => Math.floor(t / step) * step;
 const ceilTo = (t: number, step: number) => Math.ceil(t / step) * step;
 
 /**
  * The report's range in whole UTC buckets: `from` rounded down, `to` rounded up.
- * @throws ValidationError for a range that is empty, reversed or longer than the interval allows
+ * @throws ValidationError for a range that is empty, reversed or longer than the interval allows,
+ * or a date outside 1970-01-01 – 9999-01-01
  */
 export function normalizeRange(q: SalesQuery, now = Date.now()) {
   const interval: Interval = q.interval;
   const step = interval === 'hour' ? HOUR_MS : DAY_MS;
+  refuseOutOfRange(q);
   const to = ceilTo(q.to ? Date.parse(q.to) : now, step);
   const from = floorTo(q.from ? Date.parse(q.from) : to - DEFAULT_SPAN[interval] * step, step);
   if (from >= to)

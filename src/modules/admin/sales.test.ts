@@ -359,6 +359,26 @@ describe.each(databaseModes())('sales analytics (%s)', (mode) => {
     expect(r.topProducts.byUnits).toMatchObject([{ productId: p, units: 3 }]);
   });
 
+  it('answers 400 for a date outside 1970-01-01 – 9999-01-01 (rounding up would leave the years PostgreSQL writes)', async () => {
+    for (const [query, paths] of [
+      ['to=9999-12-31T23:59:59Z', ['/query/to']],
+      ['interval=hour&from=9999-12-31T00:00:00Z&to=9999-12-31T23:59:59Z', ['/query/from', '/query/to']],
+      ['from=1969-12-31T00:00:00Z&to=1970-01-02T00:00:00Z', ['/query/from']],
+    ] as const) {
+      const res = await agora.request({ method: 'GET', url: `/v1/admin/analytics/sales?${query}`, token });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().code, query).toBe('validation_failed');
+      expect(
+        res.json<{ errors: { path: string }[] }>().errors.map((e) => e.path),
+        query,
+      ).toEqual(paths);
+    }
+    const last = await report('from=9998-12-31T00:00:00Z&to=9999-01-01T00:00:00Z');
+    expect(last).toMatchObject({ from: '9998-12-31T00:00:00.000Z', to: '9999-01-01T00:00:00.000Z' });
+    const first = await report('from=1970-01-01T00:00:00Z&to=1970-01-01T00:30:00Z&interval=hour');
+    expect(first.buckets).toHaveLength(1);
+  });
+
   it('validates from, to, interval, currency and top', async () => {
     for (const query of [
       'from=2031-01-02T00:00:00Z&to=2031-01-01T00:00:00Z',

@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox';
 
+/** What a flag key looks like. */
+export const FLAG_KEY_PATTERN = '^[a-z0-9][a-z0-9_.-]{0,127}$';
+
 export const FlagKey = Type.String({
-  pattern: '^[a-z0-9][a-z0-9_.-]{0,127}$',
+  pattern: FLAG_KEY_PATTERN,
   description: 'Lower-case letters, digits, `_`, `.`, `-` (e.g. `degraded_mode`, `flash_sale.<saleId>`)',
 });
 

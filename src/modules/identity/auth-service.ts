@@ -89,7 +89,13 @@ export async function login(
   }
   if (user.disabled_at) throw new AccountDisabledError();
   if (failures > 0) await deps.cache.del(failKey);
-  return ctx.db.transaction().execute((trx) => startSession(trx, deps, user));
+  return ctx.db.transaction().execute(async (trx) => {
+    // Read again, share-locked: an admin may have disabled the account or changed its role while
+    // the password was checked, and a change that comes now waits, then revokes this session.
+    const current = await repo.lockUserForSession(trx, user.id);
+    if (!current || current.disabled_at) throw new AccountDisabledError();
+    return startSession(trx, deps, current);
+  });
 }
 
 /**

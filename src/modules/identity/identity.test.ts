@@ -396,7 +396,7 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
   });
 
   describe('profile and addresses', () => {
-    it('answers concurrent profile reads of several accounts each with its own, and shows a change or a disabled account on the next read', async () => {
+    it('answers concurrent profile reads of several accounts each with its own, and shows a change or an admin’s change on the next read', async () => {
       const users = await Promise.all([registerUser(agora), registerUser(agora), registerUser(agora)]);
       const reads = await Promise.all(
         Array.from({ length: 30 }, (_, i) => users[i % 3]).map(async (u) => ({
@@ -427,8 +427,23 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
         body: { disabled: true },
       });
       expect(disabled.statusCode).toBe(200);
+      // a disable revokes the account's access tokens (revocation.test.ts)
       const victim = await agora.request({ method: 'GET', url: '/v1/me', token: users[1].accessToken });
-      expect(victim.json().disabled).toBe(true);
+      expect(victim.statusCode).toBe(401);
+      const enabled = await agora.request({
+        method: 'PATCH',
+        url: `/v1/admin/users/${users[1].user.id}`,
+        token: admin.accessToken,
+        body: { disabled: false },
+      });
+      expect(enabled.statusCode).toBe(200);
+      const again = await agora.request({
+        method: 'POST',
+        url: '/v1/auth/login',
+        body: { email: users[1].user.email, password: PASSWORD },
+      });
+      const reread = await agora.request({ method: 'GET', url: '/v1/me', token: again.json().accessToken });
+      expect(reread.json()).toMatchObject({ id: users[1].user.id, disabled: false });
     });
 
     it('reads and changes the profile; a password change needs the current password', async () => {
@@ -536,6 +551,75 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
         token: owner.accessToken,
       });
       expect(badId.statusCode).toBe(400);
+    });
+
+    it('refuses an address whose required fields are only whitespace, on creation and on change', async () => {
+      const owner = await registerUser(agora);
+      const base = { name: 'Ada L', line1: '1 Main St', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
+      const blank = await agora.request({
+        method: 'POST',
+        url: '/v1/me/addresses',
+        token: owner.accessToken,
+        body: { ...base, name: '   ', city: ' \t ' },
+      });
+      expect(blank.statusCode).toBe(400);
+      expect(blank.json()).toMatchObject({
+        code: 'validation_failed',
+        errors: [
+          { path: '/body/name', message: 'must not be blank' },
+          { path: '/body/city', message: 'must not be blank' },
+        ],
+      });
+      const created = await agora.request({
+        method: 'POST',
+        url: '/v1/me/addresses',
+        token: owner.accessToken,
+        body: { ...base, name: '  Ada L  ' },
+      });
+      expect(created.json().name).toBe('Ada L');
+      const blanked = await agora.request({
+        method: 'PATCH',
+        url: `/v1/me/addresses/${created.json().id}`,
+        token: owner.accessToken,
+        body: { name: '  ' },
+      });
+      expect(blanked.statusCode).toBe(400);
+      expect(blanked.json().errors).toEqual([{ path: '/body/name', message: 'must not be blank' }]);
+      const list = await agora.request({ method: 'GET', url: '/v1/me/addresses', token: owner.accessToken });
+      expect(list.json().items.map((a: { name: string }) => a.name)).toEqual(['Ada L']);
+    });
+
+    it('answers 400 for a cursor it did not make, on the address book and the user list', async () => {
+      const owner = await registerUser(agora);
+      const admin = await makeAdmin();
+      const valid = Buffer.from(owner.user.id).toString('base64url');
+      for (const [url, token] of [
+        ['/v1/me/addresses?cursor=garbage!!', owner.accessToken],
+        ['/v1/me/addresses?cursor=zzz', owner.accessToken],
+        [`/v1/me/addresses?cursor=${valid}!`, owner.accessToken],
+        ['/v1/admin/users?cursor=zzz', admin.accessToken],
+        [`/v1/admin/users?cursor=${Buffer.from('not-a-uuid').toString('base64url')}`, admin.accessToken],
+      ] as const) {
+        const res = await agora.request({ method: 'GET', url, token });
+        expect(res.statusCode, url).toBe(400);
+        expect(res.json(), url).toMatchObject({
+          code: 'validation_failed',
+          errors: [{ path: '/query/cursor', message: 'is not a valid cursor' }],
+        });
+      }
+      expect(
+        (
+          await agora.request({
+            method: 'GET',
+            url: `/v1/admin/users?cursor=${valid}`,
+            token: admin.accessToken,
+          })
+        ).statusCode,
+      ).toBe(200);
+      expect(
+        (await agora.request({ method: 'GET', url: '/v1/me/addresses?cursor=', token: owner.accessToken }))
+          .statusCode,
+      ).toBe(200);
     });
   });
 

@@ -8,6 +8,7 @@ import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
 import { identityRoutes, type AfterLogin } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
+import { REVOCATIONS_RELOAD_MS } from './revocations.js';
 import { findUserByEmail, findUserById } from './repository.js';
 import type { AnyDb } from '../../platform/db.js';
 
@@ -25,10 +26,12 @@ export interface IdentityModule {
 /**
  * @param opts.afterLogin called after each successful sign-in with the user and the `cartId` the
  * client passed (the composition root merges that guest cart); a failure is logged, the sign-in stands.
+ * @param opts.revocationsReloadMs how often the routes' app reloads the sessions whose access tokens
+ * are revoked (the safety net beside NOTIFY); default REVOCATIONS_RELOAD_MS.
  */
 export async function createIdentityModule(
   rt: Runtime,
-  opts: { afterLogin?: AfterLogin } = {},
+  opts: { afterLogin?: AfterLogin; revocationsReloadMs?: number } = {},
 ): Promise<IdentityModule> {
   const { config } = rt;
   const tokens = await TokenService.create(rt.database.db, {
@@ -56,6 +59,8 @@ export async function createIdentityModule(
         tokens,
         authRateLimit: config.AGORA_RATE_LIMIT_AUTH_MAX,
         afterLogin: opts.afterLogin,
+        followRevocations: () =>
+          tokens.revoked.follow(rt.database, rt.log, opts.revocationsReloadMs ?? REVOCATIONS_RELOAD_MS),
       }),
   };
 }

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../platform/errors.js';
 import type { Address, User } from './schemas.js';
 import type { AddressRow, ProfileRow } from './tables.js';
 
@@ -30,10 +31,20 @@ export function presentAddress(row: AddressRow): Address {
 
 /** Cursors are opaque to clients: the last row's id, base64url-encoded. */
 export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+
+/**
+ * The id a cursor names; `undefined` when none is given (absent or empty: the first page).
+ * @throws ValidationError for anything `encodeCursor` did not make (a 400 naming `/query/cursor`)
+ */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString();
-  return /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+  if (
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ||
+    encodeCursor(id) !== cursor
+  )
+    throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
+  return id;
 }
 
 export function pageOf<R extends { id: string }, T>(rows: R[], limit: number, present: (r: R) => T) {

@@ -76,9 +76,20 @@ export async function listAddresses(ctx: Ctx, q: { limit: number; cursor?: strin
   return pageOf(rows, q.limit, presentAddress);
 }
 
-/** @throws AppError conflict past the address book's size limit */
+/** An address's required text fields: stored trimmed, so only whitespace is blank. */
+const REQUIRED_ADDRESS_FIELDS = ['name', 'line1', 'city', 'postalCode'] as const;
+
+/** @throws ValidationError naming each required field given as only whitespace (as registration does) */
+function refuseBlankFields(input: AddressPatch): void {
+  const blank = REQUIRED_ADDRESS_FIELDS.filter((f) => input[f] !== undefined && !input[f].trim());
+  if (blank.length)
+    throw new ValidationError(blank.map((f) => ({ path: `/body/${f}`, message: 'must not be blank' })));
+}
+
+/** @throws ValidationError for a blank field; AppError conflict past the address book's size limit */
 export async function addAddress(ctx: Ctx, input: AddressBody): Promise<Address> {
   const userId = actorRequired(ctx).userId;
+  refuseBlankFields(input);
   return ctx.db.transaction().execute(async (trx) => {
     const count = await repo.countAddresses(trx, userId);
     if (count >= MAX_ADDRESSES)
@@ -100,9 +111,10 @@ export async function addAddress(ctx: Ctx, input: AddressBody): Promise<Address>
   });
 }
 
-/** @throws NotFoundError for an address that is not the caller's */
+/** @throws ValidationError for a blank field; NotFoundError for an address that is not the caller's */
 export async function changeAddress(ctx: Ctx, id: string, input: AddressPatch): Promise<Address> {
   const userId = actorRequired(ctx).userId;
+  refuseBlankFields(input);
   return ctx.db.transaction().execute(async (trx) => {
     if (input.isDefault) await repo.clearDefaultAddress(trx, userId);
     const row = await repo.updateAddress(trx, userId, id, {

@@ -164,6 +164,70 @@ export async function revokeUserSessions(db: AnyDb, userId: string, reason: stri
     .execute();
 }
 
+/**
+ * Revokes a user's sessions, access tokens included: the live ones (their refresh tokens stop
+ * working, `reason` is recorded) and those revoked within the last `horizonSeconds` (a logout or a
+ * password change leaves their access tokens running until expiry) are marked `access_revoked_at`.
+ * Returns the ids of the sessions marked.
+ */
+export async function revokeUserAccess(
+  trx: Transaction<unknown>,
+  userId: string,
+  reason: string,
+  horizonSeconds: number,
+): Promise<string[]> {
+  const rows = await t(trx as AnyDb)
+    .updateTable('identity.sessions')
+    .set({
+      access_revoked_at: sql<Date>`now()`,
+      revoked_at: sql<Date>`coalesce(revoked_at, now())`,
+      revoke_reason: sql<string>`coalesce(revoke_reason, ${reason})`,
+    })
+    .where('user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb('revoked_at', 'is', null),
+        eb('revoked_at', '>', sql<Date>`now() - make_interval(secs => ${horizonSeconds})`),
+      ]),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Sessions whose access tokens were revoked in the last `withinSeconds` (by the database's clock),
+ * with when: a range scan of `sessions_access_revoked_idx`.
+ */
+export function findAccessRevokedSessions(
+  db: AnyDb,
+  withinSeconds: number,
+): Promise<{ id: string; access_revoked_at: Date | null }[]> {
+  return t(db)
+    .selectFrom('identity.sessions')
+    .select(['id', 'access_revoked_at'])
+    .where('access_revoked_at', '>', sql<Date>`now() - make_interval(secs => ${withinSeconds})`)
+    .execute();
+}
+
+/** Announces (at commit) on `channel` that sessions were revoked. */
+export async function notifyRevocation(trx: Transaction<unknown>, channel: string, userId: string) {
+  await sql`select pg_notify(${channel}, ${userId})`.execute(trx);
+}
+
+/**
+ * The user, its row share-locked until the transaction ends: a disable or a role change waits for
+ * a sign-in that read the account, and then revokes the session it opened.
+ */
+export function lockUserForSession(trx: Transaction<unknown>, id: string): Promise<UserRow | undefined> {
+  return t(trx as AnyDb)
+    .selectFrom('identity.users')
+    .select(USER_COLUMNS)
+    .where('id', '=', id)
+    .forShare()
+    .executeTakeFirst();
+}
+
 // Addresses -----------------------------------------------------------------------------------
 
 export type AddressValues = {

@@ -42,6 +42,11 @@ export interface IdentityRouteDeps {
   tokens: TokenService;
   authRateLimit: number;
   afterLogin?: AfterLogin;
+  /**
+   * Starts following the access-token revocations other processes make (`RevokedSessions.follow`);
+   * the routes follow them while the app is open and stop when it closes.
+   */
+  followRevocations?: () => Promise<() => Promise<void>>;
 }
 
 export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
@@ -50,6 +55,10 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
     app.addSchema(User);
     app.addSchema(Address);
     const { guard, db } = deps;
+    if (deps.followRevocations) {
+      const stop = await deps.followRevocations();
+      app.addHook('onClose', stop);
+    }
     const profiles = new ProfileReads(db);
     const tight = { rateLimit: { max: deps.authRateLimit, timeWindow: 60_000 } };
     const tags = ['identity'];
@@ -264,7 +273,12 @@ export function identityRoutes(deps: IdentityRouteDeps): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const user = await users.changeUser(ctxOf(req, db), req.params.id, req.body);
+        const user = await users.changeUser(
+          ctxOf(req, db),
+          { revoked: deps.tokens.revoked },
+          req.params.id,
+          req.body,
+        );
         profiles.changed(user.id);
         return user;
       },

@@ -18,6 +18,8 @@ export interface IdentityTables {
     created_at: Generated<Date>;
     revoked_at: Date | null;
     revoke_reason: string | null;
+    /** When its access tokens were revoked too (account disabled, role changed). */
+    access_revoked_at: Date | null;
   };
   'identity.refresh_tokens': {
     token_hash: string;

@@ -22,6 +22,7 @@ import {
   type Alg,
   type VerifyKey,
 } from './jws.js';
+import { RevokedSessions } from './revocations.js';
 import { SignatureWorker } from './signature-worker.js';
 import type { IdentityTables } from './tables.js';
 
@@ -88,6 +89,11 @@ export class TokenService implements TokenVerifier {
    * TTL, which costs a clock read and bookkeeping on every get and set.
    */
   private readonly verified = new LRUCache<string, Verified>({ max: 50_000 });
+  /**
+   * Sessions whose access tokens are refused although they verify (the account was disabled or
+   * its role changed): asked after every cache hit and every signature check, from memory.
+   */
+  readonly revoked: RevokedSessions;
   /** Never-seen tokens' signatures are checked there, in batches, off the event loop. */
   private readonly signatures = new SignatureWorker();
   private readonly checkSignature = (token: string, digest: string | null, key: KeyObject) =>
@@ -99,6 +105,7 @@ export class TokenService implements TokenVerifier {
     configured?: ConfiguredKey,
   ) {
     this.configured = configured;
+    this.revoked = new RevokedSessions(db, options.accessTtlSeconds);
   }
 
   static async create(db: AnyDb, options: TokenServiceOptions): Promise<TokenService> {
@@ -126,6 +133,8 @@ export class TokenService implements TokenVerifier {
     const service = new TokenService(db, options, configured);
     if (!configured) await ensureStoredKey(db);
     await service.reload();
+    // a restarted process refuses what was revoked before it started
+    await service.revoked.reload();
     return service;
   }
 
@@ -151,11 +160,23 @@ export class TokenService implements TokenVerifier {
   }
 
   async verifyAccessToken(token: string): Promise<Actor> {
-    return this.knownActor(token) ?? this.verifyInFull(token);
+    const known = this.known(token);
+    if (!known) return this.verifyInFull(token);
+    if (this.revoked.has(known.sessionId)) throw revokedError();
+    return known;
   }
 
-  /** The actor of a token that verified before and has not expired; no I/O, no signature check. */
+  /**
+   * The actor of a token that verified before, has not expired and whose session's tokens are not
+   * revoked; no I/O, no signature check. `undefined` sends the token to `verifyAccessToken`.
+   */
   knownActor(token: string): Actor | undefined {
+    const known = this.known(token);
+    return known && !this.revoked.has(known.sessionId) ? known : undefined;
+  }
+
+  /** The actor of a token that verified before and has not expired, revoked or not. */
+  private known(token: string): Actor | undefined {
     const key = token.slice(-KEY_CHARS);
     const known = this.verified.get(key);
     if (!known || known.token !== token) return undefined;
@@ -166,14 +187,15 @@ export class TokenService implements TokenVerifier {
 
   /**
    * Whether a token would pass but for its signature, which is not checked: well formed, a live
-   * key's, its claims valid and unexpired. No I/O; a known token passes at once.
+   * key's, its claims valid and unexpired, its session's tokens not revoked. No I/O; a known token
+   * passes at once.
    */
   plausible(token: string): boolean {
-    if (this.knownActor(token)) return true;
+    const known = this.known(token);
+    if (known) return !this.revoked.has(known.sessionId);
     try {
-      return (
-        claimedActor(readAccessJws(token, (kid) => this.verifyKeys.get(kid), this.expected())) !== undefined
-      );
+      const actor = claimedActor(readAccessJws(token, (kid) => this.verifyKeys.get(kid), this.expected()));
+      return actor !== undefined && !this.revoked.has(actor.sessionId);
     } catch (err) {
       if (err instanceof TokenRefused) return false;
       throw err;
@@ -193,7 +215,9 @@ export class TokenService implements TokenVerifier {
     }
     const actor = claimedActor(claims);
     if (!actor) throw new UnauthorizedError('The access token is malformed');
+    // remembered even when revoked: its next use is refused without a signature check
     this.remember(token, actor, claims.exp * 1000);
+    if (this.revoked.has(actor.sessionId)) throw revokedError();
     return actor;
   }
 
@@ -339,6 +363,8 @@ export function newRefreshToken(): { token: string; hash: string } {
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
+
+const revokedError = () => new UnauthorizedError('The access token was revoked; sign in again');
 
 /** The actor an access token's claims name; `undefined` when they do not name one. */
 function claimedActor(claims: AccessClaims): Actor | undefined {

@@ -5,6 +5,7 @@ import { actorRequired } from './guards.js';
 import { IDENTITY_SOURCE } from './events.js';
 import { decodeCursor, pageOf, presentUser } from './presenters.js';
 import * as repo from './repository.js';
+import { REVOCATIONS_CHANNEL, type RevokedSessions } from './revocations.js';
 import type { AdminUserPatch, User, UserListQuery } from './schemas.js';
 
 export async function listUsers(ctx: Ctx, q: UserListQuery) {
@@ -18,24 +19,36 @@ export async function listUsers(ctx: Ctx, q: UserListQuery) {
 }
 
 /**
- * Changes a user's role or disables the account. Disabling ends every session at once.
+ * Changes a user's role or disables the account. Either ends every session at once: their refresh
+ * tokens stop working and so do their access tokens, in this process when the change commits and
+ * in the others when they hear of it (NOTIFY, or their next reload of the revoked sessions). The
+ * user signs in again to get a token with the new role.
  * @throws NotFoundError; AppError conflict when an admin would disable or demote themself
  */
-export async function changeUser(ctx: Ctx, id: string, patch: AdminUserPatch): Promise<User> {
+export async function changeUser(
+  ctx: Ctx,
+  deps: { revoked: RevokedSessions },
+  id: string,
+  patch: AdminUserPatch,
+): Promise<User> {
   if (
     id === actorRequired(ctx).userId &&
     (patch.disabled === true || (patch.role && patch.role !== 'admin'))
   ) {
     throw new AppError('conflict', 'Admins cannot disable or demote themselves');
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  const { user, revoked } = await ctx.db.transaction().execute(async (trx) => {
     const row = await repo.updateUser(trx, id, {
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.disabled !== undefined && { disabled_at: patch.disabled ? new Date() : null }),
     });
     if (!row) throw new NotFoundError('User');
-    if (patch.disabled || patch.role)
-      await repo.revokeUserSessions(trx, id, patch.disabled ? 'disabled' : 'role_changed');
+    let revoked: string[] = [];
+    if (patch.disabled || patch.role) {
+      const reason = patch.disabled ? 'disabled' : 'role_changed';
+      revoked = await repo.revokeUserAccess(trx, id, reason, deps.revoked.horizonSeconds);
+      if (revoked.length) await repo.notifyRevocation(trx, REVOCATIONS_CHANNEL, id);
+    }
     await publishEvents(trx, { source: IDENTITY_SOURCE, correlationId: ctx.requestId }, [
       {
         type: 'user.updated',
@@ -43,6 +56,8 @@ export async function changeUser(ctx: Ctx, id: string, patch: AdminUserPatch): P
         data: { userId: id, role: row.role, disabled: row.disabled_at !== null },
       },
     ]);
-    return presentUser(row);
+    return { user: presentUser(row), revoked };
   });
+  deps.revoked.add(revoked);
+  return user;
 }

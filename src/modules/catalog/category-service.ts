@@ -1,6 +1,7 @@
 import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import { publishEvents } from '../../platform/events/outbox.js';
+import { refuseBlank } from './blank.js';
 import * as repo from './category-repository.js';
 import { SlugTakenError, UnknownCategoryError } from './errors.js';
 import { CATALOG_SOURCE } from './events.js';
@@ -17,13 +18,15 @@ export async function categoryTree(ctx: Pick<Ctx, 'db'>): Promise<CategoryNode[]
 /**
  * Creates a category under `parentId` (or a root). Its path is the parent's path plus its own id.
  * Drops the cached tree once committed.
- * @throws UnknownCategoryError for an unknown parent; SlugTakenError for a taken explicit slug
+ * @throws UnknownCategoryError for an unknown parent; SlugTakenError for a taken explicit slug;
+ *   ValidationError for a blank name
  */
 export async function createCategory(
   ctx: Ctx,
   deps: { cache: ReadCache },
   body: CategoryBody,
 ): Promise<Category> {
+  refuseBlank([['/body/name', body.name]]);
   const created = await ctx.db.transaction().execute(async (trx) => {
     const parent = body.parentId ? await repo.findCategory(trx, body.parentId) : undefined;
     if (body.parentId && !parent) throw new UnknownCategoryError('/body/parentId');

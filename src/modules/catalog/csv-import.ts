@@ -2,10 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type TransformOptions } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
-import type { Kysely } from 'kysely';
+import { CsvError, parse } from 'csv-parse';
+import { sql, type Kysely } from 'kysely';
 import { Value } from 'typebox/value';
 import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
@@ -37,9 +37,22 @@ export const CSV_COLUMNS = [
   'images',
 ] as const;
 
+/**
+ * Passed on to the parser's stream: a stream destroyed by its error drops the records it had
+ * parsed before it, so how the file was chunked would decide which rows before a broken line are
+ * imported. Kept alive, every row before the broken line is read (and imported), then the error.
+ */
+const KEEP_PARSED_ON_ERROR: Pick<TransformOptions, 'autoDestroy'> = { autoDestroy: false };
+
 const MAX_BYTES = 50 * 1024 * 1024;
 /** Row errors kept per import; the count of failed rows is always exact. */
 const MAX_ERRORS = 1_000;
+
+export interface ImportError {
+  line: number;
+  path: string;
+  message: string;
+}
 
 export interface ImportStatus {
   id: string;
@@ -47,7 +60,7 @@ export interface ImportStatus {
   totalRows: number;
   createdRows: number;
   failedRows: number;
-  errors: { line: number; path: string; message: string }[];
+  errors: ImportError[];
   createdAt: string;
   finishedAt: string | null;
 }
@@ -177,15 +190,24 @@ export async function runImportJob(
     requestId: `import:${payload.importId}`,
     log: job.log,
   };
+  const at = { line: 1 };
   try {
     await processImport(ctx, deps, payload.importId, Readable.from([Buffer.from(row.body)]), {
       resume: job.attempt > 1,
+      at,
     });
   } catch (err) {
-    if (job.attempt >= job.maxAttempts) await markFailed(job.db, payload.importId);
+    if (job.attempt >= job.maxAttempts) await markFailed(job.db, payload.importId, stoppedAt(at.line));
     throw err;
   }
 }
+
+/** Why an import that failed on a fault (not on its file) stopped, for its `errors`. */
+const stoppedAt = (line: number): ImportError => ({
+  line,
+  path: '/',
+  message: 'The import stopped on an internal error after this line; the rows before it were imported',
+});
 
 /**
  * `agora import`: imports a local CSV file for a seller in this process, reporting progress as it
@@ -200,19 +222,25 @@ export async function importFile(
   if (!ctx.actor) throw new UnauthorizedError();
   const id = uuidv7();
   await insertImport(ctx.db, id, ctx.actor);
+  const at = { line: 1 };
   try {
-    await processImport(ctx, deps, id, input, { resume: false, onProgress });
+    await processImport(ctx, deps, id, input, { resume: false, onProgress, at });
   } catch (err) {
-    await markFailed(ctx.db, id);
+    await markFailed(ctx.db, id, stoppedAt(at.line));
     throw err;
   }
   return importStatus({ ...ctx, actor: { ...ctx.actor, role: 'admin' } }, id);
 }
 
-const markFailed = (db: AnyDb, id: string) =>
+/** Marks an import failed, adding why to its errors (a failed import always says why). */
+const markFailed = (db: AnyDb, id: string, why: ImportError) =>
   t(db)
     .updateTable('catalog.imports')
-    .set({ status: 'failed', finished_at: new Date() })
+    .set({
+      status: 'failed',
+      finished_at: new Date(),
+      errors: sql<string>`errors || ${JSON.stringify([why])}::jsonb`,
+    })
     .where('id', '=', id)
     .execute();
 
@@ -220,14 +248,21 @@ const markFailed = (db: AnyDb, id: string) =>
  * Parses the CSV and creates one product per valid row (through the same use case as `POST
  * /v1/products`), recording progress every 100 rows. With `resume`, rows up to the last recorded
  * checkpoint are skipped, and a row after it whose SKU the seller already owns counts as created
- * (it was created before the crash, after the checkpoint).
+ * (it was created before the crash, after the checkpoint). A file the CSV parser cannot read ends
+ * the import there as `failed` (no retry can help), its errors ending with the parser's message
+ * and line; the rows before that line stay imported.
  */
 async function processImport(
   ctx: Ctx,
   deps: CatalogDeps,
   id: string,
   input: Readable,
-  opts: { resume: boolean; onProgress?: (p: { rows: number; created: number; failed: number }) => void },
+  opts: {
+    resume: boolean;
+    onProgress?: (p: { rows: number; created: number; failed: number }) => void;
+    /** Kept at the last line read, so a caller can say where a fault stopped the import. */
+    at: { line: number };
+  },
 ): Promise<void> {
   const db = t(ctx.db);
   const state = await db
@@ -261,37 +296,53 @@ async function processImport(
       skip_empty_lines: true,
       info: true,
       relax_column_count: true,
+      ...KEEP_PARSED_ON_ERROR,
     }),
   );
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: Record<string, string>;
-    info: { lines: number };
-  }>) {
-    total += 1;
-    if (total <= checkpoint) continue;
-    const body = bodyOf(record);
-    const problem = Value.Errors(CreateProductBody, body)[0];
-    if (problem) fail(info.lines, problem.instancePath || '/', problem.message);
-    else {
-      try {
-        await createProduct(ctx, deps, Value.Default(CreateProductBody, body) as CreateProductBody);
-        created += 1;
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        if (opts.resume && err instanceof DuplicateSkuError && (await ownsSku(ctx, body.variants[0].sku)))
+  const records = parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>;
+  let broken: ImportError | undefined;
+  try {
+    for await (const { record, info } of records) {
+      opts.at.line = info.lines;
+      total += 1;
+      if (total <= checkpoint) continue;
+      const body = bodyOf(record);
+      const problem = Value.Errors(CreateProductBody, body)[0];
+      if (problem) fail(info.lines, problem.instancePath || '/', problem.message);
+      else {
+        try {
+          await createProduct(ctx, deps, Value.Default(CreateProductBody, body) as CreateProductBody);
           created += 1;
-        else fail(info.lines, err.errors?.[0]?.path.replace('/body', '') ?? '/', err.message);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          if (opts.resume && err instanceof DuplicateSkuError && (await ownsSku(ctx, body.variants[0].sku)))
+            created += 1;
+          else fail(info.lines, err.errors?.[0]?.path.replace('/body', '') ?? '/', err.message);
+        }
       }
+      if (total % 100 === 0) await progress();
     }
-    if (total % 100 === 0) await progress();
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    // the file itself is broken: a retry cannot help, so the import ends here and says why (the
+    // rows before the broken line stay imported)
+    broken = {
+      line: typeof err.lines === 'number' ? err.lines : opts.at.line,
+      path: '/',
+      message: `The file is not valid CSV: ${err.message}`,
+    };
+    parser.destroy();
+    input.destroy();
   }
   await progress();
   await ctx.db.transaction().execute(async (trx) => {
-    await t(trx)
-      .updateTable('catalog.imports')
-      .set({ status: 'completed', finished_at: new Date() })
-      .where('id', '=', id)
-      .execute();
+    if (broken) await markFailed(trx, id, broken);
+    else
+      await t(trx)
+        .updateTable('catalog.imports')
+        .set({ status: 'completed', finished_at: new Date() })
+        .where('id', '=', id)
+        .execute();
     await t(trx).deleteFrom('catalog.import_files').where('import_id', '=', id).execute();
   });
 }

@@ -25,6 +25,21 @@ export class DuplicateSkuError extends ConflictError {
   }
 }
 
+/**
+ * Variants whose SKU belongs to another seller (on its products, or dropped from them: a SKU keeps
+ * its seller, its stock and its ledger). A 409 that names the fields.
+ */
+export class SkuOfAnotherSellerError extends AppError {
+  constructor(refused: { sku: string; path: string }[]) {
+    super(
+      'conflict',
+      `The SKU ${refused.map((r) => r.sku).join(', ')} is already in use`,
+      { skus: refused.map((r) => r.sku) },
+      refused.map((r) => ({ path: r.path, message: 'is a SKU of another seller' })),
+    );
+  }
+}
+
 export class SlugTakenError extends ConflictError {
   constructor(slug: string) {
     super(`The slug "${slug}" is already in use`, { slug });
@@ -35,5 +50,12 @@ export class SlugTakenError extends ConflictError {
 export class NotProductOwnerError extends AppError {
   constructor() {
     super('forbidden', 'Only the seller who owns this product, or an admin, may change it');
+  }
+}
+
+/** A catalog import sent as anything but `text/csv`. */
+export class NotCsvError extends AppError {
+  constructor() {
+    super('unsupported_media_type', 'Send the import as text/csv (one product per row, a header row first)');
   }
 }

@@ -5,11 +5,13 @@ import { UnauthorizedError, ValidationError, type FieldError } from '../../platf
 import { publishEvents } from '../../platform/events/outbox.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { AnyDb } from '../../platform/db.js';
+import { refuseBlank } from './blank.js';
 import * as categories from './category-repository.js';
 import {
   DuplicateSkuError,
   NotProductOwnerError,
   ProductNotFoundError,
+  SkuOfAnotherSellerError,
   SlugTakenError,
   UnknownCategoryError,
 } from './errors.js';
@@ -35,6 +37,15 @@ export interface CatalogDeps {
 function actorRequired(ctx: Ctx): Actor {
   if (!ctx.actor) throw new UnauthorizedError();
   return ctx.actor;
+}
+
+/** Title, brand and variant titles must not be blank (only whitespace). */
+function refuseBlankText(input: { title?: string; brand?: string; variants?: VariantBody[] }) {
+  refuseBlank([
+    ['/body/title', input.title],
+    ['/body/brand', input.brand],
+    ...(input.variants ?? []).map((v, i): [string, string] => [`/body/variants/${i}/title`, v.title]),
+  ]);
 }
 
 /** Price and currency of a set of variants; all must share one currency. */
@@ -106,6 +117,7 @@ function conflictOf(err: unknown, skus: string[], slug: string): unknown {
 /**
  * Hands the initial stock of `variants` whose SKU is new to the stock source (inventory), in the
  * catalog's transaction, and answers whether any of the variants now has units to sell.
+ * @throws SkuOfAnotherSellerError when a SKU's stock belongs to another seller
  */
 async function stockFor(
   trx: Transaction<unknown>,
@@ -118,7 +130,21 @@ async function stockFor(
   const lines = variants
     .filter((v) => !existingSkus.has(v.sku))
     .map((v) => ({ sku: v.sku, quantity: v.initialStock ?? 0 }));
-  if (lines.length) await deps.stock.initialize(trx, { sellerId, lines, correlationId: ctx.requestId });
+  if (lines.length) {
+    const { otherSellers } = await deps.stock.initialize(trx, {
+      sellerId,
+      lines,
+      correlationId: ctx.requestId,
+    });
+    if (otherSellers.length) {
+      const refused = new Set(otherSellers);
+      throw new SkuOfAnotherSellerError(
+        variants.flatMap((v, i) =>
+          refused.has(v.sku) ? [{ sku: v.sku, path: `/body/variants/${i}/sku` }] : [],
+        ),
+      );
+    }
+  }
   const available = await deps.stock.available(trx, variants);
   return variants.some((v) => (available.get(v.sku) ?? 0) > 0);
 }
@@ -137,10 +163,11 @@ async function emit(
 
 /**
  * Creates a product with its variants for the acting seller (or admin).
- * @throws UnknownCategoryError, DuplicateSkuError, SlugTakenError, ValidationError
+ * @throws UnknownCategoryError, DuplicateSkuError, SkuOfAnotherSellerError, SlugTakenError, ValidationError
  */
 export async function createProduct(ctx: Ctx, deps: CatalogDeps, input: CreateProductBody): Promise<Product> {
   const actor = actorRequired(ctx);
+  refuseBlankText(input);
   const summary = summarize(input.variants);
   const id = uuidv7();
   let slug = '';
@@ -201,7 +228,8 @@ async function ownedForUpdate(trx: AnyDb, actor: Actor, id: string): Promise<Pro
 
 /**
  * Changes a product; `variants`, when given, replaces the whole list (matched by SKU).
- * @throws ProductNotFoundError, NotProductOwnerError, UnknownCategoryError, DuplicateSkuError, SlugTakenError
+ * @throws ProductNotFoundError, NotProductOwnerError, UnknownCategoryError, DuplicateSkuError,
+ *   SkuOfAnotherSellerError, SlugTakenError
  */
 export async function updateProduct(
   ctx: Ctx,
@@ -210,6 +238,7 @@ export async function updateProduct(
   patch: PatchProductBody,
 ): Promise<Product> {
   const actor = actorRequired(ctx);
+  refuseBlankText(patch);
   const summary = patch.variants ? summarize(patch.variants) : {};
   let oldSlug = '';
   let slug = '';

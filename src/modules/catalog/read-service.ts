@@ -59,7 +59,9 @@ export async function listProducts(
 ): Promise<Cached<ProductPage>> {
   const sort = q.sort ?? 'newest';
   const after = decodeCursor(q.cursor);
-  if (q.cursor && !after)
+  // a price cursor carries a price (a safe integer, so it fits the column), a newest cursor a date
+  const fits = sort === 'newest' ? typeof after?.value === 'string' : Number.isSafeInteger(after?.value);
+  if (q.cursor && (!after || !fits))
     throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
   if (q.minPrice !== undefined && q.maxPrice !== undefined && q.minPrice > q.maxPrice)
     throw new ValidationError([{ path: '/query/minPrice', message: 'must not exceed maxPrice' }]);

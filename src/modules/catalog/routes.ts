@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -8,6 +8,7 @@ import type { AuthGuard } from '../../platform/http/auth.js';
 import { problems } from '../../platform/http/problem.js';
 import * as categories from './category-service.js';
 import { exportCsv } from './csv-export.js';
+import { NotCsvError } from './errors.js';
 import { importStatus, startImport } from './csv-import.js';
 import * as products from './product-service.js';
 import * as reads from './read-service.js';
@@ -183,8 +184,11 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
           response: { 202: ImportAccepted, ...problems(400, 401, 403, 413, 415) },
         },
       },
-      async (req, reply) =>
-        reply.code(202).send(await startImport(ctxOf(req, db), deps, req.body as Readable)),
+      async (req, reply) => {
+        // only the text/csv parser above hands the body over as a stream; JSON or text is no CSV
+        if (!(req.body instanceof Readable)) throw new NotCsvError();
+        return reply.code(202).send(await startImport(ctxOf(req, db), deps, req.body));
+      },
     );
 
     app.get(

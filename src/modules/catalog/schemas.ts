@@ -161,6 +161,13 @@ export interface ProductPage {
   nextCursor: string | null;
 }
 
+/** A price bound in minor units; bounded, so a huge number is a 400 and never reaches SQL. */
+const PriceFilter = Type.Integer({
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'Minor units',
+});
+
 export const ProductSort = Type.Union([
   Type.Literal('newest'),
   Type.Literal('price_asc'),
@@ -174,8 +181,8 @@ export const ProductListQuery = Type.Object(
     categoryId: Type.Optional(Id),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     sellerId: Type.Optional(Id),
-    minPrice: Type.Optional(Type.Integer({ minimum: 0 })),
-    maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
+    minPrice: Type.Optional(PriceFilter),
+    maxPrice: Type.Optional(PriceFilter),
     inStock: Type.Optional(Type.Boolean()),
     sort: Type.Optional(ProductSort),
   },

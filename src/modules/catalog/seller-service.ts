@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.js';
 import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js';
 import type { AnyDb } from '../../platform/db.js';
+import { refuseBlank } from './blank.js';
 import * as repo from './category-repository.js';
 import { presentSeller } from './presenters.js';
 import type { SellerProfile, SellerProfileBody } from './schemas.js';
@@ -45,6 +46,7 @@ export async function putSellerProfile(
   body: SellerProfileBody,
 ): Promise<SellerProfile> {
   const actor = sellerActor(ctx);
+  refuseBlank([['/body/name', body.name]]);
   return ctx.db.transaction().execute(async (trx) => {
     const current = await ensureSellerProfile(trx, actor.userId, lookup);
     const name = body.name.trim();

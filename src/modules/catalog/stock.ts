@@ -15,13 +15,16 @@ export interface StockSource {
   available(db: AnyDb, variants: readonly { sku: string }[]): Promise<Map<string, number>>;
   /**
    * Creates stock for new SKUs of one seller's product, in the catalog's transaction (`initial`
-   * ledger rows and events). A SKU that already has stock keeps its levels and follows `sellerId`.
+   * ledger rows and events). A SKU that already has stock keeps its levels (a seller may put a SKU
+   * it dropped from a product back on one of its products). A SKU never changes seller: those that
+   * belong to another seller are answered in `otherSellers`, and then the caller must refuse the
+   * product and roll its transaction back (the other SKUs' stock was written, no event was).
    */
   initialize(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     trx: Transaction<any>,
     input: { sellerId: string; lines: { sku: string; quantity: number }[]; correlationId?: string },
-  ): Promise<void>;
+  ): Promise<{ otherSellers: string[] }>;
   /** Bulk loads (the demo seed): many sellers, one statement per batch, no events. */
   seed(db: AnyDb, rows: { sku: string; sellerId: string; quantity: number }[]): Promise<void>;
 }

@@ -43,6 +43,51 @@ export class BelowReservedError extends ConflictError {
   }
 }
 
+/**
+ * A change that would take a SKU's on-hand past what a level can hold (`max`, the columns' range):
+ * refused, nothing changed.
+ */
+export class LevelOutOfRangeError extends ConflictError {
+  constructor(level: { sku: string; onHand: number }, delta: number, max: number) {
+    super(`On-hand of ${level.sku} cannot go above ${max} units (on hand ${level.onHand}, delta ${delta})`, {
+      sku: level.sku,
+      onHand: level.onHand,
+      delta,
+      max,
+    });
+  }
+}
+
+/** An external update that would take its SKU's on-hand past what a level can hold. */
+export interface OutOfRangeUpdate {
+  /** Its index in the request's `updates`. */
+  index: number;
+  updateId: string;
+  sku: string;
+  locationId: string;
+  onHand: number;
+  /** The SKU's on-hand (every location) the update would have left. */
+  wouldBe: number;
+}
+
+/**
+ * External updates that would take SKUs' on-hand past `max`: the whole request is refused (it is
+ * one transaction) and nothing of it is applied; every offending update is named.
+ */
+export class ExternalLevelsOutOfRangeError extends AppError {
+  constructor(updates: OutOfRangeUpdate[], max: number) {
+    super(
+      'conflict',
+      `Nothing was applied: ${updates.length === 1 ? 'an update' : `${updates.length} updates`} would take a SKU's on-hand above ${max} units (${updates.map((u) => `${u.updateId}: ${u.sku} to ${u.wouldBe}`).join(', ')})`,
+      { updates, max },
+      updates.map((u) => ({
+        path: `/body/updates/${u.index}/onHand`,
+        message: `would take the on-hand of ${u.sku} to ${u.wouldBe}, above ${max}`,
+      })),
+    );
+  }
+}
+
 /** An adjustment that would take a location's on-hand below zero. */
 export class LocationBelowZeroError extends ConflictError {
   constructor(sku: string, locationId: string, onHand: number, delta: number) {

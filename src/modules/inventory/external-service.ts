@@ -1,4 +1,5 @@
 import type { AnyDb } from '../../platform/db.js';
+import { ExternalLevelsOutOfRangeError, type OutOfRangeUpdate } from './errors.js';
 import { available, record, type Trx } from './ledger.js';
 import { claimExternalUpdate, markClamped } from './once-repository.js';
 import * as repo from './repository.js';
@@ -12,6 +13,9 @@ type Update = ExternalUpdatesBody['updates'][number];
  * fewer units on hand than are reserved is clamped to the reservations: sold-but-unshipped units
  * are not taken away from buyers; the shortfall is written in the ledger reason and the answer.
  * An unknown SKU is not recorded, so the same update can be sent again once the SKU exists.
+ * An update that would take its SKU's on-hand (the sum over its locations) past `MAX_LEVEL` refuses
+ * the whole request: nothing of it is applied, and every such update is named.
+ * @throws ExternalLevelsOutOfRangeError (conflict)
  */
 export async function applyExternalUpdates(
   db: AnyDb,
@@ -23,12 +27,28 @@ export async function applyExternalUpdates(
     .sort((a, b) => (a.u.sku < b.u.sku ? -1 : a.u.sku > b.u.sku ? 1 : a.i - b.i));
   return db.transaction().execute(async (trx) => {
     const results: ExternalUpdateResult[] = new Array<ExternalUpdateResult>(updates.length);
-    for (const { u, i } of order) results[i] = await applyOne(trx, correlationId, u);
+    const outOfRange: OutOfRangeUpdate[] = [];
+    for (const { u, i } of order) {
+      const result = await applyOne(trx, correlationId, u);
+      if ('wouldBe' in result) outOfRange.push({ ...result, index: i });
+      else results[i] = result;
+    }
+    // thrown after every update was tried, so the answer names each offending one; the
+    // transaction rolls back, so none of the request is applied
+    if (outOfRange.length)
+      throw new ExternalLevelsOutOfRangeError(
+        outOfRange.sort((a, b) => a.index - b.index),
+        repo.MAX_LEVEL,
+      );
     return results;
   });
 }
 
-async function applyOne(trx: Trx, correlationId: string, u: Update): Promise<ExternalUpdateResult> {
+async function applyOne(
+  trx: Trx,
+  correlationId: string,
+  u: Update,
+): Promise<ExternalUpdateResult | Omit<OutOfRangeUpdate, 'index'>> {
   const locationId = u.locationId ?? repo.DEFAULT_LOCATION;
   const item = await repo.lockItem(trx, u.sku);
   if (!item) return { updateId: u.updateId, sku: u.sku, outcome: 'unknown_sku' };
@@ -37,6 +57,9 @@ async function applyOne(trx: Trx, correlationId: string, u: Update): Promise<Ext
   // The row is locked, so the location's level cannot change before the UPDATEs below.
   const atLocation = await repo.locationOnHand(trx, u.sku, locationId);
   let delta = u.onHand - atLocation;
+  // the SKU's on-hand is the sum over its locations: each within range does not make it so
+  if (!repo.fitsLevel(item.onHand, delta))
+    return { updateId: u.updateId, sku: u.sku, locationId, onHand: u.onHand, wouldBe: item.onHand + delta };
   const shortfall = Math.max(0, item.reserved - (item.onHand + delta));
   delta += shortfall;
   let level = item;

@@ -4,6 +4,7 @@ import {
   HoldNotActiveError,
   HoldNotFoundError,
   InvalidStockLinesError,
+  LevelOutOfRangeError,
   OutOfStockError,
   UnknownSkuError,
 } from './errors.js';
@@ -199,7 +200,7 @@ export async function commit(
 /**
  * Returns sold units to stock (an order cancelled or refunded after commit): `on_hand += q` at the
  * default location, ledger kind `return`. Once per `key`.
- * @throws UnknownSkuError, InvalidStockLinesError
+ * @throws UnknownSkuError, InvalidStockLinesError; LevelOutOfRangeError past `MAX_LEVEL`
  */
 export async function restock(
   trx: Trx,
@@ -210,7 +211,10 @@ export async function restock(
   const changes: LevelChange[] = [];
   for (const [sku, q] of lines) {
     const level = await repo.changeOnHand(trx, sku, q);
-    if (!level) throw new UnknownSkuError(sku);
+    if (!level) {
+      const item = await repo.findItem(trx, sku);
+      throw item ? new LevelOutOfRangeError(item, q, repo.MAX_LEVEL) : new UnknownSkuError(sku);
+    }
     await repo.addAtLocation(trx, sku, repo.DEFAULT_LOCATION, q);
     changes.push({ level, availableBefore: available(level) - q, cause: 'return' });
   }

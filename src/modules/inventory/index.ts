@@ -7,6 +7,7 @@
 import { Counter } from 'prom-client';
 import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
+import { IdempotencyStore } from '../../platform/http/idempotency.js';
 import type { AnyDb } from '../../platform/db.js';
 import type { EventBus } from '../../platform/events/bus.js';
 import type { JobRunner } from '../../platform/jobs/runner.js';
@@ -28,6 +29,7 @@ export {
   HoldNotActiveError,
   HoldNotFoundError,
   InvalidStockLinesError,
+  LevelOutOfRangeError,
   UnknownSkuError,
   type ShortLine,
 } from './errors.js';
@@ -81,7 +83,7 @@ export interface InventoryModule {
   /**
    * Returns sold units to stock (cancel/refund after commit): `on_hand += q` at the default
    * location, ledger kind `return`. Idempotent per `key`.
-   * @throws UnknownSkuError
+   * @throws UnknownSkuError; LevelOutOfRangeError (conflict) past the levels' range
    */
   restock(trx: Trx, input: { lines: StockLine[]; reason: string; key: string }): Promise<void>;
   /** Available units per SKU (one query); unknown SKUs are absent. */
@@ -114,6 +116,10 @@ export function createInventoryModule(
     help: 'Holds released by the expiry job',
     registers: [rt.metrics],
   });
+  const idempotency = new IdempotencyStore(db, {
+    leaseMs: config.AGORA_IDEMPOTENCY_LEASE_MS,
+    waitMs: config.AGORA_IDEMPOTENCY_WAIT_MS,
+  });
   const sweep = async () => {
     const n = await expireHolds(db, config.AGORA_HOLD_SWEEP_BATCH);
     expired.inc(n);
@@ -128,6 +134,7 @@ export function createInventoryModule(
       inventoryRoutes({
         db,
         guard,
+        idempotency,
         integration: {
           secret: config.AGORA_INVENTORY_WEBHOOK_SECRET,
           toleranceS: config.AGORA_INVENTORY_WEBHOOK_TOLERANCE_S,

@@ -33,9 +33,9 @@ export function integrationRoutes(deps: IntegrationDeps): FastifyPluginAsync {
         schema: {
           tags: ['inventory'],
           description:
-            'Absolute stock levels pushed by an external inventory system. Signed: `x-agora-signature: t=<unix>,v1=<hex>`, HMAC-SHA256 over `<t>.<raw body>`. Each `updateId` is applied once.',
+            'Absolute stock levels pushed by an external inventory system. Signed: `x-agora-signature: t=<unix>,v1=<hex>`, HMAC-SHA256 over `<t>.<raw body>`. Each `updateId` is applied once. One transaction: an update that would take a SKU’s on-hand past 2147483647 units is a 409 naming it, and nothing of the request is applied.',
           body: ExternalUpdatesBody,
-          response: { 200: ExternalUpdatesResult, ...problems(400, 401, 413, 415, 503) },
+          response: { 200: ExternalUpdatesResult, ...problems(400, 401, 409, 413, 415, 503) },
         },
         preValidation: async (req: FastifyRequest) => {
           if (!deps.secret) throw new IntegrationUnavailableError();

@@ -1,8 +1,13 @@
 import type { Ctx } from '../../platform/context.js';
 import { UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { BelowReservedError, InventoryItemNotFoundError, LocationBelowZeroError } from './errors.js';
-import { available, lowStockEvents, record } from './ledger.js';
+import {
+  BelowReservedError,
+  InventoryItemNotFoundError,
+  LevelOutOfRangeError,
+  LocationBelowZeroError,
+} from './errors.js';
+import { available, lowStockEvents, record, type Trx } from './ledger.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import { INVENTORY_SOURCE } from './events.js';
 import { decodeCursor, encodeCursor, presentLevel, presentMovement } from './presenters.js';
@@ -32,16 +37,26 @@ export async function getLevel(ctx: Ctx, sku: string): Promise<InventoryLevel> {
   return presentLevel(item, await repo.locationsOf(ctx.db, sku));
 }
 
+export interface AdjustmentAnswer {
+  movement: Movement;
+  inventory: InventoryLevel;
+}
+
 /**
  * Changes on-hand at a location by `delta`, with a ledger row and `inventory.adjusted`. On-hand may
- * not drop below what is reserved, nor a location below zero.
- * @throws InventoryItemNotFoundError, BelowReservedError, LocationBelowZeroError, ValidationError
+ * not drop below what is reserved, nor a location below zero, nor rise past `MAX_LEVEL`.
+ * @throws InventoryItemNotFoundError, BelowReservedError, LocationBelowZeroError,
+ *   LevelOutOfRangeError, ValidationError
  */
 export async function adjust(
   ctx: Ctx,
   sku: string,
   body: AdjustmentBody,
-): Promise<{ movement: Movement; inventory: InventoryLevel }> {
+  opts: {
+    /** Runs in the adjustment's transaction with its answer (an idempotent request stores it there). */
+    onAdjusted?: (trx: Trx, answer: AdjustmentAnswer) => Promise<void>;
+  } = {},
+): Promise<AdjustmentAnswer> {
   const actor = actorRequired(ctx);
   if (body.delta === 0) throw new ValidationError([{ path: '/body/delta', message: 'must not be 0' }]);
   const locationId = body.locationId ?? repo.DEFAULT_LOCATION;
@@ -51,6 +66,8 @@ export async function adjust(
     if (!level) {
       const item = await repo.findItem(trx, sku);
       if (!item || (owner && item.sellerId !== owner)) throw new InventoryItemNotFoundError();
+      if (!repo.fitsLevel(item.onHand, body.delta))
+        throw new LevelOutOfRangeError(item, body.delta, repo.MAX_LEVEL);
       throw new BelowReservedError(item, body.delta);
     }
     if (body.delta > 0) await repo.ensureLocation(trx, locationId);
@@ -87,10 +104,12 @@ export async function adjust(
         },
       ],
     });
-    return {
+    const answer = {
       movement: presentMovement(movement),
       inventory: presentLevel(level, await repo.locationsOf(trx, sku)),
     };
+    await opts.onAdjusted?.(trx, answer);
+    return answer;
   });
 }
 

@@ -73,9 +73,17 @@ export function unreserveUnits(trx: AnyDb, sku: string, q: number): Promise<Leve
   return one(unreserveStatement.executeTakeFirst(trx, { sku, q }));
 }
 
+/** The most units a level can hold: the `integer` columns' range (a SKU's total and each location). */
+export const MAX_LEVEL = 2_147_483_647;
+
+/** True when `onHand + delta` fits a level's column; a level past it is refused, never overflowed. */
+export const fitsLevel = (onHand: number, delta: number): boolean => onHand + delta <= MAX_LEVEL;
+
 /**
- * `on_hand += delta` unless that would leave fewer on hand than reserved. `ownerId` (a seller)
- * narrows it to that seller's SKUs. Undefined: no such SKU, not the owner's, or below reserved.
+ * `on_hand += delta` unless that would leave fewer on hand than reserved, or more than a level
+ * holds (`MAX_LEVEL`; the test is done in bigint, so it cannot overflow itself). `ownerId` (a
+ * seller) narrows it to that seller's SKUs. Undefined: no such SKU, not the owner's, below
+ * reserved or past `MAX_LEVEL`.
  */
 export function changeOnHand(
   trx: AnyDb,
@@ -85,9 +93,9 @@ export function changeOnHand(
 ): Promise<Level | undefined> {
   let q = t(trx)
     .updateTable('inventory.items')
-    .set({ on_hand: sql`on_hand + ${delta}`, updated_at: sql`now()` })
+    .set({ on_hand: sql`on_hand + ${delta}::integer`, updated_at: sql`now()` })
     .where('sku', '=', sku)
-    .where(sql<boolean>`on_hand + ${delta} >= reserved`);
+    .where(sql<boolean>`on_hand::bigint + ${delta}::bigint between reserved and ${MAX_LEVEL}::bigint`);
   if (ownerId) q = q.where('seller_id', '=', ownerId);
   return one(q.returning(LEVEL_COLUMNS).executeTakeFirst());
 }
@@ -282,13 +290,18 @@ export async function insertItems(
   return created.map((r) => ({ sku: r.sku, sellerId: r.seller_id, onHand: r.on_hand }));
 }
 
-/** A SKU that moved to another seller's product follows its new owner. */
-export async function reassignSeller(trx: AnyDb, skus: string[], sellerId: string): Promise<void> {
-  if (!skus.length) return;
-  await t(trx)
-    .updateTable('inventory.items')
-    .set({ seller_id: sellerId, updated_at: sql`now()` })
+/**
+ * The SKUs among `skus` that belong to another seller than `sellerId`. A SKU stays with the seller
+ * whose item it is (with its stock and its ledger), also after it left that seller's products.
+ */
+export async function skusOfOtherSellers(db: AnyDb, skus: string[], sellerId: string): Promise<string[]> {
+  if (!skus.length) return [];
+  const rows = await t(db)
+    .selectFrom('inventory.items')
+    .select('sku')
     .where('sku', 'in', skus)
     .where('seller_id', '<>', sellerId)
+    .orderBy('sku')
     .execute();
+  return rows.map((r) => r.sku);
 }

@@ -1,14 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ctxOf } from '../../platform/context.js';
+import { ctxOf, type Ctx } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { problems } from '../../platform/http/problem.js';
+import {
+  requestHash,
+  type AnswerClaim,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../platform/http/idempotency.js';
+import { problemOf, problems } from '../../platform/http/problem.js';
 import { integrationRoutes, type IntegrationDeps } from './integration-routes.js';
 import * as levels from './levels-service.js';
 import {
   AdjustmentBody,
+  AdjustmentHeaders,
   AdjustmentResult,
   InventoryLevel,
   Movement,
@@ -21,7 +29,40 @@ import {
 export interface InventoryRouteDeps {
   db: AnyDb;
   guard: AuthGuard;
+  idempotency: IdempotencyStore;
   integration: Omit<IntegrationDeps, 'db'>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * The adjustment of an idempotent request: its 201 is stored in the adjustment's own transaction
+ * (so it commits with the stock change or not at all), and a refusal (404, 409, ...) is an answer
+ * stored like it; a fault is thrown, and the key is forgotten so a retry runs again.
+ */
+async function adjustOnce(
+  ctx: Ctx,
+  sku: string,
+  body: AdjustmentBody,
+  claim: AnswerClaim,
+): Promise<StoredResponse> {
+  try {
+    let stored: StoredResponse | undefined;
+    await levels.adjust(ctx, sku, body, {
+      onAdjusted: async (trx, answer) => {
+        stored = { status: 201, body: JSON.stringify(answer) };
+        await claim.storeIn(trx, stored);
+      },
+    });
+    return stored!;
+  } catch (err) {
+    if (err instanceof AppError && err.code !== 'internal') {
+      const problem = problemOf(err, ctx.requestId);
+      return { status: problem.status, body: JSON.stringify(problem) };
+    }
+    throw err;
+  }
 }
 
 export function inventoryRoutes(deps: InventoryRouteDeps): FastifyPluginAsync {
@@ -57,14 +98,33 @@ export function inventoryRoutes(deps: InventoryRouteDeps): FastifyPluginAsync {
           tags,
           security,
           description:
-            'Changes on-hand at a location (default `default`); 409 when on-hand would drop below reserved or a location below 0',
+            'Changes on-hand at a location (default `default`); 409 when on-hand would drop below reserved, a location below 0 or on-hand past 2147483647. With an `Idempotency-Key`, a repeated request answers the first one’s answer and adjusts once.',
           params: SkuParams,
+          headers: AdjustmentHeaders,
           body: AdjustmentBody,
-          response: { 201: AdjustmentResult, ...problems(400, 401, 403, 404, 409) },
+          response: { 201: AdjustmentResult, ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (req, reply) =>
-        reply.code(201).send(await levels.adjust(ctxOf(req, db), req.params.sku, req.body)),
+      async (req, reply) => {
+        const ctx = ctxOf(req, db);
+        const key = req.headers['idempotency-key'];
+        if (key === undefined)
+          return reply.code(201).send(await levels.adjust(ctx, req.params.sku, req.body));
+        const answer = await deps.idempotency.execute(
+          {
+            scope: `inventory.adjustments:${ctx.actor!.userId}`,
+            key,
+            requestHash: requestHash(`POST /v1/inventory/${req.params.sku}/adjustments`, req.body),
+          },
+          (claim) => adjustOnce(ctx, req.params.sku, req.body, claim),
+        );
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        // already serialized: Fastify sends a string with a JSON content type as it is
+        return reply
+          .code(answer.status as 201)
+          .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
+          .send(answer.body as never);
+      },
     );
 
     app.get(

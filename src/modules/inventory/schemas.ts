@@ -58,6 +58,18 @@ export const AdjustmentBody = Type.Object(
 );
 export type AdjustmentBody = Static<typeof AdjustmentBody>;
 
+export const AdjustmentHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'Optional: the same key with the same body answers the same (status and body) and adjusts once; with another body it is a 422',
+    }),
+  ),
+});
+
 export const AdjustmentResult = Type.Object({
   movement: Type.Ref('InventoryMovement'),
   inventory: Type.Ref('InventoryLevel'),

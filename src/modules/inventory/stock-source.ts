@@ -18,17 +18,20 @@ export const inventoryStock: StockSource = {
 
   async initialize(trx, { sellerId, lines, correlationId }) {
     const wanted = bySku(lines, true);
-    if (!wanted.length) return;
-    await repo.reassignSeller(
-      trx,
-      wanted.map(([sku]) => sku),
-      sellerId,
-    );
+    if (!wanted.length) return { otherSellers: [] };
     const created = await repo.insertItems(
       trx,
       wanted.map(([sku, quantity]) => ({ sku, sellerId, quantity })),
       correlationId ?? null,
     );
+    // read after the insert, which waited for any concurrent writer of the same SKU: a SKU is never
+    // handed from one seller to another (its stock and its ledger stay with its seller)
+    const otherSellers = await repo.skusOfOtherSellers(
+      trx,
+      wanted.map(([sku]) => sku),
+      sellerId,
+    );
+    if (otherSellers.length) return { otherSellers };
     const events: NewEvent[] = created.map((c) => {
       const data: InventoryEvents['inventory.stock_changed'] = {
         sku: c.sku,
@@ -42,6 +45,7 @@ export const inventoryStock: StockSource = {
       return { type: 'inventory.stock_changed', subject: c.sku, data };
     });
     await publishEvents(trx, { source: INVENTORY_SOURCE, correlationId }, events);
+    return { otherSellers: [] };
   },
 
   async seed(db, rows) {

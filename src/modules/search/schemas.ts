@@ -9,6 +9,13 @@ export const SearchSortSchema = Type.Union([
   Type.Literal('newest'),
 ]);
 
+/** A price bound in minor units; bounded, so a huge number is a 400 and never reaches SQL. */
+const PriceFilter = Type.Integer({
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'Minor units',
+});
+
 /** `attr.<name>=<value>` filters sit beside the named parameters. */
 export const ATTR_PARAM = '^attr\\.[A-Za-z0-9_-]{1,40}$';
 
@@ -20,8 +27,8 @@ export const SearchQuery = Type.Object(
     categoryId: Type.Optional(Id),
     brand: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     sellerId: Type.Optional(Id),
-    minPrice: Type.Optional(Type.Integer({ minimum: 0 })),
-    maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
+    minPrice: Type.Optional(PriceFilter),
+    maxPrice: Type.Optional(PriceFilter),
     inStock: Type.Optional(Type.Boolean()),
     sort: Type.Optional(SearchSortSchema),
   },

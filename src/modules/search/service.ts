@@ -45,6 +45,19 @@ function decodeCursor(cursor: string): repo.After | undefined {
   return undefined;
 }
 
+/** A cursor's value has its sort's type: a price fits the column (a safe integer), a score is finite. */
+function cursorFits(after: repo.After, sort: repo.SearchSort): boolean {
+  switch (sort) {
+    case 'relevance':
+      return Number.isFinite(after.value);
+    case 'newest':
+      return typeof after.value === 'string';
+    case 'price_asc':
+    case 'price_desc':
+      return Number.isSafeInteger(after.value);
+  }
+}
+
 function attributeFilters(query: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(query))
@@ -95,7 +108,7 @@ export async function search(
   const text = searchText(query.q);
   const sort = query.sort === 'relevance' || !query.sort ? (text ? 'relevance' : 'newest') : query.sort;
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  if (query.cursor && !after)
+  if (query.cursor && (!after || !cursorFits(after, sort)))
     throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
   if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice)
     throw new ValidationError([{ path: '/query/minPrice', message: 'must not exceed maxPrice' }]);

@@ -1,10 +1,16 @@
 import type { Money } from '../catalog/index.js';
-import { CartLinesUnavailableError, CartNotFoundError, CartNotOpenError, EmptyCartError } from './errors.js';
+import {
+  CartLinesUnavailableError,
+  CartNotFoundError,
+  CartNotOpenError,
+  CartOverMaximumError,
+  EmptyCartError,
+} from './errors.js';
 import { priceLines, totalsLines, variantsOf } from './lines.js';
 import * as repo from './repository.js';
 import { taxRateOf } from './service.js';
 import type { CartSettings } from './settings.js';
-import { computeTotals, type Totals } from './totals.js';
+import { computeTotals, exceedsMaximum, type Totals } from './totals.js';
 
 export interface CheckoutLine {
   itemId: string;
@@ -35,7 +41,7 @@ export interface CheckoutCart {
  * @throws CartNotFoundError (no such cart, or not the user's: a guest cart must be merged first),
  * CartNotOpenError (checked out, merged or expired), EmptyCartError, CartLinesUnavailableError
  * (lines whose product is gone or unpublished, or priced in another currency),
- * UnknownCountryError (no tax rate for `country`)
+ * UnknownCountryError (no tax rate for `country`), CartOverMaximumError (totals past `MAX_CART_AMOUNT`)
  */
 export async function forCheckout(
   trx: repo.Trx,
@@ -59,6 +65,8 @@ export async function forCheckout(
         reason: l.issue === 'currency_mismatch' ? 'currency_mismatch' : 'unavailable',
       })),
     );
+  const totals = computeTotals(totalsLines(lines), currency, rate, settings.pricing);
+  if (exceedsMaximum(totals)) throw new CartOverMaximumError();
   return {
     id: cart.id,
     userId: input.userId,
@@ -75,7 +83,7 @@ export async function forCheckout(
         : variant!.productTitle,
       holdId: item.hold_id,
     })),
-    totals: computeTotals(totalsLines(lines), currency, rate, settings.pricing),
+    totals,
   };
 }
 

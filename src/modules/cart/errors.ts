@@ -1,5 +1,6 @@
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { CartStatus } from './tables.js';
+import { MAX_CART_AMOUNT } from './totals.js';
 
 /** No such cart, or not one the caller may see (another user's cart is answered the same way). */
 export class CartNotFoundError extends NotFoundError {
@@ -84,6 +85,34 @@ export class CartLinesUnavailableError extends ConflictError {
     super(`Some items can no longer be bought: ${lines.map((l) => l.sku).join(', ')}`, {
       reason: 'items_unavailable',
       lines,
+    });
+  }
+}
+
+/**
+ * An add or a raised quantity that would take the cart's totals (at any destination's tax rate)
+ * past `MAX_CART_AMOUNT`: refused like a line past its unit limit, naming the quantity.
+ */
+export class CartTotalTooLargeError extends ValidationError {
+  constructor(path = '/body/quantity') {
+    super(
+      [
+        {
+          path,
+          message: `the cart's total would exceed ${MAX_CART_AMOUNT} minor units, the most a cart can hold`,
+        },
+      ],
+      'The cart would be worth more than a cart can hold',
+    );
+  }
+}
+
+/** At checkout: a cart whose totals passed `MAX_CART_AMOUNT` (its prices rose since it was filled). */
+export class CartOverMaximumError extends ConflictError {
+  constructor() {
+    super(`The cart's total exceeds ${MAX_CART_AMOUNT} minor units, the most one order can hold`, {
+      reason: 'cart_total_too_large',
+      maximum: MAX_CART_AMOUNT,
     });
   }
 }

@@ -23,12 +23,13 @@ export type { CheckoutCart, CheckoutLine } from './checkout.js';
 export type { HeldBatch, HeldItemInput } from './held.js';
 export type { AvailabilitySource } from './lines.js';
 export type { Totals } from './totals.js';
-export { computeTotals } from './totals.js';
+export { computeTotals, MAX_CART_AMOUNT } from './totals.js';
 export {
   CartExpiredError,
   CartLinesUnavailableError,
   CartNotFoundError,
   CartNotOpenError,
+  CartOverMaximumError,
   CurrencyMismatchError,
   EmptyCartError,
   UnknownCountryError,

@@ -1,7 +1,8 @@
 import type { AnyDb } from '../../platform/db.js';
 import { findVariants, type VariantInfo } from '../catalog/index.js';
 import type { ItemRow } from './tables.js';
-import type { TotalsLine } from './totals.js';
+import type { CartSettings } from './settings.js';
+import { computeTotals, exceedsMaximum, type TotalsLine } from './totals.js';
 
 /**
  * Where the cart learns how many units of each SKU can be sold now: the inventory module's
@@ -73,4 +74,45 @@ export function totalsLines(lines: readonly PricedLine[]): TotalsLine[] {
       listPrice: l.listPrice!,
       heldPrice: l.item.hold_id !== null ? l.unitPrice : null,
     }));
+}
+
+/** The lines with the plain line of `sku` set to `quantity` units (a new line when it has none). */
+export function withPlainLine(items: readonly ItemRow[], sku: string, quantity: number): ItemRow[] {
+  let found = false;
+  const next = items.map((item) => {
+    if (item.hold_id !== null || item.sku !== sku) return item;
+    found = true;
+    return { ...item, quantity };
+  });
+  if (found) return next;
+  const now = new Date();
+  const line: ItemRow = {
+    id: '',
+    cart_id: items[0]?.cart_id ?? '',
+    sku,
+    quantity,
+    held_price_amount: null,
+    hold_id: null,
+    hold_expires_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  return [...next, line];
+}
+
+/** The highest tax rate of any destination: totals that fit at it fit wherever the cart is read. */
+const highestTaxRate = (settings: CartSettings): number => Math.max(0, ...Object.values(settings.taxRates));
+
+/**
+ * Whether these lines (priced with `variants`, in `currency`) keep every total of the cart within
+ * `MAX_CART_AMOUNT` at any destination. Pure: the caller has read the lines and their variants.
+ */
+export function totalsFit(
+  settings: CartSettings,
+  items: readonly ItemRow[],
+  variants: ReadonlyMap<string, VariantInfo>,
+  currency: string,
+): boolean {
+  const lines = totalsLines(priceLines(items, variants, currency));
+  return !exceedsMaximum(computeTotals(lines, currency, highestTaxRate(settings), settings.pricing));
 }

@@ -1,7 +1,7 @@
 import type { AnyDb } from '../../platform/db.js';
 import type { Logger } from '../../platform/logger.js';
 import { findVariants, type VariantInfo } from '../catalog/index.js';
-import type { AvailabilitySource } from './lines.js';
+import { totalsFit, withPlainLine, type AvailabilitySource } from './lines.js';
 import * as repo from './repository.js';
 import { MAX_LINE_QUANTITY } from './schemas.js';
 import type { CartSettings } from './settings.js';
@@ -43,16 +43,18 @@ export async function mergeGuestCart(
     const target = await repo.findOpenUserCart(trx, input.userId);
     if (!target) throw new Error(`no open cart for user ${input.userId} after creating one`);
     const guestLines = (await repo.itemsOf(trx, guest.id)).filter((i) => i.hold_id === null);
-    const userLines = new Map(
-      (await repo.itemsOf(trx, target.id)).filter((i) => i.hold_id === null).map((i) => [i.sku, i.quantity]),
-    );
+    const userItems = await repo.itemsOf(trx, target.id);
+    const userLines = new Map(userItems.filter((i) => i.hold_id === null).map((i) => [i.sku, i.quantity]));
     const skus = guestLines.map((l) => l.sku);
+    // the user's SKUs are priced too (same statement): the merged cart's totals are checked
+    const priced = [...new Set([...skus, ...userItems.map((i) => i.sku)])];
     const [variants, available] = skus.length
-      ? await Promise.all([findVariants(trx, skus), deps.availability.available(trx, skus)])
+      ? await Promise.all([findVariants(trx, priced), deps.availability.available(trx, skus)])
       : [new Map<string, VariantInfo>(), new Map<string, number>()];
     const currency = target.currency ?? guest.currency;
     const moved: { sku: string; quantity: number }[] = [];
     const skipped: string[] = [];
+    let merged = userItems;
     for (const line of guestLines) {
       const variant = variants.get(line.sku);
       const had = userLines.get(line.sku) ?? 0;
@@ -67,7 +69,15 @@ export async function mergeGuestCart(
         quantity === had
       )
         skipped.push(line.sku);
-      else moved.push({ sku: line.sku, quantity });
+      else {
+        // a line that would take the cart's totals past the maximum stays behind too
+        const next = withPlainLine(merged, line.sku, quantity);
+        if (!totalsFit(deps.settings, next, variants, variant.price.currency)) skipped.push(line.sku);
+        else {
+          moved.push({ sku: line.sku, quantity });
+          merged = next;
+        }
+      }
     }
     await repo.upsertPlainLines(trx, target.id, moved);
     if (moved.length && currency)

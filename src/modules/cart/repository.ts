@@ -266,17 +266,6 @@ export function findItem(db: AnyDb, cartId: string, itemId: string): Promise<Ite
     .executeTakeFirst();
 }
 
-/** The plain (not held) line of `sku` in the cart, if any. */
-export function findPlainLine(db: AnyDb, cartId: string, sku: string): Promise<ItemRow | undefined> {
-  return t(db)
-    .selectFrom('cart.items')
-    .select(ITEM_COLUMNS)
-    .where('cart_id', '=', cartId)
-    .where('sku', '=', sku)
-    .where('hold_id', 'is', null)
-    .executeTakeFirst();
-}
-
 /** Sets the quantity of a plain line, creating it when missing (one statement). */
 export function upsertPlainLine(db: AnyDb, cartId: string, sku: string, quantity: number): Promise<ItemRow> {
   return t(db)

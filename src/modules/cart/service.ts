@@ -3,12 +3,13 @@ import type { AnyDb } from '../../platform/db.js';
 import { ValidationError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import type { Actor } from '../../platform/http/auth.js';
-import { findVariants } from '../catalog/index.js';
+import { findVariants, type VariantInfo } from '../catalog/index.js';
 import {
   CartExpiredError,
   CartItemNotFoundError,
   CartNotFoundError,
   CartNotOpenError,
+  CartTotalTooLargeError,
   CurrencyMismatchError,
   HeldItemChangeError,
   InsufficientStockError,
@@ -16,12 +17,19 @@ import {
   UnknownCountryError,
 } from './errors.js';
 import { CART_SOURCE, type CartEvents } from './events.js';
-import { priceLines, totalsLines, variantsOf, type AvailabilitySource } from './lines.js';
+import {
+  priceLines,
+  totalsFit,
+  totalsLines,
+  variantsOf,
+  withPlainLine,
+  type AvailabilitySource,
+} from './lines.js';
 import { presentCart, presentItem } from './presenters.js';
 import * as repo from './repository.js';
 import { MAX_LINE_QUANTITY, type AddItemBody, type Cart } from './schemas.js';
 import { ttlOf, type CartSettings } from './settings.js';
-import type { CartRow } from './tables.js';
+import type { CartRow, ItemRow } from './tables.js';
 import { computeTotals } from './totals.js';
 
 export interface CartDeps {
@@ -120,18 +128,36 @@ async function lockForChange(trx: repo.Trx, ctx: Ctx, cartId: string): Promise<C
 }
 
 /**
+ * Locks an open cart the actor may change and reads its lines, in one statement.
+ * @throws CartNotFoundError, CartExpiredError (404), CartNotOpenError (409)
+ */
+async function lockWithLinesForChange(
+  trx: repo.Trx,
+  ctx: Ctx,
+  cartId: string,
+): Promise<{ cart: CartRow; items: ItemRow[] }> {
+  const locked = await repo.lockCartWithItems(trx, cartId);
+  if (!locked || !canUse(locked.cart, ctx.actor)) throw new CartNotFoundError();
+  const { cart } = locked;
+  if (cart.status === 'expired') throw new CartExpiredError();
+  if (cart.status !== 'open') throw new CartNotOpenError(cart.status);
+  return locked;
+}
+
+/**
  * Checks that `quantity` units of `sku` may be in the cart: a published product priced in the
- * cart's currency, and that many units available now.
+ * cart's currency (`variants` holds it), and that many units available now.
  * @throws SkuNotAvailableError, CurrencyMismatchError, InsufficientStockError
  */
 async function checkPurchasable(
   trx: AnyDb,
   deps: CartDeps,
   cart: CartRow,
+  variants: ReadonlyMap<string, VariantInfo>,
   sku: string,
   quantity: number,
 ): Promise<{ currency: string }> {
-  const variant = (await findVariants(trx, [sku])).get(sku);
+  const variant = variants.get(sku);
   if (!variant || variant.status !== 'published') throw new SkuNotAvailableError(sku);
   const currency = variant.price.currency;
   if (cart.currency && cart.currency !== currency) throw new CurrencyMismatchError(cart.currency, currency);
@@ -140,22 +166,32 @@ async function checkPurchasable(
   return { currency };
 }
 
+/** Every SKU of the cart's lines and `sku`, once each: one `findVariants` for all of them. */
+const skusWith = (items: readonly ItemRow[], sku: string): string[] => [
+  ...new Set([...items.map((i) => i.sku), sku]),
+];
+
 function tooMany(path: string): ValidationError {
   return new ValidationError([{ path, message: `a line holds at most ${MAX_LINE_QUANTITY} units` }]);
 }
 
 /**
- * Adds units of a SKU: to its existing line, or as a new line.
+ * Adds units of a SKU: to its existing line, or as a new line. The cart's lines are read with its
+ * lock and priced with the SKU's own lookup, so checking the cart's totals costs no statement.
  * @throws CartNotFoundError, CartExpiredError, CartNotOpenError, SkuNotAvailableError,
- * CurrencyMismatchError, InsufficientStockError (out_of_stock), ValidationError past the line limit
+ * CurrencyMismatchError, InsufficientStockError (out_of_stock), ValidationError past the line limit,
+ * CartTotalTooLargeError (400) when the cart's totals would pass `MAX_CART_AMOUNT`
  */
 export async function addItem(ctx: Ctx, deps: CartDeps, cartId: string, input: AddItemBody): Promise<Cart> {
   const cart = await ctx.db.transaction().execute(async (trx) => {
-    const cart = await lockForChange(trx, ctx, cartId);
-    const line = await repo.findPlainLine(trx, cart.id, input.sku);
+    const { cart, items } = await lockWithLinesForChange(trx, ctx, cartId);
+    const line = items.find((i) => i.hold_id === null && i.sku === input.sku);
     const quantity = (line?.quantity ?? 0) + input.quantity;
     if (quantity > MAX_LINE_QUANTITY) throw tooMany('/body/quantity');
-    const { currency } = await checkPurchasable(trx, deps, cart, input.sku, quantity);
+    const variants = await findVariants(trx, skusWith(items, input.sku));
+    const { currency } = await checkPurchasable(trx, deps, cart, variants, input.sku, quantity);
+    if (!totalsFit(deps.settings, withPlainLine(items, input.sku, quantity), variants, currency))
+      throw new CartTotalTooLargeError('/body/quantity');
     await repo.upsertPlainLine(trx, cart.id, input.sku, quantity);
     await repo.touchCart(trx, cart.id, ttlOf(deps.settings, cart.user_id), currency);
     return cart;
@@ -164,8 +200,8 @@ export async function addItem(ctx: Ctx, deps: CartDeps, cartId: string, input: A
 }
 
 /**
- * Sets the quantity of a plain line. Raising it checks the product and stock as adding does;
- * lowering it always works (a buyer can shrink a line that stock no longer covers).
+ * Sets the quantity of a plain line. Raising it checks the product, stock and the cart's totals as
+ * adding does; lowering it always works (a buyer can shrink a line that stock no longer covers).
  * @throws CartItemNotFoundError, HeldItemChangeError, and the errors of `addItem`
  */
 export async function changeQuantity(
@@ -176,14 +212,19 @@ export async function changeQuantity(
   quantity: number,
 ): Promise<Cart> {
   await ctx.db.transaction().execute(async (trx) => {
-    const cart = await lockForChange(trx, ctx, cartId);
-    const item = await repo.findItem(trx, cart.id, itemId);
+    const { cart, items } = await lockWithLinesForChange(trx, ctx, cartId);
+    const item = items.find((i) => i.id === itemId);
     if (!item) throw new CartItemNotFoundError();
     if (item.hold_id !== null) {
       if (quantity === item.quantity) return;
       throw new HeldItemChangeError();
     }
-    if (quantity > item.quantity) await checkPurchasable(trx, deps, cart, item.sku, quantity);
+    if (quantity > item.quantity) {
+      const variants = await findVariants(trx, skusWith(items, item.sku));
+      const { currency } = await checkPurchasable(trx, deps, cart, variants, item.sku, quantity);
+      if (!totalsFit(deps.settings, withPlainLine(items, item.sku, quantity), variants, currency))
+        throw new CartTotalTooLargeError('/body/quantity');
+    }
     await repo.setQuantity(trx, item.id, quantity);
     await repo.touchCart(trx, cart.id, ttlOf(deps.settings, cart.user_id));
   });

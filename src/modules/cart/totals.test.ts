@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRate, computeTotals } from './totals.js';
+import { applyRate, computeTotals, exceedsMaximum, MAX_CART_AMOUNT } from './totals.js';
 
 const settings = { shippingFlatAmount: 499, freeShippingFrom: 5000 };
 
@@ -91,5 +91,25 @@ describe('cart totals', () => {
     // 5,000,000,000,005 × 9999 / 10000 = 4,999,500,000,004.9995 → …005 (a double would lose it)
     expect(applyRate(5_000_000_000_005, 9999)).toBe(4_999_500_000_005);
     expect(() => applyRate(-1, 100)).toThrow(RangeError);
+  });
+
+  it('sums a cart past the maximum without throwing, and says it is past it', () => {
+    // ten lines of 999 × 1e12: 9.99e15 minor units, more than a JSON number holds exactly
+    const line = { quantity: 999, listPrice: 1_000_000_000_000, heldPrice: null };
+    const nine = computeTotals(Array(9).fill(line), 'USD', 0, settings);
+    expect(nine.total.amount).toBe(8_991_000_000_000_000);
+    expect(exceedsMaximum(nine)).toBe(false);
+    const ten = computeTotals(Array(10).fill(line), 'USD', 0, settings);
+    expect(ten.subtotal.amount).toBeGreaterThan(MAX_CART_AMOUNT);
+    expect(exceedsMaximum(ten)).toBe(true);
+    // the tax alone can take a cart that fits untaxed past the maximum
+    expect(exceedsMaximum(computeTotals(Array(9).fill(line), 'USD', 2000, settings))).toBe(true);
+  });
+
+  it('is at the maximum exactly, not past it', () => {
+    const flat = { shippingFlatAmount: 0, freeShippingFrom: 0 };
+    const at = computeTotals([{ quantity: 1, listPrice: MAX_CART_AMOUNT, heldPrice: null }], 'USD', 0, flat);
+    expect(at.total.amount).toBe(MAX_CART_AMOUNT);
+    expect(exceedsMaximum(at)).toBe(false);
   });
 });

@@ -34,12 +34,22 @@ export interface Totals {
 /** What one unit of a line costs the buyer: the held price on a held line, else the list price. */
 export const unitPriceOf = (line: TotalsLine): number => line.heldPrice ?? line.listPrice;
 
+/**
+ * The most any amount of a cart (subtotal, discount, shipping, tax, total) may reach: the largest
+ * integer a JSON number, and so every client and the order built from the cart, holds exactly.
+ * Changes that would pass it are refused (`exceedsMaximum`); a cart past it (prices raised since)
+ * still reads, and checkout refuses it.
+ */
+export const MAX_CART_AMOUNT = Number.MAX_SAFE_INTEGER;
+
 /** `amount * basisPoints / 10000`, rounded half up, exact for any amount (BigInt). */
 export function applyRate(amount: number, basisPoints: number): number {
   if (!Number.isSafeInteger(amount) || amount < 0) throw new RangeError(`amount ${amount} is not a count`);
-  const scaled = BigInt(amount) * BigInt(basisPoints);
-  return Number((scaled + 5_000n) / 10_000n);
+  return Number(rateOf(BigInt(amount), basisPoints));
 }
+
+const rateOf = (amount: bigint, basisPoints: number): bigint =>
+  (amount * BigInt(basisPoints) + 5_000n) / 10_000n;
 
 /**
  * - subtotal: what the goods cost at list price (a held line whose hold price is above today's list
@@ -49,6 +59,9 @@ export function applyRate(amount: number, basisPoints: number): number {
  *   for an empty cart;
  * - tax: `taxRate` basis points of (subtotal − discount + shipping), rounded half up once per cart;
  * - total: subtotal − discount + shipping + tax.
+ *
+ * Summed in BigInt, so it never throws for a large cart: amounts up to `MAX_CART_AMOUNT` are exact;
+ * past it they are the nearest numbers, and `exceedsMaximum` tells.
  */
 export function computeTotals(
   lines: readonly TotalsLine[],
@@ -56,21 +69,23 @@ export function computeTotals(
   taxRate: number,
   settings: PricingSettings,
 ): Totals {
-  let subtotal = 0;
-  let discount = 0;
+  let subtotal = 0n;
+  let discount = 0n;
   for (const line of lines) {
     const unit = unitPriceOf(line);
     const list = Math.max(line.listPrice, unit);
-    subtotal += list * line.quantity;
-    discount += (list - unit) * line.quantity;
+    const quantity = BigInt(line.quantity);
+    subtotal += BigInt(list) * quantity;
+    discount += BigInt(list - unit) * quantity;
   }
   const goods = subtotal - discount;
-  const shipping =
-    lines.length === 0 || (settings.freeShippingFrom > 0 && goods >= settings.freeShippingFrom)
+  const shipping = BigInt(
+    lines.length === 0 || (settings.freeShippingFrom > 0 && goods >= BigInt(settings.freeShippingFrom))
       ? 0
-      : settings.shippingFlatAmount;
-  const tax = applyRate(goods + shipping, taxRate);
-  const money = (amount: number): Money => ({ amount, currency });
+      : settings.shippingFlatAmount,
+  );
+  const tax = rateOf(goods + shipping, taxRate);
+  const money = (amount: bigint): Money => ({ amount: Number(amount), currency });
   return {
     subtotal: money(subtotal),
     discount: money(discount),
@@ -78,4 +93,9 @@ export function computeTotals(
     tax: money(tax),
     total: money(goods + shipping + tax),
   };
+}
+
+/** Whether any of the totals is past `MAX_CART_AMOUNT`. */
+export function exceedsMaximum(totals: Totals): boolean {
+  return Object.values(totals).some((m: Money) => m.amount > MAX_CART_AMOUNT);
 }

@@ -1,9 +1,11 @@
 import type { Ctx } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
-import type { PaymentsModule } from '../payments/index.js';
+import { IdempotencyKeyReusedError } from '../../platform/http/idempotency.js';
+import type { Money, PaymentsModule } from '../payments/index.js';
 import { OrderNotFoundError, OrderStateError } from './errors.js';
 import { ORDERS_SOURCE } from './events.js';
+import { formatMoney } from './money.js';
 import { lineData, orderEventData, publishOrderEvent } from './order-events.js';
 import type { InventoryPort } from './ports.js';
 import * as repo from './repository.js';
@@ -18,7 +20,8 @@ export interface OrderDeps {
 
 /**
  * Cancels an order before any part shipped: the buyer (own order) or an admin. Sold units go back
- * to stock; captured money is refunded, an authorization voided (both by durable jobs).
+ * to stock; captured money is refunded (counted in the order's `refunded_amount` and named in the
+ * history note), an authorization voided (both by durable jobs).
  * Orders whose checkout is still running are refused (their saga finishes or compensates them).
  * @throws OrderNotFoundError, OrderStateError (409)
  */
@@ -35,18 +38,20 @@ export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, re
     const parts = (await repo.partsOf(trx, [orderId])).get(orderId) ?? [];
     if (parts.some((p) => p.status === 'shipped' || p.status === 'delivered'))
       throw new OrderStateError('Part of this order has shipped; ask for a refund instead', order.status);
+    const refunded = await settlePayment(trx, deps, order.payment_id, `order:${orderId}:cancel`, reason);
     const cancelled = (await repo.transitionOrder(trx, orderId, 'cancelled', {
-      note: reason,
+      note: refunded ? `${reason} (${formatMoney(refunded)} refunded)` : reason,
       cancelReason: reason,
       parts: 'cancelled',
     }))!;
+    // The order shows what was paid back, as a refund does (totals.refunded and the note).
+    if (refunded) await repo.addRefunded(trx, orderId, refunded.amount);
     const lines = (await repo.linesOf(trx, [orderId])).get(orderId) ?? [];
     await deps.inventory.restock(trx, {
       lines: summedBySku(lines.map((l) => ({ sku: l.sku, quantity: l.quantity }))),
       reason: `order ${orderId} cancelled`,
       key: `order:${orderId}:cancel`,
     });
-    await settlePayment(trx, deps, order.payment_id, `order:${orderId}:cancel`, reason);
     await publishOrderEvent(
       trx,
       ctx.requestId,
@@ -60,16 +65,26 @@ export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, re
   });
 }
 
-/** Gives back what a payment holds: refunds the captured rest, or voids an authorization. */
-async function settlePayment(trx: Trx, deps: OrderDeps, paymentId: string, key: string, reason: string) {
+/**
+ * Gives back what a payment holds: refunds the captured rest, or voids an authorization. Returns
+ * the money this call refunded (null when it refunded nothing).
+ */
+async function settlePayment(
+  trx: Trx,
+  deps: OrderDeps,
+  paymentId: string,
+  key: string,
+  reason: string,
+): Promise<Money | null> {
   const payment = await deps.payments.service.get(trx, paymentId);
-  if (!payment) return;
+  if (!payment) return null;
   if (payment.status === 'captured' || payment.status === 'partially_refunded') {
-    if (payment.captured.amount > payment.refunded.amount)
-      await deps.payments.service.requestRefund(trx, { paymentId, reason, key });
-  } else {
-    await deps.payments.service.requestVoid(trx, paymentId);
+    if (payment.captured.amount <= payment.refunded.amount) return null;
+    const refund = await deps.payments.service.requestRefund(trx, { paymentId, reason, key });
+    return refund.created ? refund.amount : null;
   }
+  await deps.payments.service.requestVoid(trx, paymentId);
+  return null;
 }
 
 /**
@@ -141,8 +156,10 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
 /**
  * An admin refunds all that is left (no amount) or part of a paid order. Money only: goods are
  * restocked only by a full refund of an order none of whose parts shipped (the goods never left);
- * returned goods come back through an inventory adjustment when they arrive.
- * @throws OrderNotFoundError, OrderStateError, ConflictError (more than is left to refund)
+ * returned goods come back through an inventory adjustment when they arrive. Idempotent per
+ * `input.key`: a key used before changes nothing again (the same reason and amount), or is refused.
+ * @throws OrderNotFoundError, OrderStateError, ConflictError (more than is left to refund),
+ * IdempotencyKeyReusedError (the key was used for another reason or amount)
  */
 export async function refundOrder(
   ctx: Ctx,
@@ -151,26 +168,37 @@ export async function refundOrder(
   input: { amount?: number; reason: string; key: string },
 ): Promise<void> {
   if (ctx.actor?.role !== 'admin') throw new ForbiddenError();
+  const key = `order:${orderId}:refund:${input.key}`;
   await ctx.db.transaction().execute(async (trx) => {
     const order = await repo.findOrder(trx, orderId, true);
     if (!order) throw new OrderNotFoundError();
+    // A key used before: that refund was counted when it was made (the order's lock orders them).
+    const earlier = await deps.payments.service.refundByKey(trx, key);
+    if (earlier) {
+      const same =
+        earlier.reason === input.reason &&
+        (input.amount === undefined || input.amount === earlier.amount.amount);
+      if (!same) throw new IdempotencyKeyReusedError();
+      return;
+    }
     if (!['confirmed', 'shipped', 'delivered', 'partially_refunded'].includes(order.status))
       throw new OrderStateError(`A ${order.status} order cannot be refunded`, order.status);
     const saga = await sagaOfOrder(trx, orderId);
     if (saga && saga.status !== 'completed')
       throw new OrderStateError('The checkout of this order is still in progress', order.status);
-    const { amount } = await deps.payments.service.requestRefund(trx, {
+    const { amount, created } = await deps.payments.service.requestRefund(trx, {
       paymentId: order.payment_id,
       amount: input.amount,
       reason: input.reason,
-      key: `order:${orderId}:refund:${input.key}`,
+      key,
     });
+    if (!created) return; // not reached under the order's lock; never count a refund twice
     const updated = await repo.addRefunded(trx, orderId, amount.amount);
     if (!updated)
       throw new OrderStateError('The refund is larger than what is left of the order', order.status);
     const full = updated.refunded_amount >= updated.total;
     await repo.transitionOrder(trx, orderId, full ? 'refunded' : 'partially_refunded', {
-      note: `${input.reason} (${amount.amount} ${amount.currency} refunded)`,
+      note: `${input.reason} (${formatMoney(amount)} refunded)`,
     });
     const parts = (await repo.partsOf(trx, [orderId])).get(orderId) ?? [];
     const lines = (await repo.linesOf(trx, [orderId])).get(orderId) ?? [];

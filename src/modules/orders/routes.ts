@@ -21,6 +21,7 @@ import {
   IdempotencyHeaders,
   ListQuery,
   Order,
+  OptionalIdempotencyHeaders,
   OrderPage,
   RefundBody,
   SellerOrderPage,
@@ -222,18 +223,48 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
         schema: {
           tags,
           security,
+          summary: 'Refunds all that is left, or part, of a paid order (optional Idempotency-Key)',
+          headers: OptionalIdempotencyHeaders,
           params: IdParams,
           body: RefundBody,
-          response: { 200: OrderRef, ...problems(400, 401, 403, 404, 409) },
+          response: { 200: OrderRef, ...problems(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const ctx = ctxOf(req, db);
-        const given = req.headers['idempotency-key'];
-        const key =
-          typeof given === 'string' && given.length > 0 && given.length <= 255 ? given : randomUUID();
-        await orders.refundOrder(ctx, deps, req.params.id, { ...req.body, key });
-        return reads.getOrder(ctx, deps.payments, req.params.id);
+        const orderId = req.params.id;
+        const key = req.headers['idempotency-key'];
+        const refund = async (refundKey: string) => {
+          await orders.refundOrder(ctx, deps, orderId, { ...req.body, key: refundKey });
+          return reads.getOrder(ctx, deps.payments, orderId);
+        };
+        if (key === undefined) return refund(randomUUID());
+        // With a key, every repetition gets the first answer byte for byte (the order as it was
+        // then), concurrent ones included; refundOrder is idempotent per key on its own as well.
+        const answer = await deps.idempotency.execute(
+          {
+            scope: `refund:${orderId}`,
+            key,
+            requestHash: requestHash('POST /v1/admin/orders/:id/refund', req.body),
+          },
+          async () => {
+            try {
+              return { status: 200, body: JSON.stringify(await refund(key)) };
+            } catch (err) {
+              if (err instanceof AppError && err.code !== 'internal') {
+                const problem = problemOf(err, req.id);
+                return { status: problem.status, body: JSON.stringify(problem) };
+              }
+              throw err;
+            }
+          },
+        );
+        if (answer.replayed) reply.header('idempotent-replayed', 'true');
+        // Already serialized: Fastify sends a string with a JSON content type as it is.
+        return reply
+          .code(answer.status as 200)
+          .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
+          .send(answer.body);
       },
     );
   };

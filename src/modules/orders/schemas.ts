@@ -34,9 +34,12 @@ export const CheckoutBody = Type.Object(
 );
 export type CheckoutBody = Static<typeof CheckoutBody>;
 
-export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' }),
-});
+const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' });
+
+export const IdempotencyHeaders = Type.Object({ 'idempotency-key': IdempotencyKey });
+
+/** For mutations where the key is optional (a refund): without one, each request is a new one. */
+export const OptionalIdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) });
 
 const OrderStatus = Type.Union([
   Type.Literal('pending'),

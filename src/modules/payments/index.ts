@@ -26,6 +26,7 @@ export type {
   PaymentListener,
   PaymentUpdate,
   PaymentView,
+  RequestedRefund,
 } from './service.js';
 
 export interface PaymentsModule {

@@ -64,6 +64,26 @@ export interface PaymentUpdate {
 /** Implemented by orders: called in the webhook's transaction after a payment changed. */
 export type PaymentListener = (trx: Trx, update: PaymentUpdate, correlationId: string) => Promise<void>;
 
+/** A refund as `requestRefund` answers it; `created` is false when its key was used before. */
+export interface RequestedRefund {
+  refundId: string;
+  amount: Money;
+  reason: string;
+  created: boolean;
+}
+
+function refundOf(
+  row: { id: string; amount: number; currency: string; reason: string },
+  created: boolean,
+): RequestedRefund {
+  return {
+    refundId: row.id,
+    amount: { amount: Number(row.amount), currency: row.currency },
+    reason: row.reason,
+    created,
+  };
+}
+
 export function viewOf(row: repo.PaymentRow): PaymentView {
   const money = (amount: number) => ({ amount, currency: row.currency });
   return {
@@ -359,18 +379,27 @@ export class PaymentService {
     if (failure) throw failure;
   }
 
+  /** The refund recorded under `key`, or null. */
+  async refundByKey(db: AnyDb, key: string): Promise<RequestedRefund | null> {
+    const row = await repo.findRefundByKey(db, key);
+    return row ? refundOf(row, false) : null;
+  }
+
   /**
    * Refunds `amount` (default: all that is left) of a captured payment: the amount is reserved at
-   * once (no two refunds can exceed the capture) and the refund job pays it back. Idempotent per `key`.
-   * @throws ConflictError when the payment has nothing (or not that much) left to refund
+   * once (no two refunds can exceed the capture) and the refund job pays it back. Idempotent per
+   * `key`: a key already used answers its refund with `created: false` and reserves nothing, so the
+   * caller must count only a created refund.
+   * @throws ConflictError when the payment has nothing (or not that much) left to refund, or when a
+   * concurrent transaction recorded a refund with the same key first (the caller's transaction
+   * must roll back: the reservation it made is undone with it)
    */
   async requestRefund(
     trx: Trx,
     input: { paymentId: string; amount?: number; reason: string; key: string },
-  ): Promise<{ refundId: string; amount: Money }> {
+  ): Promise<RequestedRefund> {
     const existing = await repo.findRefundByKey(trx, input.key);
-    if (existing)
-      return { refundId: existing.id, amount: { amount: existing.amount, currency: existing.currency } };
+    if (existing) return refundOf(existing, false);
     const payment = await repo.findPayment(trx, input.paymentId);
     if (!payment) throw new NotFoundError('Payment');
     const amount = input.amount ?? payment.captured_amount - payment.refunded_amount;
@@ -380,7 +409,7 @@ export class PaymentService {
         refundable: { amount: payment.captured_amount - payment.refunded_amount, currency: payment.currency },
       });
     const refundId = uuidv7();
-    await repo.insertRefund(trx, {
+    const inserted = await repo.insertRefund(trx, {
       id: refundId,
       paymentId: input.paymentId,
       key: input.key,
@@ -388,8 +417,11 @@ export class PaymentService {
       currency: payment.currency,
       reason: input.reason,
     });
+    // Another transaction recorded this key meanwhile: its refund counts, ours must not.
+    if (!inserted)
+      throw new ConflictError('A refund with this key is being recorded; retry', { retryAfter: 1 });
     await this.jobs.schedule(trx, REFUND_JOB, { refundId }, new Date(), { key: refundId, maxAttempts: 50 });
-    return { refundId, amount: { amount, currency: payment.currency } };
+    return { refundId, amount: { amount, currency: payment.currency }, reason: input.reason, created: true };
   }
 
   /** The refund job. @throws to retry while the provider is unavailable */

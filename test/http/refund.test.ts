@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
+import { FAST_ENV } from '../helpers/catalog.js';
+import { waitFor } from '../helpers/events.js';
+import { marketplace } from '../helpers/checkout.js';
+import { refundOrder } from '../../src/modules/orders/order-service.js';
+
+interface OrderAnswer {
+  id: string;
+  status: string;
+  totals: { total: { amount: number }; refunded: { amount: number; currency: string } };
+  history: { status: string; note: string | null }[];
+  payment: { status: string };
+}
+
+describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
+  let agora: TestAgora;
+  let m: Awaited<ReturnType<typeof marketplace>>;
+  let seller: { token: string; id: string };
+
+  beforeAll(async () => {
+    agora = await startAgora(mode, {
+      ...FAST_ENV,
+      AGORA_RATE_LIMIT: 'false',
+      AGORA_JOBS_POLL_MS: '100',
+    });
+    await agora.startBackground();
+    m = await marketplace(agora);
+    seller = await m.seller();
+  });
+  afterAll(() => agora.close());
+
+  const db = () => agora.rt.database.db;
+
+  /** A confirmed, captured order of `quantity` units at 10.00 USD. */
+  async function paidOrder(quantity = 2): Promise<{ order: OrderAnswer; buyer: { token: string } }> {
+    const [sku] = await m.product(seller.token, [{ stock: 10, price: 1_000 }]);
+    const buyer = await m.buyer();
+    const res = await m.checkout(buyer.token, await m.cartWith(buyer.token, [{ sku, quantity }]));
+    expect(res.statusCode).toBe(201);
+    return { order: res.json<{ order: OrderAnswer }>().order, buyer };
+  }
+
+  const refund = (orderId: string, body: object, key?: string) =>
+    agora.request({
+      method: 'POST',
+      url: `/v1/admin/orders/${orderId}/refund`,
+      token: m.admin.accessToken,
+      headers: key ? { 'idempotency-key': key } : {},
+      body,
+    });
+
+  const read = async (orderId: string) =>
+    (
+      await agora.request({ method: 'GET', url: `/v1/orders/${orderId}`, token: m.admin.accessToken })
+    ).json<OrderAnswer>();
+
+  const refundsOf = async (orderId: string) =>
+    (
+      await sql<{ amount: string }>`
+        select r.amount from payments.refunds r join payments.payments p on p.id = r.payment_id
+         where p.order_id = ${orderId}`.execute(db())
+    ).rows.map((r) => Number(r.amount));
+
+  const refundEntries = (order: OrderAnswer) =>
+    order.history.filter((h) => h.status === 'refunded' || h.status === 'partially_refunded');
+
+  it('a replayed refund (same key, same body) answers the same and changes the order once', async () => {
+    const { order } = await paidOrder();
+    const key = randomUUID();
+    const first = await refund(order.id, { amount: 500, reason: 'scratched' }, key);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({
+      status: 'partially_refunded',
+      totals: { refunded: { amount: 500 } },
+    });
+    for (let i = 0; i < 2; i++) {
+      const again = await refund(order.id, { reason: 'scratched', amount: 500 }, key);
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toBe(first.body);
+    }
+    const now = await read(order.id);
+    expect(now.totals.refunded.amount).toBe(500);
+    expect(refundEntries(now)).toHaveLength(1);
+    expect(await refundsOf(order.id)).toEqual([500]);
+    // The rest of the order can still be refunded.
+    const rest = await refund(order.id, { reason: 'returned' }, randomUUID());
+    expect(rest.statusCode).toBe(200);
+    expect(rest.json()).toMatchObject({
+      status: 'refunded',
+      totals: { refunded: { amount: order.totals.total.amount } },
+    });
+  });
+
+  it('a burst of the same refund at once: one refund, every answer the same', async () => {
+    const { order } = await paidOrder();
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => refund(order.id, { amount: 300, reason: 'dented' }, key)),
+    );
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(200));
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    const now = await read(order.id);
+    expect(now.totals.refunded.amount).toBe(300);
+    expect(refundEntries(now)).toHaveLength(1);
+    expect(await refundsOf(order.id)).toEqual([300]);
+  });
+
+  it('a full refund replayed after it emptied the order still answers as the first time', async () => {
+    const { order } = await paidOrder(1);
+    const key = randomUUID();
+    const first = await refund(order.id, { reason: 'returned' }, key);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'refunded' });
+    const again = await refund(order.id, { reason: 'returned' }, key);
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toBe(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('the same key with another body is a 422 idempotency_key_reused and changes nothing', async () => {
+    const { order } = await paidOrder();
+    const key = randomUUID();
+    expect((await refund(order.id, { amount: 500, reason: 'scratched' }, key)).statusCode).toBe(200);
+    for (const body of [
+      { amount: 600, reason: 'scratched' },
+      { amount: 500, reason: 'another reason' },
+      { reason: 'scratched' },
+    ]) {
+      const res = await refund(order.id, body, key);
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'idempotency_key_reused' });
+    }
+    const now = await read(order.id);
+    expect(now.totals.refunded.amount).toBe(500);
+    expect(refundEntries(now)).toHaveLength(1);
+  });
+
+  it('refundOrder itself counts a key once, even without the HTTP idempotency store in front', async () => {
+    const { order } = await paidOrder();
+    const ctx = {
+      db: db(),
+      actor: { userId: m.admin.userId, role: 'admin' as const, sessionId: randomUUID() },
+      requestId: 'test',
+      log: agora.rt.log,
+    };
+    const deps = { inventory: agora.inventory, payments: agora.payments };
+    const key = randomUUID();
+    const input = { amount: 400, reason: 'bent', key };
+    await refundOrder(ctx, deps, order.id, input);
+    await Promise.all(Array.from({ length: 5 }, () => refundOrder(ctx, deps, order.id, input)));
+    await refundOrder(ctx, deps, order.id, { reason: 'bent', key }); // no amount: the same refund
+    await expect(refundOrder(ctx, deps, order.id, { ...input, amount: 401 })).rejects.toMatchObject({
+      code: 'idempotency_key_reused',
+    });
+    const now = await read(order.id);
+    expect(now.totals.refunded.amount).toBe(400);
+    expect(refundEntries(now)).toHaveLength(1);
+    expect(await refundsOf(order.id)).toEqual([400]);
+  });
+
+  it('a refund note reads money as money: 10.00 USD, not 1000 USD', async () => {
+    const { order } = await paidOrder();
+    const res = await refund(order.id, { amount: 1_000, reason: 'scratched' }, randomUUID());
+    expect(res.statusCode).toBe(200);
+    const [entry] = refundEntries(res.json<OrderAnswer>());
+    expect(entry.note).toBe('scratched (10.00 USD refunded)');
+  });
+
+  it('cancelling a paid order shows what was refunded', async () => {
+    const { order, buyer } = await paidOrder();
+    const total = order.totals.total.amount;
+    const res = await agora.request({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      token: buyer.token,
+      body: { reason: 'changed my mind' },
+    });
+    expect(res.statusCode).toBe(200);
+    const cancelled = res.json<OrderAnswer>();
+    expect(cancelled).toMatchObject({ status: 'cancelled', totals: { refunded: { amount: total } } });
+    const note = cancelled.history.find((h) => h.status === 'cancelled')?.note;
+    expect(note).toBe(`changed my mind (${(total / 100).toFixed(2)} USD refunded)`);
+    await waitFor(async () => (await read(order.id)).payment.status === 'refunded', 10_000, 'the refund');
+    expect((await read(order.id)).totals.refunded.amount).toBe(total);
+    expect(await refundsOf(order.id)).toEqual([total]);
+  });
+});

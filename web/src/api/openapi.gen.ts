@@ -686,10 +686,13 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Refunds all that is left, or part, of a paid order (optional Idempotency-Key) */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          'idempotency-key'?: string;
+        };
         path: {
           id: string;
         };
@@ -752,6 +755,15 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -2376,7 +2388,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. When the path is full the answer is 202 with a queue token (see FlashSaleQueued). */
+    /** @description Holds units of a flash-sale SKU and puts them in the buyer's cart at the sale price. When the path is full the answer is 202 with a queue token (see FlashSaleQueued). A refusal that is the same for every buyer (sold out, not active, quantity past the limit) is answered to a well-formed, unexpired access token without checking the token's signature. */
     post: {
       parameters: {
         query?: never;
@@ -2510,7 +2522,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Absolute stock levels pushed by an external inventory system. Signed: `x-agora-signature: t=<unix>,v1=<hex>`, HMAC-SHA256 over `<t>.<raw body>`. Each `updateId` is applied once. */
+    /** @description Absolute stock levels pushed by an external inventory system. Signed: `x-agora-signature: t=<unix>,v1=<hex>`, HMAC-SHA256 over `<t>.<raw body>`. Each `updateId` is applied once. One transaction: an update that would take a SKU’s on-hand past 2147483647 units is a 409 naming it, and nothing of the request is applied. */
     post: {
       parameters: {
         query?: never;
@@ -2564,6 +2576,15 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -2689,11 +2710,14 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** @description Changes on-hand at a location (default `default`); 409 when on-hand would drop below reserved or a location below 0 */
+    /** @description Changes on-hand at a location (default `default`); 409 when on-hand would drop below reserved, a location below 0 or on-hand past 2147483647. With an `Idempotency-Key`, a repeated request answers the first one’s answer and adjusts once. */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Optional: the same key with the same body answers the same (status and body) and adjusts once; with another body it is a 422 */
+          'idempotency-key'?: string;
+        };
         path: {
           sku: string;
         };
@@ -2761,6 +2785,15 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -3931,7 +3964,9 @@ export interface paths {
           cursor?: string;
           inStock?: boolean;
           limit: number;
+          /** @description Minor units */
           maxPrice?: number;
+          /** @description Minor units */
           minPrice?: number;
           sellerId?: string;
           sort?: 'newest' | 'price_asc' | 'price_desc';
@@ -4332,7 +4367,9 @@ export interface paths {
           cursor?: string;
           inStock?: boolean;
           limit: number;
+          /** @description Minor units */
           maxPrice?: number;
+          /** @description Minor units */
           minPrice?: number;
           /** @description Full text; typo tolerant */
           q?: string;

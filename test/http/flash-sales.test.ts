@@ -250,6 +250,20 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     expect((await agora.request({ method: 'GET', url: '/v1/me', token: forged })).statusCode).toBe(401);
   });
 
+  it('only buyers reserve: a seller or an admin is a 403, on a sold-out sale too', async () => {
+    const { sku } = await product(3);
+    const s = await createSale([{ sku, quantity: 2, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    for (const token of [seller, admin]) {
+      const res = await reserve(s.id, token, sku);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().code).toBe('forbidden');
+    }
+    for (let i = 0; i < 2; i++) await reserve(s.id, (await registerUser(agora)).accessToken, sku);
+    expect((await reserve(s.id, seller, sku)).statusCode).toBe(403);
+    expect((await sale(s.id)).items[0]).toMatchObject({ remaining: 0 });
+  });
+
   it('a held unit checks out through POST /v1/checkout, and the sale sells out', async () => {
     const { sku } = await product(5);
     const s = await createSale([{ sku, quantity: 1, perCustomerLimit: 1 }]);

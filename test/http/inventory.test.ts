@@ -259,6 +259,12 @@ describe.each(databaseModes())('inventory API (%s)', (mode) => {
       expect(res.statusCode).toBe(400);
       expect(res.json().errors[0].path).toMatch(/onHand/);
     });
+
+    it('refuses a NUL in a signed body as the platform does elsewhere (400 naming the field)', async () => {
+      const res = await push({ updates: [{ updateId: 'nul\u0000', sku: 'A', onHand: 1 }] });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().errors).toEqual([expect.objectContaining({ path: '/body/updates/0/updateId' })]);
+    });
   });
 });
 

@@ -82,7 +82,7 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
       {
         // What memory refuses whoever asks (sold out, not active, past the limit) is the same answer
         // for every buyer and public on the sale's page: it needs a plausible token, not its signature.
-        preHandler: guard.requireUserUnless((req) => {
+        preHandler: guard.requireRoleUnless(['buyer'], (req) => {
           const { params, body } = req as unknown as { params: { id: string }; body: ReservationBody };
           return deps.reservations.refusal(params.id, body);
         }),

@@ -133,7 +133,7 @@ export function verifyAccessJws(
 /**
  * Everything `verifyAccessJws` checks except the signature: the token is well formed, its header
  * names the algorithm of a live key, and its claims hold. Proves nothing about who sent it; it is
- * for answers that are the same whoever asks (see `AuthGuard.requireUserUnless`).
+ * for answers that are the same whoever asks (see `AuthGuard.requireRoleUnless`).
  * @throws TokenRefused
  */
 export function readAccessJws(

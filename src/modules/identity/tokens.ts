@@ -186,18 +186,18 @@ export class TokenService implements TokenVerifier {
   }
 
   /**
-   * Whether a token would pass but for its signature, which is not checked: well formed, a live
-   * key's, its claims valid and unexpired, its session's tokens not revoked. No I/O; a known token
-   * passes at once.
+   * The actor a token names when it would pass but for its signature, which is not checked: well
+   * formed, a live key's, its claims valid and unexpired, its session's tokens not revoked. No I/O;
+   * a known token passes at once. Proves nothing about who sent it.
    */
-  plausible(token: string): boolean {
+  plausibleActor(token: string): Actor | undefined {
     const known = this.known(token);
-    if (known) return !this.revoked.has(known.sessionId);
+    if (known) return this.revoked.has(known.sessionId) ? undefined : known;
     try {
       const actor = claimedActor(readAccessJws(token, (kid) => this.verifyKeys.get(kid), this.expected()));
-      return actor !== undefined && !this.revoked.has(actor.sessionId);
+      return actor && !this.revoked.has(actor.sessionId) ? actor : undefined;
     } catch (err) {
-      if (err instanceof TokenRefused) return false;
+      if (err instanceof TokenRefused) return undefined;
       throw err;
     }
   }

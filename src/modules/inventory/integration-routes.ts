@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AnyDb } from '../../platform/db.js';
 import { ValidationError } from '../../platform/errors.js';
+import { nulFieldErrors } from '../../platform/http/nul-guard.js';
 import { problems } from '../../platform/http/problem.js';
 import { IntegrationUnavailableError } from './errors.js';
 import { applyExternalUpdates } from './external-service.js';
@@ -50,6 +51,9 @@ export function integrationRoutes(deps: IntegrationDeps): FastifyPluginAsync {
               'The body is not valid JSON',
             );
           }
+          // this route parses its own body, so the platform's NUL rule is applied here
+          const nul = raw.includes('\\u0000') ? nulFieldErrors(req.body, '/body') : [];
+          if (nul.length) throw new ValidationError(nul);
         },
       },
       async (req) => ({ results: await applyExternalUpdates(deps.db, req.id, req.body.updates) }),

@@ -23,10 +23,11 @@ export interface TokenVerifier {
    */
   knownActor?(token: string): Actor | undefined;
   /**
-   * Whether a token would pass but for its signature, which is not checked (well formed, a live
-   * key's, claims valid and unexpired); no I/O. Without it `requireUserUnless` checks every token.
+   * The actor a token names when it would pass but for its signature, which is not checked (well
+   * formed, a live key's, claims valid and unexpired); no I/O. Without it `requireRoleUnless`
+   * checks every token.
    */
-  plausible?(token: string): boolean;
+  plausibleActor?(token: string): Actor | undefined;
 }
 
 declare module 'fastify' {
@@ -43,13 +44,17 @@ export interface AuthGuard {
   /** preHandler: sets `request.actor` when a valid token is sent, leaves it null when none is. */
   optionalUser: preHandlerHookHandler;
   /**
-   * preHandler: `requireUser`, except that when `refusal` refuses the request whoever sends it,
-   * a token that is plausible (`TokenVerifier.plausible`) gets the refusal without its signature
-   * being checked. For answers anyone may learn anyway, given to crowds of never-seen tokens: a
-   * sold-out flash sale refuses thousands a second, and a signature costs 20–30 µs of CPU each.
-   * No token, a malformed, expired or unknown-key one is still a 401; `request.actor` stays null.
+   * preHandler: `requireRole(...roles)`, except that when `refusal` refuses the request whoever
+   * sends it, a plausible token (`TokenVerifier.plausibleActor`) of one of `roles` gets the refusal
+   * without its signature being checked. For answers anyone may learn anyway, given to crowds of
+   * never-seen tokens: a sold-out flash sale refuses thousands a second, and a signature costs
+   * 20–30 µs of CPU each. No token, a malformed, expired or unknown-key one is still a 401, another
+   * role a 403; `request.actor` stays null.
    */
-  requireUserUnless(refusal: (request: FastifyRequest) => AppError | undefined): preHandlerHookHandler;
+  requireRoleUnless(
+    roles: readonly Role[],
+    refusal: (request: FastifyRequest) => AppError | undefined,
+  ): preHandlerHookHandler;
 }
 
 function bearer(request: FastifyRequest): string | undefined {
@@ -91,16 +96,17 @@ export function createAuthGuard(verifier: TokenVerifier): AuthGuard {
       (request, _reply, done) =>
         authenticate(request, true, roles, done),
     optionalUser: (request, _reply, done) => authenticate(request, false, null, done),
-    requireUserUnless: (refusal) => (request, reply, done) => {
+    requireRoleUnless: (roles, refusal) => (request, reply, done) => {
       const refused = refusal(request);
       if (refused) {
         const token = bearer(request);
-        if (token && verifier.plausible?.(token)) {
+        const claimed = token ? verifier.plausibleActor?.(token) : undefined;
+        if (claimed && roles.includes(claimed.role)) {
           sendProblem(reply, request, refused);
           return;
         }
       }
-      authenticate(request, true, null, done);
+      authenticate(request, true, roles, done);
     },
   };
 }

@@ -17,6 +17,7 @@ import { frameworkErrorHandler, installErrorHandling } from './error-handler.js'
 import { edgePlugin, everyAnswerHeaders } from './edge.js';
 import { metricsPlugin } from './metrics.js';
 import { nulGuardPlugin } from './nul-guard.js';
+import { shedLoad } from './admission.js';
 import { Problem } from './problem.js';
 import { requestLogger } from './request-logger.js';
 import { buildSerializer } from './serialization.js';
@@ -95,15 +96,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
       maxEventLoopDelay: config.AGORA_MAX_EVENT_LOOP_DELAY_MS,
       sampleInterval: SAMPLE_MS,
       exposeStatusRoute: false,
-      pressureHandler: (request, _reply, type, value) => {
-        if (Date.now() < shedFrom) return;
-        request.log.warn({ type, value }, 'shedding load');
-        // A rejection ends the request in the error handler; answering from here instead would let
-        // under-pressure go on to run the route as well.
-        return Promise.reject(
-          new AppError('overloaded', 'The server is overloaded; retry shortly', { retryAfter: 2 }),
-        );
-      },
+      pressureHandler: shedLoad(() => shedFrom),
     });
   }
   await app.register(rateLimit, {

@@ -23,6 +23,22 @@ describe('webhook URL guard', () => {
     ['fe80::1', true],
     ['93.184.216.34', false],
     ['2606:4700::1111', false],
+    // IPv6 forms that carry an IPv4 address are judged by it
+    ['::ffff:7f00:1', true],
+    ['::127.0.0.1', true],
+    ['::7f00:1', true],
+    ['64:ff9b::7f00:1', true],
+    ['64:ff9b::10.0.0.1', true],
+    ['2002:7f00:1::', true],
+    ['2002:a9fe:a9fe::1', true],
+    ['64:ff9b::5db8:d822', false],
+    ['2002:5db8:d822::1', false],
+    // reserved, benchmarking and documentation ranges
+    ['198.18.0.1', true],
+    ['240.0.0.1', true],
+    ['255.255.255.255', true],
+    ['192.0.2.10', true],
+    ['2001:db8::1', true],
   ])('refuses %s unless it is public (%s)', (ip, refused) => {
     expect(refusedAddress(ip, false) !== null).toBe(refused);
   });
@@ -30,6 +46,13 @@ describe('webhook URL guard', () => {
   it('refuses link-local addresses even when private networks are allowed', () => {
     expect(refusedAddress('169.254.169.254', true)).toMatch(/link-local/);
     expect(refusedAddress('127.0.0.1', true)).toBeNull();
+  });
+
+  it('refuses a URL whose IPv6 literal carries a loopback IPv4 address', async () => {
+    expect(await refusedUrl('http://[::127.0.0.1]:8080/x', false)).toMatch(/loopback/);
+    expect(await refusedUrl('http://[64:ff9b::7f00:1]/x', false)).toMatch(/loopback/);
+    expect(await refusedUrl('http://[2002:7f00:1::]/x', false)).toMatch(/loopback/);
+    expect(await refusedUrl('http://[::ffff:169.254.169.254]/x', true)).toMatch(/link-local/);
   });
 
   it('refuses a host name that resolves to loopback, and non-http schemes', async () => {

@@ -16,7 +16,12 @@ describe('state machines', () => {
 
   it('orders: confirmed only from pending; cancelled only before shipping; shipped never back', () => {
     expect(sourcesOf(ORDER_TRANSITIONS, 'confirmed')).toEqual(['pending']);
-    expect(sourcesOf(ORDER_TRANSITIONS, 'cancelled').sort()).toEqual(['confirmed', 'pending']);
+    // partially_refunded: before shipping (the order service checks the parts)
+    expect(sourcesOf(ORDER_TRANSITIONS, 'cancelled').sort()).toEqual([
+      'confirmed',
+      'partially_refunded',
+      'pending',
+    ]);
     expect(canTransition(ORDER_TRANSITIONS, 'shipped', 'cancelled')).toBe(false);
     expect(isFinal(ORDER_TRANSITIONS, 'cancelled')).toBe(true);
     expect(isFinal(ORDER_TRANSITIONS, 'refunded')).toBe(true);

@@ -187,4 +187,25 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
     expect((await read(order.id)).totals.refunded.amount).toBe(total);
     expect(await refundsOf(order.id)).toEqual([total]);
   });
+
+  it('an unshipped order cancels after a partial refund too, and the rest is refunded', async () => {
+    const { order, buyer } = await paidOrder();
+    const total = order.totals.total.amount;
+    expect((await refund(order.id, { amount: 500, reason: 'scratched' }, randomUUID())).statusCode).toBe(200);
+    const res = await agora.request({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      token: buyer.token,
+      body: { reason: 'changed my mind' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<OrderAnswer>()).toMatchObject({
+      status: 'cancelled',
+      totals: { refunded: { amount: total } },
+    });
+    await waitFor(async () => (await read(order.id)).payment.status === 'refunded', 10_000, 'the refund');
+    expect((await refundsOf(order.id)).sort((a, b) => a - b)).toEqual(
+      [500, total - 500].sort((a, b) => a - b),
+    );
+  });
 });

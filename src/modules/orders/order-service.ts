@@ -33,7 +33,8 @@ export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, re
     const saga = await sagaOfOrder(trx, orderId);
     if (saga && saga.status !== 'completed')
       throw new OrderStateError('The checkout of this order is still in progress', order.status);
-    if (order.status !== 'confirmed')
+    // before shipping, also after a partial refund (the rest of the payment is refunded)
+    if (order.status !== 'confirmed' && order.status !== 'partially_refunded')
       throw new OrderStateError(`A ${order.status} order cannot be cancelled`, order.status);
     const parts = (await repo.partsOf(trx, [orderId])).get(orderId) ?? [];
     if (parts.some((p) => p.status === 'shipped' || p.status === 'delivered'))

@@ -10,7 +10,7 @@ export const ORDER_TRANSITIONS: Transitions<OrderStatus> = {
   confirmed: ['shipped', 'cancelled', 'refunded', 'partially_refunded'],
   shipped: ['delivered', 'refunded', 'partially_refunded'],
   delivered: ['refunded', 'partially_refunded'],
-  partially_refunded: ['partially_refunded', 'refunded', 'shipped', 'delivered'],
+  partially_refunded: ['partially_refunded', 'refunded', 'shipped', 'delivered', 'cancelled'],
   cancelled: [],
   refunded: [],
 };

@@ -124,6 +124,27 @@ describe.each(databaseModes())('input hardening (%s)', (mode) => {
     });
   });
 
+  describe('bodies and parameters the API does not read', () => {
+    it('a text/plain body is a 415, as a form body is', async () => {
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+        const res = await agora.request({
+          method: 'PATCH',
+          url: '/v1/me',
+          token: buyer.accessToken,
+          headers: { 'content-type': type },
+          body: '{"name":"Plain"}',
+        });
+        expect(res.statusCode, `${type}: ${res.body}`).toBe(415);
+        expect(res.json().code).toBe('unsupported_media_type');
+      }
+    });
+
+    it('an unknown query parameter on the category tree is a 400 naming it', async () => {
+      expectRefused(await agora.request({ method: 'GET', url: '/v1/categories?foo=1' }), ['/query/foo']);
+      expect((await agora.request({ method: 'GET', url: '/v1/categories' })).statusCode).toBe(200);
+    });
+  });
+
   describe('a malformed percent-encoding in the URL', () => {
     it('is a 400 problem with the request id, and the headers of every answer', async () => {
       for (const url of ['/v1/products/%ZZ', '/v1/orders/%E0%A4%A']) {

@@ -151,7 +151,14 @@ export function catalogRoutes(deps: CatalogRouteDeps): FastifyPluginAsync {
 
     app.get(
       '/v1/categories',
-      { schema: { tags, response: { 200: CategoryTree, ...notModified } } },
+      {
+        schema: {
+          tags,
+          // no parameters: an unknown one is a 400, as on every other route
+          querystring: Type.Object({}, { additionalProperties: false }),
+          response: { 200: CategoryTree, ...notModified, ...problems(400) },
+        },
+      },
       async (req, reply) => answer(req, reply, await reads.getCategoryTree(ctxOf(req, db), deps)),
     );
 

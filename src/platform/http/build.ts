@@ -79,6 +79,9 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
 
   app.decorateRequest('actor', null);
   installErrorHandling(app);
+  // The API speaks JSON: a text/plain body is a 415 like any other type it does not read (Fastify
+  // reads text/plain as a string by default, which a route then refused as "must be object").
+  app.removeContentTypeParser('text/plain');
   app.addSchema(Problem);
   await app.register(edgePlugin, { corsOrigins: config.AGORA_CORS_ORIGINS });
   if (config.AGORA_MAX_EVENT_LOOP_DELAY_MS > 0) {

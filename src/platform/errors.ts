@@ -94,3 +94,15 @@ export class RateLimitedError extends AppError {
     super('rate_limited', message, { retryAfter: retryAfterSeconds });
   }
 }
+
+/**
+ * Refuses text fields that are only whitespace (stored trimmed, they would be empty): a 400
+ * `validation_failed` naming each such field, "must not be blank". Absent fields are left alone.
+ * @throws ValidationError
+ */
+export function refuseBlank(fields: [path: string, value: string | undefined][]): void {
+  const errors = fields
+    .filter(([, value]) => value !== undefined && !value.trim())
+    .map(([path]) => ({ path, message: 'must not be blank' }));
+  if (errors.length) throw new ValidationError(errors, 'The request is not valid: a field is blank');
+}

@@ -1,7 +1,7 @@
 import { uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import { publishEvents } from '../../platform/events/outbox.js';
-import { refuseBlank } from './blank.js';
+import { refuseBlank } from '../../platform/errors.js';
 import * as repo from './category-repository.js';
 import { SlugTakenError, UnknownCategoryError } from './errors.js';
 import { CATALOG_SOURCE } from './events.js';

@@ -1,11 +1,10 @@
 import { uuidv7 } from '../../platform/ids.js';
 import type { Transaction } from 'kysely';
 import type { Ctx } from '../../platform/context.js';
-import { UnauthorizedError, ValidationError, type FieldError } from '../../platform/errors.js';
+import { refuseBlank, UnauthorizedError, ValidationError, type FieldError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import type { Actor } from '../../platform/http/auth.js';
 import type { AnyDb } from '../../platform/db.js';
-import { refuseBlank } from './blank.js';
 import * as categories from './category-repository.js';
 import {
   DuplicateSkuError,

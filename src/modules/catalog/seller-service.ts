@@ -1,7 +1,6 @@
 import type { Ctx } from '../../platform/context.js';
-import { ForbiddenError, UnauthorizedError } from '../../platform/errors.js';
+import { ForbiddenError, refuseBlank, UnauthorizedError } from '../../platform/errors.js';
 import type { AnyDb } from '../../platform/db.js';
-import { refuseBlank } from './blank.js';
 import * as repo from './category-repository.js';
 import { presentSeller } from './presenters.js';
 import type { SellerProfile, SellerProfileBody } from './schemas.js';

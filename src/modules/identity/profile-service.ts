@@ -1,5 +1,5 @@
 import type { Ctx } from '../../platform/context.js';
-import { AppError, NotFoundError, ValidationError } from '../../platform/errors.js';
+import { AppError, NotFoundError, refuseBlank, ValidationError } from '../../platform/errors.js';
 import { actorRequired } from './guards.js';
 import { BadCredentialsError } from './errors.js';
 import { passwordProblems, type PasswordHasher } from './passwords.js';
@@ -81,9 +81,7 @@ const REQUIRED_ADDRESS_FIELDS = ['name', 'line1', 'city', 'postalCode'] as const
 
 /** @throws ValidationError naming each required field given as only whitespace (as registration does) */
 function refuseBlankFields(input: AddressPatch): void {
-  const blank = REQUIRED_ADDRESS_FIELDS.filter((f) => input[f] !== undefined && !input[f].trim());
-  if (blank.length)
-    throw new ValidationError(blank.map((f) => ({ path: `/body/${f}`, message: 'must not be blank' })));
+  refuseBlank(REQUIRED_ADDRESS_FIELDS.map((f) => [`/body/${f}`, input[f]]));
 }
 
 /** @throws ValidationError for a blank field; AppError conflict past the address book's size limit */

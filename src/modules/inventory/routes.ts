@@ -3,15 +3,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ctxOf, type Ctx } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
 import {
   requestHash,
+  sendStored,
+  storedRefusal,
   type AnswerClaim,
   type IdempotencyStore,
   type StoredResponse,
 } from '../../platform/http/idempotency.js';
-import { problemOf, problems } from '../../platform/http/problem.js';
+import { problems } from '../../platform/http/problem.js';
 import { integrationRoutes, type IntegrationDeps } from './integration-routes.js';
 import * as levels from './levels-service.js';
 import {
@@ -32,9 +33,6 @@ export interface InventoryRouteDeps {
   idempotency: IdempotencyStore;
   integration: Omit<IntegrationDeps, 'db'>;
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 /**
  * The adjustment of an idempotent request: its 201 is stored in the adjustment's own transaction
@@ -57,11 +55,7 @@ async function adjustOnce(
     });
     return stored!;
   } catch (err) {
-    if (err instanceof AppError && err.code !== 'internal') {
-      const problem = problemOf(err, ctx.requestId);
-      return { status: problem.status, body: JSON.stringify(problem) };
-    }
-    throw err;
+    return storedRefusal(err, ctx.requestId);
   }
 }
 
@@ -118,12 +112,7 @@ export function inventoryRoutes(deps: InventoryRouteDeps): FastifyPluginAsync {
           },
           (claim) => adjustOnce(ctx, req.params.sku, req.body, claim),
         );
-        if (answer.replayed) reply.header('idempotent-replayed', 'true');
-        // already serialized: Fastify sends a string with a JSON content type as it is
-        return reply
-          .code(answer.status as 201)
-          .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
-          .send(answer.body as never);
+        return sendStored(reply, answer);
       },
     );
 

@@ -1,5 +1,6 @@
 import type { CloudEvent } from '../../platform/events/outbox.js';
 import type { AnnouncedEvents, ConsumedEvents, ConsumedType } from './events.js';
+import { formatMoney } from '../../platform/money.js';
 
 /** Transactional messages always go; marketing ones only to users who opted in. */
 export type Category = 'transactional' | 'marketing';
@@ -19,8 +20,6 @@ export interface Rendered {
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const money = (m: { amount: number; currency: string }) => `${(m.amount / 100).toFixed(2)} ${m.currency}`;
 
 function page(title: string, paragraphs: string[]): { text: string; html: string } {
   return {
@@ -58,9 +57,11 @@ const renderers: { [T in ConsumedType]: Renderer<T> } = {
     userId: d.userId,
     category: 'transactional',
     title: `Order ${d.orderId} confirmed`,
-    summary: `Your order of ${money(d.total)} is confirmed.`,
+    summary: `Your order of ${formatMoney(d.total)} is confirmed.`,
     inApp: true,
-    ...page(`Order ${d.orderId} confirmed`, [`Thank you! Your order of ${money(d.total)} is confirmed.`]),
+    ...page(`Order ${d.orderId} confirmed`, [
+      `Thank you! Your order of ${formatMoney(d.total)} is confirmed.`,
+    ]),
   }),
   'order.shipped': (d) => ({
     userId: d.userId,
@@ -85,9 +86,11 @@ const renderers: { [T in ConsumedType]: Renderer<T> } = {
     userId: d.userId,
     category: 'transactional',
     title: `Refund for order ${d.orderId}`,
-    summary: `${money(d.amount)} refunded.`,
+    summary: `${formatMoney(d.amount)} refunded.`,
     inApp: true,
-    ...page(`Refund for order ${d.orderId}`, [`We refunded ${money(d.amount)} to your payment method.`]),
+    ...page(`Refund for order ${d.orderId}`, [
+      `We refunded ${formatMoney(d.amount)} to your payment method.`,
+    ]),
   }),
   'inventory.low_stock': (d) => ({
     userId: d.sellerId,
@@ -116,7 +119,7 @@ export function renderAnnouncement(
   const title = `Flash sale: ${d.name}`;
   const deals = (d.items ?? [])
     .slice(0, 5)
-    .map((i) => `${i.sku} at ${money(i.salePrice)} (${i.quantity} units)`);
+    .map((i) => `${i.sku} at ${formatMoney(i.salePrice)} (${i.quantity} units)`);
   const body = page(title, [
     `${d.name} is on now, until ${d.endsAt}. Quantities are limited.`,
     ...deals,

@@ -5,7 +5,7 @@ import { IdempotencyKeyReusedError } from '../../platform/http/idempotency.js';
 import type { Money, PaymentsModule } from '../payments/index.js';
 import { OrderNotFoundError, OrderStateError } from './errors.js';
 import { ORDERS_SOURCE } from './events.js';
-import { formatMoney } from './money.js';
+import { formatMoney } from '../../platform/money.js';
 import { lineData, orderEventData, publishOrderEvent } from './order-events.js';
 import type { InventoryPort } from './ports.js';
 import * as repo from './repository.js';

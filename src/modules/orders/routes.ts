@@ -4,10 +4,15 @@ import { randomUUID } from 'node:crypto';
 import { Type } from 'typebox';
 import { ctxOf } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { requestHash, type IdempotencyStore, type StoredResponse } from '../../platform/http/idempotency.js';
-import { problemOf, problems } from '../../platform/http/problem.js';
+import {
+  requestHash,
+  sendStored,
+  storedRefusal,
+  type IdempotencyStore,
+  type StoredResponse,
+} from '../../platform/http/idempotency.js';
+import { problems } from '../../platform/http/problem.js';
 import type { PaymentsModule } from '../payments/index.js';
 import * as orders from './order-service.js';
 import type { InventoryPort } from './ports.js';
@@ -36,9 +41,6 @@ export interface OrderRouteDeps {
   payments: PaymentsModule;
   inventory: InventoryPort;
 }
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
   return async (root) => {
@@ -98,21 +100,12 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
               });
               return { status: result.kind === 'confirmed' ? 201 : 202, body: JSON.stringify({ order }) };
             } catch (err) {
-              if (err instanceof AppError && err.code !== 'internal') {
-                const problem = problemOf(err, req.id);
-                return { status: problem.status, body: JSON.stringify(problem) };
-              }
-              throw err;
+              return storedRefusal(err, req.id);
             }
           },
         );
-        if (answer.replayed) reply.header('idempotent-replayed', 'true');
         if (answer.status === 503) reply.header('retry-after', '5');
-        // Already serialized: Fastify sends a string with a JSON content type as it is.
-        return reply
-          .code(answer.status as 201)
-          .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
-          .send(answer.body as never);
+        return sendStored(reply, answer);
       },
     );
 
@@ -251,20 +244,11 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
             try {
               return { status: 200, body: JSON.stringify(await refund(key)) };
             } catch (err) {
-              if (err instanceof AppError && err.code !== 'internal') {
-                const problem = problemOf(err, req.id);
-                return { status: problem.status, body: JSON.stringify(problem) };
-              }
-              throw err;
+              return storedRefusal(err, req.id);
             }
           },
         );
-        if (answer.replayed) reply.header('idempotent-replayed', 'true');
-        // Already serialized: Fastify sends a string with a JSON content type as it is.
-        return reply
-          .code(answer.status as 200)
-          .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
-          .send(answer.body);
+        return sendStored(reply, answer);
       },
     );
   };

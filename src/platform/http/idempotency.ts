@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import type { AnyDb } from '../db.js';
 import { AppError, ConflictError } from '../errors.js';
+import { problemOf } from './problem.js';
 
 /** An answer as it is stored and replayed: status and the exact body bytes. */
 export interface StoredResponse {
@@ -73,6 +75,37 @@ interface KeyRow {
  * - When the work throws (a fault, not an answer), the row is deleted so a retry runs again; a
  *   process that died leaves a leased row that a retry takes over once `leaseMs` has passed.
  */
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * A refusal as the request's stored answer: an AppError other than `internal` (404, 409, 402, ...)
+ * becomes its problem+json, replayed like a success. Anything else is rethrown: the key is then
+ * released and a retry runs again.
+ */
+export function storedRefusal(err: unknown, requestId: string): StoredResponse {
+  if (err instanceof AppError && err.code !== 'internal') {
+    const problem = problemOf(err, requestId);
+    return { status: problem.status, body: JSON.stringify(problem) };
+  }
+  throw err;
+}
+
+/**
+ * Sends a stored answer as it is: its status and bytes (Fastify sends a string with a JSON content
+ * type unchanged), JSON or problem+json, and `idempotent-replayed: true` on a repetition.
+ */
+export function sendStored(
+  reply: FastifyReply,
+  answer: StoredResponse & { replayed: boolean },
+): FastifyReply {
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  return reply
+    .code(answer.status)
+    .type(answer.status >= 400 ? PROBLEM_TYPE : JSON_TYPE)
+    .send(answer.body);
+}
+
 export class IdempotencyStore {
   constructor(
     private readonly db: AnyDb,

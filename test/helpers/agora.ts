@@ -24,6 +24,34 @@ export interface TestAgora extends Agora {
   }): Promise<LightMyRequestResponse & { body: string; json<T = any>(): T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/** The configuration of a test's Agora: `env` over the settings every test process shares. */
+function testConfig(env: Record<string, string>) {
+  return loadConfig(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
+      AGORA_SEED_DEMO: 'false',
+      // Load shedding reacts to the event loop stalls of test start-up; its own test turns it on.
+      AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
+      // Likewise the automatic degraded mode (it would defer indexing in unrelated tests); its
+      // tests feed event-loop samples directly or turn it on.
+      AGORA_DEGRADE_EVENT_LOOP_MS: '0',
+      ...env,
+    },
+    { dotenv: false },
+  );
+}
+
+/**
+ * A second Agora process on `first`'s PostgreSQL database (cross-process behaviour); `env`
+ * overrides configuration. The caller closes it before `first`.
+ */
+export function agoraBeside(first: TestAgora, env: Record<string, string> = {}): Promise<Agora> {
+  if (!first.databaseUrl) throw new Error('a second process needs the first on PostgreSQL');
+  return createAgora(testConfig({ DATABASE_POOL_MAX: '3', DATABASE_URL: first.databaseUrl, ...env }));
+}
+
 /**
  * A whole Agora on a database of its own: a clone of the migrated PostgreSQL template, or a
  * PGlite instance loaded from the migrated dump. `env` overrides configuration.
@@ -45,23 +73,11 @@ export async function startAgora(
   } else {
     loadDataDir = new Blob([await readFile(inject('pgliteDump'))]);
   }
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
-      AGORA_SEED_DEMO: 'false',
-      DATABASE_POOL_MAX: '5',
-      // Load shedding reacts to the event loop stalls of test start-up; its own test turns it on.
-      AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
-      // Likewise the automatic degraded mode (it would defer indexing in unrelated tests); its
-      // tests feed event-loop samples directly or turn it on.
-      AGORA_DEGRADE_EVENT_LOOP_MS: '0',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      ...env,
-    },
-    { dotenv: false },
-  );
+  const config = testConfig({
+    DATABASE_POOL_MAX: '5',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
+  });
   const agora = await createAgora(config, { ...overrides, loadDataDir });
   return {
     ...agora,

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'kysely';
-import { createAgora, type Agora } from '../../src/app.js';
-import { loadConfig } from '../../src/platform/config.js';
-import { startAgora, type TestAgora } from '../helpers/agora.js';
+import type { Agora } from '../../src/app.js';
+import { agoraBeside, startAgora, type TestAgora } from '../helpers/agora.js';
 import { FAST_ENV, signInAdmin } from '../helpers/catalog.js';
 import { waitFor } from '../helpers/events.js';
 
@@ -15,23 +14,7 @@ describe.skipIf(!inject('pgTemplate'))('feature flags across processes (postgres
   beforeAll(async () => {
     // a reloads every 300 ms; b practically never on its own, so what b sees arrived by NOTIFY
     a = await startAgora('postgres', { ...FAST_ENV, AGORA_FLAGS_REFRESH_MS: '300' });
-    b = await createAgora(
-      loadConfig(
-        {
-          NODE_ENV: 'test',
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-          AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
-          AGORA_SEED_DEMO: 'false',
-          DATABASE_POOL_MAX: '3',
-          AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
-          AGORA_DEGRADE_EVENT_LOOP_MS: '0',
-          AGORA_FLAGS_REFRESH_MS: '600000',
-          DATABASE_URL: a.databaseUrl!,
-          ...FAST_ENV,
-        },
-        { dotenv: false },
-      ),
-    );
+    b = await agoraBeside(a, { AGORA_FLAGS_REFRESH_MS: '600000', ...FAST_ENV });
     token = (await signInAdmin(a)).accessToken;
   });
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { sql } from 'kysely';
-import { createAgora, type Agora } from '../../app.js';
-import { loadConfig } from '../../platform/config.js';
-import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import type { Agora } from '../../app.js';
+import { agoraBeside, databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
 import { FAST_ENV, buildCategory, productBody, signInAdmin } from '../../../test/helpers/catalog.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { PASSWORD, registerUser } from '../../../test/helpers/factories.js';
@@ -210,22 +209,7 @@ describe.skipIf(!inject('pgTemplate'))('access-token revocation across processes
 
   beforeAll(async () => {
     a = await startAgora('postgres', FAST_ENV);
-    b = await createAgora(
-      loadConfig(
-        {
-          NODE_ENV: 'test',
-          LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-          AGORA_DATA_DIR: '/nonexistent-agora-test-dir',
-          AGORA_SEED_DEMO: 'false',
-          DATABASE_POOL_MAX: '3',
-          AGORA_MAX_EVENT_LOOP_DELAY_MS: '0',
-          AGORA_DEGRADE_EVENT_LOOP_MS: '0',
-          DATABASE_URL: a.databaseUrl!,
-          ...FAST_ENV,
-        },
-        { dotenv: false },
-      ),
-    );
+    b = await agoraBeside(a, FAST_ENV);
     admin = (await signInAdmin(a)).accessToken;
   });
   afterAll(async () => {

@@ -143,6 +143,41 @@ describe.each(databaseModes())('input hardening (%s)', (mode) => {
       expectRefused(await agora.request({ method: 'GET', url: '/v1/categories?foo=1' }), ['/query/foo']);
       expect((await agora.request({ method: 'GET', url: '/v1/categories' })).statusCode).toBe(200);
     });
+
+    it('a JSON body on a route that reads none is a 400 and changes nothing; none, null or {} pass', async () => {
+      const user = await registerUser(agora);
+      const opened = await agora.request({
+        method: 'POST',
+        url: '/v1/carts',
+        token: user.accessToken,
+        body: { currency: 'EUR' },
+      });
+      expectRefused(opened, ['/body']);
+      // nothing was opened by the refused call: the first accepted one creates the cart
+      const created = await agora.request({ method: 'POST', url: '/v1/carts', token: user.accessToken });
+      expect(created.statusCode, created.body).toBe(201);
+      for (const body of [null, {}]) {
+        const again = await agora.request({
+          method: 'POST',
+          url: '/v1/carts',
+          token: user.accessToken,
+          body,
+        });
+        expect(again.statusCode, again.body).toBe(200);
+        expect(again.json().id).toBe(created.json().id);
+      }
+      expectRefused(
+        await agora.request({ method: 'POST', url: '/v1/carts', token: user.accessToken, body: [1] }),
+        ['/body'],
+      );
+      const readAll = await agora.request({
+        method: 'POST',
+        url: '/v1/me/notifications/read-all',
+        token: user.accessToken,
+        body: { ids: ['x'] },
+      });
+      expectRefused(readAll, ['/body']);
+    });
   });
 
   describe('a malformed percent-encoding in the URL', () => {

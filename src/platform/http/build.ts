@@ -22,6 +22,7 @@ import { Problem } from './problem.js';
 import { requestLogger } from './request-logger.js';
 import { buildSerializer } from './serialization.js';
 import { buildValidator } from './validation.js';
+import { bodilessPlugin } from './bodiless.js';
 import { webAppPlugin } from './static.js';
 
 export type App = FastifyInstance;
@@ -117,6 +118,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   });
   await app.register(metricsPlugin, { registry: rt.metrics });
   await app.register(nulGuardPlugin);
+  await app.register(bodilessPlugin);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -589,7 +589,32 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
   }
 }
 
-async function bare(): Promise<{ rps: number; p99: number; cpu: string }> {
+interface Bare {
+  rps: number;
+  p99: number;
+  cpu: string;
+  /** The same server's route shaped like a sold-out decision (bench/bare-server.ts), its CPU line. */
+  shaped: { rps: number; cpu: string };
+}
+
+/** A token of the size and form of a buyer's access token (RS256): the shaped route only reads it. */
+const SHAPED_TOKEN = [
+  Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k-0192f000', typ: 'JWT' })).toString('base64url'),
+  Buffer.from(
+    JSON.stringify({
+      sub: randomUUID(),
+      sid: randomUUID(),
+      role: 'buyer',
+      iss: 'agora',
+      aud: 'agora',
+      iat: 1_790_000_000,
+      exp: 1_790_000_900,
+    }),
+  ).toString('base64url'),
+  Buffer.alloc(256, 7).toString('base64url'),
+].join('.');
+
+async function bare(): Promise<Bare> {
   const port = await freePort();
   const bareServer = await startProcess(
     ['--import', 'tsx', 'bench/bare-server.ts'],
@@ -610,7 +635,28 @@ async function bare(): Promise<{ rps: number; p99: number; cpu: string }> {
       r.requests.total,
       'request',
     );
-    return { rps: Math.round(r.requests.average), p99: r.latency.p99, cpu };
+    const shapedBefore = cpuSample({ server: bareServer.child.pid!, 'load generator': process.pid }, []);
+    const s = await autocannon({
+      url: `${bareServer.url}/sales/${randomUUID()}/reservations`,
+      method: 'POST',
+      connections: CONCURRENCY,
+      duration: Math.max(3, Math.round(SECONDS / 2)),
+      headers: { authorization: `Bearer ${SHAPED_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ sku: 'FLASH-SKU-1', quantity: 1 }),
+    });
+    if (s.non2xx !== s.requests.total) throw new Error('the shaped route answered something else than 409');
+    const shapedCpu = cpuReport(
+      shapedBefore,
+      cpuSample({ server: bareServer.child.pid!, 'load generator': process.pid }, []),
+      s.requests.total,
+      'answer',
+    );
+    return {
+      rps: Math.round(r.requests.average),
+      p99: r.latency.p99,
+      cpu,
+      shaped: { rps: Math.round(s.requests.average), cpu: shapedCpu },
+    };
   } finally {
     await bareServer.stop();
   }
@@ -651,6 +697,7 @@ const sections: string[] = [];
 buildBundle();
 const baseline = await bare();
 console.log(`bare Fastify: ${baseline.rps} req/s, p99 ${baseline.p99} ms; ${baseline.cpu}`);
+console.log(`bare Fastify, decision-shaped: ${baseline.shaped.rps} req/s; ${baseline.shaped.cpu}`);
 for (const g of gates) {
   if (g === 'redis' && !(await redisReachable())) {
     sections.push('**Gate: redis.** Skipped: Redis not reachable.');
@@ -671,7 +718,7 @@ const entry = `
 Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process (\`bin/agora.js start\`, the bundle), \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
-Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}.
+Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}. The same bare server's route shaped like a sold-out decision (POST with a bearer token of a buyer's token's size and a JSON body checked by a schema, a 409 problem+json of the same form, \`bench/bare-server.ts\`): ${baseline.shaped.rps} req/s; ${baseline.shaped.cpu}.
 
 ${sections.join('\n\n')}
 

@@ -35,6 +35,30 @@ describe('catalog read cache', () => {
     expect(listAfter.etag).not.toBe(listBefore.etag);
   });
 
+  it('a load that read the product before a change is not served after the change is invalidated', async () => {
+    const cache = new ReadCache(new MemoryCache());
+    let version = 1;
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // a reader loads the row as it is before the change, and is slower than the writer
+    const slow = cache.product('p1', async () => {
+      const read = version;
+      await gate;
+      return { version: read };
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    version = 2;
+    await cache.invalidate(['p1']);
+    // a reader arriving after the invalidation does not join the old load
+    const after = cache.product('p1', async () => ({ version }));
+    release();
+    const versionOf = async (c: Promise<{ json: string } | null>) =>
+      JSON.parse((await c)?.json ?? 'null').version;
+    expect(await versionOf(slow)).toBe(1);
+    expect(await versionOf(after)).toBe(2);
+    expect(await versionOf(cache.product('p1', async () => ({ version })))).toBe(2);
+  });
+
   it('a miss is remembered as null until invalidated', async () => {
     const cache = new ReadCache(new MemoryCache());
     let exists = false;

@@ -44,8 +44,9 @@ export const DEFAULT_READ_CACHE: ReadCacheOptions = {
 
 /**
  * Cache-aside for the catalog's public reads (`NearCache`: L1 in front of Redis, single flight).
- * Product answers are dropped by key on a change; list answers carry a generation that every
- * product change bumps, so no list key has to be found to be dropped.
+ * Every answer carries a generation that a change bumps: its product's (by id and by slug) for a
+ * product answer, the one of all lists for a list answer, so no key has to be found to be dropped,
+ * and a load that read the data before the change cannot be cached over it.
  */
 export class ReadCache {
   private readonly cache: NearCache;
@@ -57,12 +58,18 @@ export class ReadCache {
     this.cache = new NearCache(shared, opts.near);
   }
 
-  product<T>(
+  /**
+   * A product answer, under a generation of its id or slug: a load that began before a change
+   * committed (it read the old row) finishes under the generation that the change's invalidation
+   * left behind, where nobody reads it, instead of filling the key after it was dropped.
+   */
+  async product<T>(
     idOrSlug: string,
     load: () => Promise<T | null>,
     skusOf?: (body: T) => string[],
   ): Promise<Cached<T> | null> {
-    return this.cache.read(`catalog:p:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
+    const gen = await this.cache.generation(`catalog:p:${idOrSlug}`);
+    return this.cache.read(`catalog:p:${gen}:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
       const body = await load();
       return body === null ? null : cachedOf(body, skusOf?.(body));
     });
@@ -93,9 +100,12 @@ export class ReadCache {
     await this.cache.bump('catalog:categories');
   }
 
-  /** Drops the cached answers for these products (by id and every slug they had) and all lists. */
+  /**
+   * Drops the cached answers for these products (by id and every slug they had) and all lists, by
+   * starting new generations of them. Called after the change committed.
+   */
   async invalidate(idsAndSlugs: string[]): Promise<void> {
     await this.cache.bump('catalog:lists');
-    await this.cache.del([...new Set(idsAndSlugs)].filter(Boolean).map((k) => `catalog:p:${k}`));
+    for (const k of new Set(idsAndSlugs.filter(Boolean))) await this.cache.bump(`catalog:p:${k}`);
   }
 }

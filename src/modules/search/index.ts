@@ -67,7 +67,15 @@ export function createSearchModule(
     apply,
     // Re-indexing is not critical: while the degraded mode is on, its events wait (see the bus).
     subscriptions: () => [
-      { consumer: SEARCH_CONSUMER, types: [...PRODUCT_EVENT_TYPES], handle: apply, deferWhileDegraded: true },
+      {
+        consumer: SEARCH_CONSUMER,
+        types: [...PRODUCT_EVENT_TYPES],
+        handle: apply,
+        deferWhileDegraded: true,
+        // bumped in the transaction too (`apply`), but an answer computed between that bump and
+        // the commit read the old documents: a new generation after the commit drops it
+        afterCommit: () => cache.bump(INDEX_GENERATION),
+      },
     ],
     rebuild: async (batches, onBatch) => {
       const done = await reindex(db, batches, onBatch);

@@ -44,6 +44,13 @@ export interface Subscription {
    * postponed (recorded with a job that runs them later) instead of handled. Nothing is lost.
    */
   deferWhileDegraded?: boolean;
+  /**
+   * Optional: runs once the transaction that applied these events committed, with the events it
+   * applied or postponed (not redeliveries, not failures), for effects outside the database that must not be
+   * seen before the commit: dropping cached answers (done in the handler, a read between it and
+   * the commit would cache the old state again). A failure is logged, not retried.
+   */
+  afterCommit?: (events: CloudEvent[]) => Promise<void>;
 }
 
 export interface EventBus {

@@ -34,13 +34,29 @@ export async function deliver(
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<DeliveryOutcome> {
-  return db.transaction().execute(async (trx) => {
-    if ((await recordInInbox(trx, sub, [event.id])).size === 0) return 'duplicate';
+  const outcome = await db.transaction().execute(async (trx) => {
+    if ((await recordInInbox(trx, sub, [event.id])).size === 0) return 'duplicate' as const;
     const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
     await withTimeout(sub.handle(event, { trx, log: child, attempt }), timeoutMs, `handler ${sub.consumer}`);
-    return 'applied';
+    return 'applied' as const;
   });
+  if (outcome === 'applied') await afterCommit(sub, [event], log);
+  return outcome;
 }
+
+/** Runs the consumer's `afterCommit` with the events a committed transaction applied. */
+async function afterCommit(sub: Subscription, applied: CloudEvent[], log: FastifyBaseLogger): Promise<void> {
+  if (!sub.afterCommit || applied.length === 0) return;
+  try {
+    await sub.afterCommit(applied);
+  } catch (err) {
+    log.warn({ err, consumer: sub.consumer }, 'after-commit work of a consumer failed');
+  }
+}
+
+/** The events of `items` whose outcome is `applied`. */
+const appliedOf = (items: BatchItem[], outcomes: (DeliveryOutcome | Error)[]): CloudEvent[] =>
+  items.flatMap((item, i) => (outcomes[i] === 'applied' ? [item.event] : []));
 
 /**
  * Records (consumer, event id) in the inbox for each of `eventIds`; returns the ids that were not
@@ -185,7 +201,10 @@ export async function deliverBatch(
   // throws, the whole batch is rolled back and redone below with a savepoint per event.
   if (items.every((i) => i.attempt === 1)) {
     const fast = await deliverTogether(db, sub, items, log, timeoutMs).catch(() => null);
-    if (fast) return fast;
+    if (fast) {
+      await afterCommit(sub, appliedOf(items, fast), log);
+      return fast;
+    }
   }
   const trx = await db.startTransaction().execute();
   const results: (DeliveryOutcome | Error)[] = [];
@@ -211,7 +230,6 @@ export async function deliverBatch(
       }
     }
     await trx.commit().execute();
-    return results;
   } catch (err) {
     await trx
       .rollback()
@@ -220,6 +238,8 @@ export async function deliverBatch(
     const error = err instanceof Error ? err : new Error(String(err));
     return items.map(() => error);
   }
+  await afterCommit(sub, appliedOf(items, results), log);
+  return results;
 }
 
 async function deliverTogether(

@@ -28,6 +28,8 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   const flakyAttempts: number[] = [];
   const batchSizes: number[] = [];
   const keyedCalls = new Map<string, number>();
+  /** Event id → whether its effect was visible outside the delivery's transaction in `afterCommit`. */
+  const afterCommitSaw = new Map<string, boolean>();
 
   beforeAll(async () => {
     agora = await startAgora(mode, {
@@ -59,6 +61,10 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
         await sql`insert into ${sql.id('public', table)} (consumer, event_id) values ('test.effects', ${event.id})`.execute(
           ctx.trx,
         );
+      },
+      afterCommit: async (events) => {
+        for (const event of events.filter((e) => e.type === 'test.happened'))
+          afterCommitSaw.set(event.id, (await appliedCount([event.id])) === 1);
       },
     });
     agora.bus.subscribe({
@@ -162,6 +168,12 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
       await waitFor(async () => (await appliedCount(lateIds)) === 1, 5_000, 'the late event');
     },
   );
+
+  it("runs the consumer's afterCommit with the events it applied, once their transaction committed", async () => {
+    const ids = await publish(happened(4, 'after-commit'));
+    await waitFor(async () => ids.every((id) => afterCommitSaw.has(id)), 10_000, 'afterCommit');
+    expect(ids.map((id) => afterCommitSaw.get(id))).toEqual(ids.map(() => true));
+  });
 
   it('never publishes an event from a rolled-back transaction', async () => {
     let doomed: string[] = [];

@@ -56,7 +56,7 @@ export async function listMyOrders(ctx: Ctx, q: { limit: number; cursor?: string
   };
 }
 
-/** The seller's parts of orders (not pending ones), newest first, with their lines. */
+/** The seller's parts of orders that were confirmed (a checkout that failed sold nothing), newest first. */
 export async function listSellerOrders(ctx: Ctx, q: { limit: number; cursor?: string }) {
   const rows = await repo.partsOfSeller(ctx.db, ctx.actor!.userId, q.limit, q.cursor ?? null);
   const page = rows.slice(0, q.limit);

@@ -208,4 +208,32 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
       [500, total - 500].sort((a, b) => a - b),
     );
   });
+
+  it('an order refunded in part while on its way is delivered when its part is', async () => {
+    const { order } = await paidOrder();
+    const sellerCall = (action: 'ship' | 'deliver') =>
+      agora.request({
+        method: 'POST',
+        url: `/v1/seller/orders/${order.id}/${action}`,
+        token: seller.token,
+        ...(action === 'ship' ? { body: { carrier: 'DHL', trackingNumber: 'T-9' } } : {}),
+      });
+    expect((await sellerCall('ship')).json<OrderAnswer>().status).toBe('shipped');
+    expect((await refund(order.id, { amount: 300, reason: 'late' })).json<OrderAnswer>().status).toBe(
+      'partially_refunded',
+    );
+    const delivered = await sellerCall('deliver');
+    expect(delivered.statusCode).toBe(200);
+    // (the seller's view shows its own part's money; the admin's shows the refund)
+    expect(await read(order.id)).toMatchObject({
+      status: 'delivered',
+      totals: { refunded: { amount: 300 } },
+    });
+    expect(
+      delivered
+        .json<OrderAnswer>()
+        .history.map((h) => h.status)
+        .slice(-2),
+    ).toEqual(['part_delivered', 'delivered']);
+  });
 });

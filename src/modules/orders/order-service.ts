@@ -134,7 +134,10 @@ export async function shipPart(
   });
 }
 
-/** A seller marks its shipped part delivered; the order is delivered when every part is. */
+/**
+ * A seller marks its shipped part delivered; the order is delivered when every part is, also after
+ * a partial refund (as it ships when every part has: the refund shows in `totals.refunded`).
+ */
 export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
   const sellerId = ctx.actor!.userId;
   await ctx.db.transaction().execute(async (trx) => {
@@ -149,7 +152,10 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
       throw new OrderStateError(`A ${mine.status} part cannot be delivered`, mine.status);
     }
     await repo.addHistory(trx, orderId, 'part_delivered', `Delivered (seller ${sellerId})`);
-    if (order.status === 'shipped' && (await repo.allPartsIn(trx, orderId, ['delivered'])))
+    if (
+      (order.status === 'shipped' || order.status === 'partially_refunded') &&
+      (await repo.allPartsIn(trx, orderId, ['delivered']))
+    )
       await repo.transitionOrder(trx, orderId, 'delivered', { note: 'Every part was delivered' });
   });
 }

@@ -53,16 +53,14 @@ export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, re
       reason: `order ${orderId} cancelled`,
       key: `order:${orderId}:cancel`,
     });
-    await publishOrderEvent(
-      trx,
-      ctx.requestId,
-      'order.cancelled',
-      orderEventData(
+    await publishOrderEvent(trx, ctx.requestId, 'order.cancelled', {
+      ...orderEventData(
         cancelled,
         lines.map((l) => lineData(l, cancelled.currency)),
         reason,
       ),
-    );
+      ...(refunded ? { refunded } : {}),
+    });
   });
 }
 

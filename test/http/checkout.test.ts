@@ -274,6 +274,31 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
     expect(await eventsOf(order.id)).toContain('order.shipped');
   });
 
+  it('a checkout whose payment was declined is no order to the seller, in its list or by id', async () => {
+    const own = await m.seller();
+    const [sku] = await m.product(own.token, [{ stock: 5, price: 900 }]);
+    const buyer = await m.buyer();
+    const cartId = await m.cartWith(buyer.token, [{ sku, quantity: 1 }]);
+    const declined = await m.checkout(buyer.token, cartId, { payToken: 'tok_declined' });
+    expect(declined.statusCode).toBe(402);
+    const [never] = (
+      await sql<{ id: string }>`select id from orders.orders where cart_id = ${cartId}`.execute(db())
+    ).rows;
+    const peek = await agora.request({ method: 'GET', url: `/v1/orders/${never.id}`, token: own.token });
+    expect(peek.statusCode).toBe(404);
+    const paid = await m.checkout(buyer.token, cartId);
+    expect(paid.statusCode).toBe(201);
+    const cancelled = await agora.request({
+      method: 'POST',
+      url: `/v1/orders/${paid.json().order.id}/cancel`,
+      token: buyer.token,
+    });
+    expect(cancelled.statusCode).toBe(200);
+    const list = await agora.request({ method: 'GET', url: '/v1/seller/orders', token: own.token });
+    // The confirmed order shows, also once cancelled; the declined one never does.
+    expect(list.json().items.map((i: { orderId: string }) => i.orderId)).toEqual([paid.json().order.id]);
+  });
+
   it('the buyer cancels before shipping: stock back, money refunded; an admin refunds part and then the rest', async () => {
     const [sku] = await m.product(seller.token, [{ stock: 5, price: 1_000 }]);
     const buyer = await m.buyer();

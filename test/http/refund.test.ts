@@ -188,6 +188,28 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
     expect(await refundsOf(order.id)).toEqual([total]);
   });
 
+  it("the buyer's cancellation notice of a paid order says what was paid back", async () => {
+    const { order, buyer } = await paidOrder();
+    expect((await refund(order.id, { amount: 500, reason: 'scratched' })).statusCode).toBe(200);
+    const rest = order.totals.total.amount - 500;
+    const res = await agora.request({
+      method: 'POST',
+      url: `/v1/orders/${order.id}/cancel`,
+      token: buyer.token,
+      body: { reason: 'changed my mind' },
+    });
+    expect(res.statusCode).toBe(200);
+    const notice = async () =>
+      (await agora.request({ method: 'GET', url: '/v1/me/notifications', token: buyer.token }))
+        .json<{ items: { type: string; body: string; data: { refunded?: object } }[] }>()
+        .items.find((n) => n.type === 'order.cancelled');
+    await waitFor(async () => (await notice()) !== undefined, 10_000, 'the cancellation notice');
+    expect(await notice()).toMatchObject({
+      body: `Cancelled: changed my mind; ${(rest / 100).toFixed(2)} USD refunded.`,
+      data: { refunded: { amount: rest, currency: 'USD' } },
+    });
+  });
+
   it('an unshipped order cancels after a partial refund too, and the rest is refunded', async () => {
     const { order, buyer } = await paidOrder();
     const total = order.totals.total.amount;
@@ -207,5 +229,33 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
     expect((await refundsOf(order.id)).sort((a, b) => a - b)).toEqual(
       [500, total - 500].sort((a, b) => a - b),
     );
+  });
+
+  it('an order refunded in part while on its way is delivered when its part is', async () => {
+    const { order } = await paidOrder();
+    const sellerCall = (action: 'ship' | 'deliver') =>
+      agora.request({
+        method: 'POST',
+        url: `/v1/seller/orders/${order.id}/${action}`,
+        token: seller.token,
+        ...(action === 'ship' ? { body: { carrier: 'DHL', trackingNumber: 'T-9' } } : {}),
+      });
+    expect((await sellerCall('ship')).json<OrderAnswer>().status).toBe('shipped');
+    expect((await refund(order.id, { amount: 300, reason: 'late' })).json<OrderAnswer>().status).toBe(
+      'partially_refunded',
+    );
+    const delivered = await sellerCall('deliver');
+    expect(delivered.statusCode).toBe(200);
+    // (the seller's view shows its own part's money; the admin's shows the refund)
+    expect(await read(order.id)).toMatchObject({
+      status: 'delivered',
+      totals: { refunded: { amount: 300 } },
+    });
+    expect(
+      delivered
+        .json<OrderAnswer>()
+        .history.map((h) => h.status)
+        .slice(-2),
+    ).toEqual(['part_delivered', 'delivered']);
   });
 });

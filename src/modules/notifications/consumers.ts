@@ -83,15 +83,47 @@ const content = (m: { title: string; text: string; html: string }) => ({
   html: m.html,
 });
 
-/** Whether an endpoint's owner may see the event: admins see all, a seller what names it. */
-function concerns(hook: { owner_role: string; owner_id: string }, event: CloudEvent): boolean {
+type Hook = { owner_role: string; owner_id: string };
+
+/**
+ * Whether an endpoint's owner may see the event: admins see all, a seller what names it. An event
+ * about one seller's doing (`sellerId`: its part shipped, its stock) is that seller's only, even
+ * when it also lists the order's other sellers (`sellerIds`).
+ */
+function concerns(hook: Hook, event: CloudEvent): boolean {
   if (hook.owner_role === 'admin') return true;
   const d = (event.data ?? {}) as { sellerId?: unknown; sellerIds?: unknown };
-  return d.sellerId === hook.owner_id || (Array.isArray(d.sellerIds) && d.sellerIds.includes(hook.owner_id));
+  if (typeof d.sellerId === 'string') return d.sellerId === hook.owner_id;
+  return Array.isArray(d.sellerIds) && d.sellerIds.includes(hook.owner_id);
+}
+
+interface OrderLineData {
+  sellerId?: unknown;
+  quantity?: unknown;
+  unitPrice?: { amount?: unknown };
 }
 
 /**
- * Queues one signed delivery per interested endpoint and event (deduped per endpoint and event).
+ * The event as the endpoint's owner may see it. A seller sees an order's event as it sees the order
+ * (GET /v1/orders/{id}): its own lines only, and as `total` the total of those lines; the other
+ * sellers' goods and the buyer's total are theirs. Admins get the event as it was published.
+ */
+function scopedTo(hook: Hook, event: CloudEvent): CloudEvent {
+  const d = event.data as { lines?: unknown; total?: { currency?: unknown } } | null;
+  if (hook.owner_role === 'admin' || !d || !Array.isArray(d.lines)) return event;
+  const lines = (d.lines as OrderLineData[]).filter((l) => l.sellerId === hook.owner_id);
+  const data: Record<string, unknown> = { ...d, lines };
+  if (d.total)
+    data.total = {
+      amount: lines.reduce((sum, l) => sum + Number(l.unitPrice?.amount ?? 0) * Number(l.quantity ?? 0), 0),
+      currency: d.total.currency,
+    };
+  return { ...event, data };
+}
+
+/**
+ * Queues one signed delivery per interested endpoint and event (deduped per endpoint and event),
+ * with the event as the endpoint's owner may see it.
  * The endpoints of all the events' types are looked up with one statement (a checkout's events
  * would otherwise cost one lookup each, mostly finding none).
  */
@@ -102,14 +134,13 @@ export async function fanOutToWebhooks(
 ): Promise<void> {
   const hooksByType = await repo.webhooksForTypes(ctx.trx, [...new Set(events.map((e) => e.type))]);
   for (const event of events) {
-    const body = JSON.stringify(event);
     for (const hook of hooksByType.get(event.type) ?? []) {
       if (!concerns(hook, event)) continue;
       const deliveryId = await repo.insertDelivery(ctx.trx, {
         webhookId: hook.id,
         eventId: event.id,
         eventType: event.type,
-        payload: body,
+        payload: JSON.stringify(scopedTo(hook, event)),
       });
       if (!deliveryId) continue;
       const payload: WebhookJobPayload = { deliveryId };

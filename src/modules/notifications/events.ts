@@ -20,7 +20,14 @@ export interface ConsumedEvents {
     trackingNumber: string;
     sellerId?: string;
   };
-  'order.cancelled': { orderId: string; userId: string; reason?: string; sellerIds?: string[] };
+  'order.cancelled': {
+    orderId: string;
+    userId: string;
+    reason?: string;
+    sellerIds?: string[];
+    /** What the cancellation paid back (a paid order). */
+    refunded?: Money;
+  };
   'order.refunded': { orderId: string; userId: string; amount: Money; sellerIds?: string[] };
   'inventory.low_stock': { sku: string; sellerId: string; available: number; threshold: number };
 }

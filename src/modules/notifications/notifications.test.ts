@@ -372,6 +372,77 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     ).toEqual([]);
   });
 
+  it("a seller's endpoint gets its own part of an order's events, not the other sellers'", async () => {
+    const a = await registerUser(agora, { role: 'seller' });
+    const b = await registerUser(agora, { role: 'seller' });
+    const hookOf = async (s: typeof a) =>
+      (
+        await agora.request({
+          method: 'POST',
+          url: '/v1/webhooks',
+          token: s.accessToken,
+          body: { url: receiver.url, events: ['order.confirmed', 'order.shipped'] },
+        })
+      ).json().id as string;
+    const [hookA, hookB] = [await hookOf(a), await hookOf(b)];
+    const line = (sellerId: string, sku: string, quantity: number, amount: number) => ({
+      sku,
+      productId: randomUUID(),
+      sellerId,
+      title: sku,
+      quantity,
+      unitPrice: { amount, currency: 'USD' },
+    });
+    const orderId = randomUUID();
+    const sellerIds = [a.user.id, b.user.id];
+    const [confirmed, shipped] = await publish(agora, [
+      {
+        type: 'order.confirmed',
+        data: {
+          orderId,
+          userId: randomUUID(),
+          status: 'confirmed',
+          total: { amount: 4_999, currency: 'USD' },
+          sellerIds,
+          lines: [line(a.user.id, 'A-1', 2, 1_000), line(b.user.id, 'B-1', 1, 2_500)],
+        },
+      },
+      {
+        type: 'order.shipped',
+        data: {
+          orderId,
+          userId: randomUUID(),
+          sellerId: a.user.id,
+          sellerIds,
+          carrier: 'UPS',
+          trackingNumber: 'T-A',
+        },
+      },
+    ]);
+    const deliveries = async (hookId: string, token: string) =>
+      (await agora.request({ method: 'GET', url: `/v1/webhooks/${hookId}/deliveries`, token })).json()
+        .items as { eventId: string; status: string }[];
+    await waitFor(
+      async () =>
+        (await deliveries(hookA, a.accessToken)).filter((d) => d.status === 'succeeded').length === 2 &&
+        (await deliveries(hookB, b.accessToken)).some((d) => d.status === 'succeeded'),
+      15_000,
+      'the deliveries',
+    );
+    // Seller a's shipment is a's only.
+    expect((await deliveries(hookB, b.accessToken)).map((d) => d.eventId)).toEqual([confirmed]);
+    expect((await deliveries(hookA, a.accessToken)).map((d) => d.eventId).sort()).toEqual(
+      [confirmed, shipped].sort(),
+    );
+    const seen = receiver.state.received
+      .map((r) => JSON.parse(r.body) as { id: string; data: { lines: { sku: string }[]; total: object } })
+      .filter((e) => e.id === confirmed)
+      .map((e) => ({ skus: e.data.lines.map((l) => l.sku), total: e.data.total }));
+    expect(seen).toContainEqual({ skus: ['A-1'], total: { amount: 2_000, currency: 'USD' } });
+    expect(seen).toContainEqual({ skus: ['B-1'], total: { amount: 2_500, currency: 'USD' } });
+    expect(seen.every((e) => e.skus.length === 1)).toBe(true);
+  });
+
   it("looks up a batch's endpoints for all its event types with one statement", async () => {
     const seller = await registerUser(agora, { role: 'seller' });
     const hook = async (events: string[]) =>

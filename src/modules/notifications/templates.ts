@@ -74,14 +74,24 @@ const renderers: { [T in ConsumedType]: Renderer<T> } = {
       `Tracking number: ${d.trackingNumber}`,
     ]),
   }),
-  'order.cancelled': (d) => ({
-    userId: d.userId,
-    category: 'transactional',
-    title: `Order ${d.orderId} cancelled`,
-    summary: d.reason ? `Cancelled: ${d.reason}` : 'Your order was cancelled.',
-    inApp: true,
-    ...page(`Order ${d.orderId} cancelled`, [d.reason ? `Reason: ${d.reason}` : 'Your order was cancelled.']),
-  }),
+  'order.cancelled': (d) => {
+    const cancelled = d.reason ? `Cancelled: ${d.reason}` : 'Your order was cancelled';
+    return {
+      userId: d.userId,
+      category: 'transactional',
+      title: `Order ${d.orderId} cancelled`,
+      summary: d.refunded
+        ? `${cancelled}; ${formatMoney(d.refunded)} refunded.`
+        : d.reason
+          ? cancelled
+          : `${cancelled}.`,
+      inApp: true,
+      ...page(`Order ${d.orderId} cancelled`, [
+        d.reason ? `Reason: ${d.reason}` : 'Your order was cancelled.',
+        ...(d.refunded ? [`We refunded ${formatMoney(d.refunded)} to your payment method.`] : []),
+      ]),
+    };
+  },
   'order.refunded': (d) => ({
     userId: d.userId,
     category: 'transactional',

@@ -20,6 +20,8 @@ export interface OrderEventData {
   sellerIds: string[];
   lines: OrderLineData[];
   reason?: string;
+  /** `order.cancelled` of a paid order: the money its cancellation paid back. */
+  refunded?: Money;
 }
 
 /** Events the orders module publishes (CloudEvents `type` → `data`). */

@@ -53,16 +53,14 @@ export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, re
       reason: `order ${orderId} cancelled`,
       key: `order:${orderId}:cancel`,
     });
-    await publishOrderEvent(
-      trx,
-      ctx.requestId,
-      'order.cancelled',
-      orderEventData(
+    await publishOrderEvent(trx, ctx.requestId, 'order.cancelled', {
+      ...orderEventData(
         cancelled,
         lines.map((l) => lineData(l, cancelled.currency)),
         reason,
       ),
-    );
+      ...(refunded ? { refunded } : {}),
+    });
   });
 }
 
@@ -134,7 +132,10 @@ export async function shipPart(
   });
 }
 
-/** A seller marks its shipped part delivered; the order is delivered when every part is. */
+/**
+ * A seller marks its shipped part delivered; the order is delivered when every part is, also after
+ * a partial refund (as it ships when every part has: the refund shows in `totals.refunded`).
+ */
 export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
   const sellerId = ctx.actor!.userId;
   await ctx.db.transaction().execute(async (trx) => {
@@ -149,7 +150,10 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
       throw new OrderStateError(`A ${mine.status} part cannot be delivered`, mine.status);
     }
     await repo.addHistory(trx, orderId, 'part_delivered', `Delivered (seller ${sellerId})`);
-    if (order.status === 'shipped' && (await repo.allPartsIn(trx, orderId, ['delivered'])))
+    if (
+      (order.status === 'shipped' || order.status === 'partially_refunded') &&
+      (await repo.allPartsIn(trx, orderId, ['delivered']))
+    )
       await repo.transitionOrder(trx, orderId, 'delivered', { note: 'Every part was delivered' });
   });
 }

@@ -6,8 +6,8 @@ import * as repo from './repository.js';
 import type { Order } from './schemas.js';
 
 /**
- * One order for its buyer, an admin, or one of its sellers (who sees its part only); anyone else
- * gets a 404, as if it did not exist. Four indexed reads whatever the order's size.
+ * One order for its buyer, an admin, or one of its sellers once it was confirmed (who sees its part
+ * only); anyone else gets a 404, as if it did not exist. Four indexed reads whatever the order's size.
  * @throws OrderNotFoundError
  */
 export async function getOrder(
@@ -27,7 +27,13 @@ export async function getOrder(
   const payment = await payments.service.get(ctx.db, order.payment_id);
   if (actor.role === 'admin' || actor.userId === order.user_id)
     return orderOut(order, lines, parts, history, payment, opts);
-  if (actor.role === 'seller' && parts.some((p) => p.seller_id === actor.userId))
+  // A seller's order is one that was confirmed, as in its list: a checkout still awaiting payment,
+  // or one whose payment was declined, failed or expired, sold it nothing.
+  if (
+    actor.role === 'seller' &&
+    parts.some((p) => p.seller_id === actor.userId) &&
+    history.some((h) => h.status === 'confirmed')
+  )
     return orderOut(order, lines, parts, history, payment, { sellerId: actor.userId });
   throw new OrderNotFoundError();
 }
@@ -56,7 +62,7 @@ export async function listMyOrders(ctx: Ctx, q: { limit: number; cursor?: string
   };
 }
 
-/** The seller's parts of orders (not pending ones), newest first, with their lines. */
+/** The seller's parts of orders that were confirmed (a checkout that failed sold nothing), newest first. */
 export async function listSellerOrders(ctx: Ctx, q: { limit: number; cursor?: string }) {
   const rows = await repo.partsOfSeller(ctx.db, ctx.actor!.userId, q.limit, q.cursor ?? null);
   const page = rows.slice(0, q.limit);

@@ -264,7 +264,11 @@ export async function ordersOfUser(d: AnyDb, userId: string, limit: number, befo
     .execute();
 }
 
-/** The seller's parts, newest order first, with their orders. */
+/**
+ * The seller's parts of orders that were confirmed, newest order first, with their orders. An order
+ * whose checkout never confirmed it (pending, or cancelled by a declined, failed or expired
+ * payment) is no order to the seller: nothing was sold, and its buyer's address is not shown.
+ */
 export async function partsOfSeller(d: AnyDb, sellerId: string, limit: number, before: string | null) {
   let q = db(d)
     .selectFrom('orders.parts as p')
@@ -284,7 +288,19 @@ export async function partsOfSeller(d: AnyDb, sellerId: string, limit: number, b
       'o.created_at',
     ])
     .where('p.seller_id', '=', sellerId)
-    .where('o.status', '<>', 'pending');
+    .where('o.status', '<>', 'pending')
+    .where((eb) =>
+      eb.or([
+        eb('o.status', '<>', 'cancelled'),
+        eb.exists(
+          eb
+            .selectFrom('orders.history as h')
+            .select(sql.lit(1).as('one'))
+            .whereRef('h.order_id', '=', 'o.id')
+            .where('h.status', '=', 'confirmed'),
+        ),
+      ]),
+    );
   if (before) q = q.where('p.order_id', '<', before);
   return q
     .orderBy('p.order_id', 'desc')

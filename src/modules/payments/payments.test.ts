@@ -216,6 +216,40 @@ describe('payment gateway', () => {
     expect(await late).toEqual({ status: 'canceled', providerRef: null });
     expect(sandbox.paymentsOfOrder(input.metadata.orderId)).toEqual([]);
   });
+
+  it('sandbox: a signed webhook that 3-D Secure was authorized makes the payment capturable', async () => {
+    const sandbox = new SandboxProvider({ slowMs: 150, webhookSecret: 'sandbox-secret' });
+    const pending = await sandbox.authorize(authorizeInput('tok_3ds'));
+    if (pending.status !== 'requires_action') throw new Error('no customer action');
+    // The webhook as a client outside the process signs it: no call to completeAction.
+    const hook = sandbox.webhook({
+      id: 'evt_1',
+      type: 'payment.authorized',
+      providerRef: pending.providerRef,
+    });
+    const event = sandbox.parseWebhook(Buffer.from(hook.body), hook.headers);
+    expect(event.outcome).toBe('authorized');
+    await sandbox.capture({
+      providerRef: pending.providerRef,
+      amount: { amount: 2599, currency: 'USD' },
+      idempotencyKey: 'cap',
+    });
+    expect(sandbox.inspect(pending.providerRef)).toMatchObject({ status: 'captured', captured: 2599 });
+
+    const failing = await sandbox.authorize(authorizeInput('tok_3ds'));
+    if (failing.status !== 'requires_action') throw new Error('no customer action');
+    const failed = sandbox.webhook({ id: 'evt_2', type: 'payment.failed', providerRef: failing.providerRef });
+    sandbox.parseWebhook(Buffer.from(failed.body), failed.headers);
+    expect(sandbox.inspect(failing.providerRef)?.status).toBe('failed');
+    // A later event does not undo what the customer did.
+    const late = sandbox.webhook({
+      id: 'evt_3',
+      type: 'payment.authorized',
+      providerRef: failing.providerRef,
+    });
+    sandbox.parseWebhook(Buffer.from(late.body), late.headers);
+    expect(sandbox.inspect(failing.providerRef)?.status).toBe('failed');
+  });
 });
 
 describe.each(databaseModes())('payment webhooks (%s)', (mode) => {

@@ -164,13 +164,19 @@ export class SandboxProvider implements PaymentProvider {
   ): { body: string; headers: Record<string, string> } {
     const p = this.payments.get(ref);
     if (!p) throw new Error(`sandbox: no payment ${ref}`);
-    if (p.status === 'requires_action') p.status = outcome;
+    this.finishAction(p, outcome);
     return this.webhook({
       id: `evt_${randomUUID()}`,
       type: outcome === 'authorized' ? 'payment.authorized' : 'payment.failed',
       providerRef: ref,
       metadata: p.metadata,
     });
+  }
+
+  /** A payment awaiting the customer takes the customer's outcome; any other is left as it is. */
+  private finishAction(p: SandboxPayment | undefined, outcome: ProviderEvent['outcome']): void {
+    if (p?.status === 'requires_action' && (outcome === 'authorized' || outcome === 'failed'))
+      p.status = outcome;
   }
 
   /** A signed sandbox webhook with this body (`x-agora-signature: t=<unix>,v1=<hmac>`). */
@@ -225,11 +231,17 @@ export class SandboxProvider implements PaymentProvider {
       'payment.captured': 'captured',
       'payment.refunded': 'refunded',
     };
+    const outcome = outcomes[event.type] ?? null;
+    // The sandbox is its own provider: a signed event that a payment awaiting the customer was
+    // authorized (or failed) is the customer finishing 3-D Secure, and its books follow, as
+    // `completeAction`'s do. Otherwise the capture that follows would find the payment still
+    // awaiting action, and a checkout finished from outside the process would be cancelled.
+    this.finishAction(this.payments.get(event.providerRef), outcome);
     return {
       id: event.id,
       type: event.type,
       providerRef: event.providerRef,
-      outcome: outcomes[event.type] ?? null,
+      outcome,
       amountRefunded: typeof event.amountRefunded === 'number' ? event.amountRefunded : undefined,
       metadata: event.metadata ?? {},
     };

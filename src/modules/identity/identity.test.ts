@@ -674,5 +674,50 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       });
       expect(self.statusCode).toBe(409);
     });
+
+    it('a patch that changes nothing (the same role, a disable of a disabled account) ends no session', async () => {
+      const admin = await makeAdmin();
+      const seller = await registerUser(agora, { role: 'seller' });
+      const patch = (id: string, token: string, body: object) =>
+        agora.request({ method: 'PATCH', url: `/v1/admin/users/${id}`, token, body });
+      const same = await patch(seller.user.id, admin.accessToken, { role: 'seller', disabled: false });
+      expect(same.statusCode).toBe(200);
+      expect(same.json()).toMatchObject({ role: 'seller', disabled: false });
+      expect(
+        (await agora.request({ method: 'GET', url: '/v1/me', token: seller.accessToken })).statusCode,
+      ).toBe(200);
+      const refreshed = await agora.request({
+        method: 'POST',
+        url: '/v1/auth/refresh',
+        body: { refreshToken: seller.refreshToken },
+      });
+      expect(refreshed.statusCode).toBe(200);
+      // an admin saving its own unchanged role stays signed in
+      const self = await patch(admin.user.id, admin.accessToken, { role: 'admin' });
+      expect(self.statusCode).toBe(200);
+      expect(
+        (await agora.request({ method: 'GET', url: '/v1/me', token: admin.accessToken })).statusCode,
+      ).toBe(200);
+      // a second disable keeps the first one's time; the change itself still ends the sessions
+      expect((await patch(seller.user.id, admin.accessToken, { disabled: true })).statusCode).toBe(200);
+      const first = await agora.rt.database.db
+        .selectFrom('identity.users')
+        .select('updated_at')
+        .where('id', '=', seller.user.id)
+        .executeTakeFirstOrThrow();
+      expect((await patch(seller.user.id, admin.accessToken, { disabled: true })).json().disabled).toBe(true);
+      const second = await agora.rt.database.db
+        .selectFrom('identity.users')
+        .select('updated_at')
+        .where('id', '=', seller.user.id)
+        .executeTakeFirstOrThrow();
+      expect(second.updated_at).toEqual(first.updated_at);
+      const me = await agora.request({
+        method: 'GET',
+        url: '/v1/me',
+        token: refreshed.json().accessToken,
+      });
+      expect(me.statusCode).toBe(401);
+    });
   });
 });

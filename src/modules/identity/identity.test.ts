@@ -675,6 +675,36 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       expect(self.statusCode).toBe(409);
     });
 
+    it('re-keying an admin from the CLI with a new password signs out its sessions; the same password does not', async () => {
+      const admin = await makeAdmin();
+      const ctx = { db: agora.rt.database.db, actor: null, requestId: 'test', log: agora.rt.log };
+      const deps = { hasher: createPasswordHasher(agora.rt) };
+      const refresh = (refreshToken: string) =>
+        agora.request({ method: 'POST', url: '/v1/auth/refresh', body: { refreshToken } });
+      // configuration ensures the admin at every start, with the same password
+      await ensureAdmin(ctx, deps, { email: admin.user.email, password: PASSWORD });
+      const kept = await refresh(admin.refreshToken);
+      expect(kept.statusCode).toBe(200);
+      const newPassword = 'an entirely different passphrase';
+      await ensureAdmin(ctx, deps, { email: admin.user.email, password: newPassword });
+      expect((await refresh(kept.json().refreshToken)).statusCode).toBe(401);
+      const login = await agora.request({
+        method: 'POST',
+        url: '/v1/auth/login',
+        body: { email: admin.user.email, password: newPassword },
+      });
+      expect(login.statusCode).toBe(200);
+      await expect(ensureAdmin(ctx, deps, { email: 'not-an-email', password: PASSWORD })).rejects.toThrow(
+        /not valid/,
+      );
+      const blank = await ensureAdmin(ctx, deps, {
+        email: uniqueEmail('admin'),
+        password: PASSWORD,
+        name: ' ',
+      });
+      expect(blank.user.name).toBe('Administrator');
+    });
+
     it('a patch that changes nothing (the same role, a disable of a disabled account) ends no session', async () => {
       const admin = await makeAdmin();
       const seller = await registerUser(agora, { role: 'seller' });

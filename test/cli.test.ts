@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -145,6 +146,31 @@ describe('agora CLI', { timeout: 180_000 }, () => {
       }
     },
     180_000,
+  );
+
+  it.runIf(databaseModes().includes('postgres'))(
+    'start exits with an error when its port is taken, instead of lingering without serving',
+    async () => {
+      const server = await startAgora('postgres', FAST_ENV);
+      const taken = createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      try {
+        const { child, done } = agora(['start'], {
+          DATABASE_URL: server.databaseUrl!,
+          PORT: String((taken.address() as AddressInfo).port),
+          HOST: '127.0.0.1',
+          AGORA_SEED_DEMO: 'false',
+        });
+        const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        const run = await done;
+        clearTimeout(timeout);
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/EADDRINUSE/);
+      } finally {
+        taken.close();
+        await server.close();
+      }
+    },
   );
 
   it('says what to do when the embedded database is held by a running server, then serves and shuts down gracefully', async () => {

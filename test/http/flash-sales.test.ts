@@ -326,6 +326,36 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     );
   });
 
+  it('a switched-off sale shows no sale price on the product page, and shows it again when switched on', async () => {
+    const { sku, productId } = await product(10);
+    const s = await createSale([{ sku, quantity: 5, perCustomerLimit: 1 }]);
+    await agora.flash.startSale(s.id);
+    const offer = async () =>
+      (await agora.request({ method: 'GET', url: `/v1/products/${productId}` })).json<{
+        variants: { sku: string; flashSale?: { saleId: string } }[];
+      }>().variants[0].flashSale;
+    const flag = async (key: string, enabled: boolean) => {
+      const res = await agora.request({
+        method: 'PUT',
+        url: `/v1/admin/feature-flags/${key}`,
+        token: admin,
+        body: { enabled },
+      });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+    };
+    expect(await offer()).toMatchObject({ saleId: s.id });
+    await flag(`flash_sale.${s.id}`, false);
+    expect(await offer()).toBeUndefined();
+    expect(agora.flash.offers.forProducts([productId]).size).toBe(0);
+    await flag(`flash_sale.${s.id}`, true);
+    expect(await offer()).toMatchObject({ saleId: s.id });
+    await flag('flash_sales', false);
+    expect(await offer()).toBeUndefined();
+    expect(agora.flash.offers.anyRunning()).toBe(false);
+    await flag('flash_sales', true);
+    expect(await offer()).toMatchObject({ saleId: s.id });
+  });
+
   it('removing a held line from the cart releases the hold; the unit is sold again', async () => {
     await agora.startBackground();
     const { sku } = await product(5);

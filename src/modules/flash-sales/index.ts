@@ -17,7 +17,13 @@ import {
   REMOVE_CART_LINES_JOB,
   type ReleasedHold,
 } from './holds.js';
-import type { CartPort, FeatureFlags, FindVariants, InventoryPort } from './ports.js';
+import {
+  switchedOn,
+  type CartPort,
+  type FeatureFlags,
+  type FindVariants,
+  type InventoryPort,
+} from './ports.js';
 import * as repo from './repository.js';
 import { itemKey, Reservations } from './reservations.js';
 import { flashSaleRoutes } from './routes.js';
@@ -72,7 +78,7 @@ export interface FlashSalesModule {
 export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): FlashSalesModule {
   const { config, log } = rt;
   const db = rt.database.db;
-  const book = new SaleBook(db);
+  const book = new SaleBook(db, (saleId) => switchedOn(deps.flags, saleId));
   const gate: AdmissionGate = rt.redis ? new RedisGate(rt.redis, config.REDIS_PREFIX, log) : new MemoryGate();
   const room = new WaitingRoom({
     maxInflight: config.AGORA_FLASH_MAX_INFLIGHT,

@@ -70,3 +70,7 @@ export type FindVariants = (db: AnyDb, skus: string[]) => Promise<Map<string, Va
 export interface FeatureFlags {
   isEnabled(key: string, fallback: boolean): boolean;
 }
+
+/** Whether the flags leave a sale on: `flash_sales` (every sale) and `flash_sale.<id>` (this one). */
+export const switchedOn = (flags: FeatureFlags | undefined, saleId: string): boolean =>
+  !flags || (flags.isEnabled('flash_sales', true) && flags.isEnabled(`flash_sale.${saleId}`, true));

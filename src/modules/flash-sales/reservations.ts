@@ -3,7 +3,7 @@ import { ValidationError, type AppError } from '../../platform/errors.js';
 import { Coalescer, type CoalescerOptions } from './coalescer.js';
 import { CustomerLimitError, SaleNotActiveError, SaleNotFoundError, SaleSoldOutError } from './errors.js';
 import { settlement, type AdmissionGate } from './gate.js';
-import type { CartPort, FeatureFlags } from './ports.js';
+import { switchedOn, type CartPort, type FeatureFlags } from './ports.js';
 import { reserveBatch, type BatchResult, type ReserveOutcome, type ReserveRequest } from './reserve-batch.js';
 import type { LiveSale, SaleBook } from './sale-book.js';
 import type { Queued, Reservation } from './schemas.js';
@@ -62,8 +62,7 @@ export class Reservations {
 
   private refusalFor(sale: LiveSale, saleId: string, input: { sku: string; quantity: number }) {
     const { flags, gate } = this.deps;
-    if (flags && (!flags.isEnabled('flash_sales', true) || !flags.isEnabled(`flash_sale.${saleId}`, true)))
-      return new SaleNotActiveError(saleId, 'switched_off');
+    if (!switchedOn(flags, saleId)) return new SaleNotActiveError(saleId, 'switched_off');
     const item = sale.items.get(input.sku);
     if (!item)
       return new ValidationError([{ path: '/body/sku', message: 'is not on sale in this flash sale' }]);

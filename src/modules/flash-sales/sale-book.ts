@@ -43,7 +43,11 @@ export class SaleBook {
   private readonly misses = new Map<string, number>();
   private readonly loading = new Map<string, Promise<LiveSale | null>>();
 
-  constructor(private readonly db: AnyDb) {}
+  /** `switchedOn(saleId)`: the admin's flags leave the sale on (a switched-off sale offers nothing). */
+  constructor(
+    private readonly db: AnyDb,
+    private readonly switchedOn: (saleId: string) => boolean = () => true,
+  ) {}
 
   /** Reloads every live sale (two queries). */
   async refresh(): Promise<void> {
@@ -108,18 +112,13 @@ export class SaleBook {
     if (item) item.remaining = remaining;
   }
 
-  /** Offers of sales running now for these SKUs (memory only). */
+  /** Offers of sales running now, and not switched off, for these SKUs (memory only). */
   offersFor(skus: readonly string[], now = Date.now()): Map<string, SaleOffer> {
     const out = new Map<string, SaleOffer>();
     if (!this.bySku.size) return out;
     for (const sku of skus) {
       for (const { sale, item } of this.bySku.get(sku) ?? []) {
-        if (
-          (sale.state !== 'active' && sale.state !== 'sold_out') ||
-          sale.startsAt.getTime() > now ||
-          sale.endsAt.getTime() <= now
-        )
-          continue;
+        if (!this.running(sale, now)) continue;
         const best = out.get(sku);
         if (!best || item.salePrice.amount < best.salePrice.amount)
           out.set(sku, {
@@ -135,14 +134,18 @@ export class SaleBook {
 
   /** Whether any sale could be running now (a cheap test before looking at an answer). */
   anyRunning(now = Date.now()): boolean {
-    for (const sale of this.sales.values())
-      if (
-        (sale.state === 'active' || sale.state === 'sold_out') &&
-        sale.startsAt.getTime() <= now &&
-        sale.endsAt.getTime() > now
-      )
-        return true;
+    for (const sale of this.sales.values()) if (this.running(sale, now)) return true;
     return false;
+  }
+
+  /** Started, not ended, and not switched off by a flag: what pages may show a sale price for. */
+  private running(sale: LiveSale, now: number): boolean {
+    return (
+      (sale.state === 'active' || sale.state === 'sold_out') &&
+      sale.startsAt.getTime() <= now &&
+      sale.endsAt.getTime() > now &&
+      this.switchedOn(sale.id)
+    );
   }
 
   /** The lowest running offer per product, for these products (memory only). */

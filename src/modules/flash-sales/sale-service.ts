@@ -25,7 +25,7 @@ export interface SaleDeps {
 }
 
 /**
- * Schedules a sale: checks the times and each SKU (it exists, is published, the sale price is in
+ * Schedules a sale: checks the name is not blank, the times and each SKU (it exists, is published, the sale price is in
  * the variant's currency and below its price, no other sale has it at that time), records the
  * sale and its items, and schedules the
  * start and end jobs in the same transaction.
@@ -35,6 +35,7 @@ export async function createSale(ctx: Ctx, deps: SaleDeps, body: CreateSaleBody)
   const startsAt = new Date(body.startsAt);
   const endsAt = new Date(body.endsAt);
   const errors: FieldError[] = [];
+  if (!body.name.trim()) errors.push({ path: '/body/name', message: 'must not be blank' });
   if (endsAt.getTime() <= startsAt.getTime())
     errors.push({ path: '/body/endsAt', message: 'must be after startsAt' });
   if (endsAt.getTime() <= Date.now()) errors.push({ path: '/body/endsAt', message: 'must be in the future' });

@@ -77,7 +77,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     const sku = await variant(10);
     await expect(
       createSale(ctx(), deps(), {
-        name: 'Bad',
+        name: ' \t ',
         startsAt: soon(60_000),
         endsAt: soon(30_000),
         items: [
@@ -89,6 +89,7 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     ).rejects.toMatchObject({
       code: 'validation_failed',
       errors: expect.arrayContaining([
+        { path: '/body/name', message: 'must not be blank' },
         { path: '/body/endsAt', message: 'must be after startsAt' },
         { path: '/body/items/0/sku', message: 'is not a known SKU' },
         { path: '/body/items/1/salePrice/currency', message: "must be the variant's currency (USD)" },

@@ -1,3 +1,4 @@
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { Ctx } from '../../platform/context.js';
 import type { Cache } from '../../platform/cache.js';
 import { ValidationError } from '../../platform/errors.js';
@@ -140,13 +141,26 @@ export async function logout(ctx: Ctx, sessionId: string): Promise<void> {
   await repo.revokeSession(ctx.db, sessionId, 'logout');
 }
 
-/** Creates an admin account, or promotes and re-keys an existing one (CLI and configuration). */
+/** The `email` format the HTTP schemas check (ajv-formats), for accounts made outside HTTP. */
+const EMAIL = fullFormats.email as RegExp;
+
+/**
+ * Creates an admin account, or promotes and re-keys an existing one (CLI and configuration). A new
+ * password ends the account's sessions, as a password reset does: whoever knew the old one is signed
+ * out. The same password (configuration ensures the admin at every start) ends none.
+ * @throws ValidationError for an email address that is not one, or a weak password
+ */
 export async function ensureAdmin(
   ctx: Ctx,
   deps: Pick<AuthDeps, 'hasher'>,
   input: { email: string; password: string; name?: string },
 ): Promise<{ user: User; created: boolean }> {
   const email = normalizeEmail(input.email);
+  if (!EMAIL.test(email))
+    throw new ValidationError(
+      [{ path: '--email', message: 'is not an email address' }],
+      `The email address ${JSON.stringify(email)} is not valid`,
+    );
   const problems = passwordProblems(input.password, email, '--password');
   if (problems.length)
     throw new ValidationError(
@@ -158,7 +172,7 @@ export async function ensureAdmin(
     const created = await repo.insertUser(trx, {
       email,
       passwordHash,
-      name: input.name ?? 'Administrator',
+      name: input.name?.trim() || 'Administrator',
       role: 'admin',
     });
     if (created) {
@@ -171,12 +185,14 @@ export async function ensureAdmin(
       ]);
       return { user: presentUser(created), created: true };
     }
-    const existing = await repo.findUserByEmail(trx, email);
-    const updated = await repo.updateUser(trx, existing!.id, {
+    const existing = (await repo.lockUser(trx, (await repo.findUserByEmail(trx, email))!.id))!;
+    const rekeyed = !(await deps.hasher.verify(existing.password_hash, input.password));
+    const updated = await repo.updateUser(trx, existing.id, {
       role: 'admin',
-      password_hash: passwordHash,
+      ...(rekeyed && { password_hash: passwordHash }),
       disabled_at: null,
     });
+    if (rekeyed) await repo.revokeUserSessions(trx, existing.id, 'password_changed');
     return { user: presentUser(updated!), created: false };
   });
 }

@@ -674,5 +674,80 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       });
       expect(self.statusCode).toBe(409);
     });
+
+    it('re-keying an admin from the CLI with a new password signs out its sessions; the same password does not', async () => {
+      const admin = await makeAdmin();
+      const ctx = { db: agora.rt.database.db, actor: null, requestId: 'test', log: agora.rt.log };
+      const deps = { hasher: createPasswordHasher(agora.rt) };
+      const refresh = (refreshToken: string) =>
+        agora.request({ method: 'POST', url: '/v1/auth/refresh', body: { refreshToken } });
+      // configuration ensures the admin at every start, with the same password
+      await ensureAdmin(ctx, deps, { email: admin.user.email, password: PASSWORD });
+      const kept = await refresh(admin.refreshToken);
+      expect(kept.statusCode).toBe(200);
+      const newPassword = 'an entirely different passphrase';
+      await ensureAdmin(ctx, deps, { email: admin.user.email, password: newPassword });
+      expect((await refresh(kept.json().refreshToken)).statusCode).toBe(401);
+      const login = await agora.request({
+        method: 'POST',
+        url: '/v1/auth/login',
+        body: { email: admin.user.email, password: newPassword },
+      });
+      expect(login.statusCode).toBe(200);
+      await expect(ensureAdmin(ctx, deps, { email: 'not-an-email', password: PASSWORD })).rejects.toThrow(
+        /not valid/,
+      );
+      const blank = await ensureAdmin(ctx, deps, {
+        email: uniqueEmail('admin'),
+        password: PASSWORD,
+        name: ' ',
+      });
+      expect(blank.user.name).toBe('Administrator');
+    });
+
+    it('a patch that changes nothing (the same role, a disable of a disabled account) ends no session', async () => {
+      const admin = await makeAdmin();
+      const seller = await registerUser(agora, { role: 'seller' });
+      const patch = (id: string, token: string, body: object) =>
+        agora.request({ method: 'PATCH', url: `/v1/admin/users/${id}`, token, body });
+      const same = await patch(seller.user.id, admin.accessToken, { role: 'seller', disabled: false });
+      expect(same.statusCode).toBe(200);
+      expect(same.json()).toMatchObject({ role: 'seller', disabled: false });
+      expect(
+        (await agora.request({ method: 'GET', url: '/v1/me', token: seller.accessToken })).statusCode,
+      ).toBe(200);
+      const refreshed = await agora.request({
+        method: 'POST',
+        url: '/v1/auth/refresh',
+        body: { refreshToken: seller.refreshToken },
+      });
+      expect(refreshed.statusCode).toBe(200);
+      // an admin saving its own unchanged role stays signed in
+      const self = await patch(admin.user.id, admin.accessToken, { role: 'admin' });
+      expect(self.statusCode).toBe(200);
+      expect(
+        (await agora.request({ method: 'GET', url: '/v1/me', token: admin.accessToken })).statusCode,
+      ).toBe(200);
+      // a second disable keeps the first one's time; the change itself still ends the sessions
+      expect((await patch(seller.user.id, admin.accessToken, { disabled: true })).statusCode).toBe(200);
+      const first = await agora.rt.database.db
+        .selectFrom('identity.users')
+        .select('updated_at')
+        .where('id', '=', seller.user.id)
+        .executeTakeFirstOrThrow();
+      expect((await patch(seller.user.id, admin.accessToken, { disabled: true })).json().disabled).toBe(true);
+      const second = await agora.rt.database.db
+        .selectFrom('identity.users')
+        .select('updated_at')
+        .where('id', '=', seller.user.id)
+        .executeTakeFirstOrThrow();
+      expect(second.updated_at).toEqual(first.updated_at);
+      const me = await agora.request({
+        method: 'GET',
+        url: '/v1/me',
+        token: refreshed.json().accessToken,
+      });
+      expect(me.statusCode).toBe(401);
+    });
   });
 });

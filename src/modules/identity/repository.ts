@@ -63,6 +63,16 @@ export function findUserById(db: AnyDb, id: string): Promise<UserRow | undefined
   return t(db).selectFrom('identity.users').select(USER_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
+/** The user, its row locked until the transaction ends (an admin's change reads what it changes). */
+export function lockUser(trx: Transaction<unknown>, id: string): Promise<UserRow | undefined> {
+  return t(trx as AnyDb)
+    .selectFrom('identity.users')
+    .select(USER_COLUMNS)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
 export function updateUser(
   db: AnyDb,
   id: string,

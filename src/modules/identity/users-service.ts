@@ -22,7 +22,8 @@ export async function listUsers(ctx: Ctx, q: UserListQuery) {
  * Changes a user's role or disables the account. Either ends every session at once: their refresh
  * tokens stop working and so do their access tokens, in this process when the change commits and
  * in the others when they hear of it (NOTIFY, or their next reload of the revoked sessions). The
- * user signs in again to get a token with the new role.
+ * user signs in again to get a token with the new role. A patch that changes nothing (the role the
+ * user has, a disable of a disabled account) writes nothing and ends no session.
  * @throws NotFoundError; AppError conflict when an admin would disable or demote themself
  */
 export async function changeUser(
@@ -38,14 +39,22 @@ export async function changeUser(
     throw new AppError('conflict', 'Admins cannot disable or demote themselves');
   }
   const { user, revoked } = await ctx.db.transaction().execute(async (trx) => {
+    const before = await repo.lockUser(trx, id);
+    if (!before) throw new NotFoundError('User');
+    const role = patch.role !== undefined && patch.role !== before.role ? patch.role : undefined;
+    const disabled =
+      patch.disabled !== undefined && patch.disabled !== (before.disabled_at !== null)
+        ? patch.disabled
+        : undefined;
+    if (role === undefined && disabled === undefined) return { user: presentUser(before), revoked: [] };
     const row = await repo.updateUser(trx, id, {
-      ...(patch.role ? { role: patch.role } : {}),
-      ...(patch.disabled !== undefined && { disabled_at: patch.disabled ? new Date() : null }),
+      ...(role !== undefined && { role }),
+      ...(disabled !== undefined && { disabled_at: disabled ? new Date() : null }),
     });
     if (!row) throw new NotFoundError('User');
     let revoked: string[] = [];
-    if (patch.disabled || patch.role) {
-      const reason = patch.disabled ? 'disabled' : 'role_changed';
+    if (disabled || role) {
+      const reason = disabled ? 'disabled' : 'role_changed';
       revoked = await repo.revokeUserAccess(trx, id, reason, deps.revoked.horizonSeconds);
       if (revoked.length) await repo.notifyRevocation(trx, REVOCATIONS_CHANNEL, id);
     }

@@ -130,7 +130,14 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     await page.locator('.order-list a').first().click();
     await page.getByRole('heading', { name: 'Status history' }).waitFor();
     expect(await page.locator('.history').textContent()).toMatch(/Confirmed/);
+    expect(await page.getByText(/^Shipment/).textContent()).toBe('Shipment: Confirmed');
     await snap(page, 'order-detail');
+
+    // A mistyped order link is an order not found, with the way back to the list.
+    await page.goto(`${server.url}/account/orders/${orderId.slice(0, 8)}`);
+    await page.getByRole('alert').filter({ hasText: 'Order not found' }).waitFor();
+    await page.getByRole('link', { name: 'All your orders' }).click();
+    await page.getByRole('heading', { name: 'Your orders' }).waitFor();
     await page.close();
     expect(errors).toEqual([]);
   });

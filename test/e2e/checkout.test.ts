@@ -130,7 +130,14 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     await page.locator('.order-list a').first().click();
     await page.getByRole('heading', { name: 'Status history' }).waitFor();
     expect(await page.locator('.history').textContent()).toMatch(/Confirmed/);
+    expect(await page.getByText(/^Shipment/).textContent()).toBe('Shipment: Confirmed');
     await snap(page, 'order-detail');
+
+    // A mistyped order link is an order not found, with the way back to the list.
+    await page.goto(`${server.url}/account/orders/${orderId.slice(0, 8)}`);
+    await page.getByRole('alert').filter({ hasText: 'Order not found' }).waitFor();
+    await page.getByRole('link', { name: 'All your orders' }).click();
+    await page.getByRole('heading', { name: 'Your orders' }).waitFor();
     await page.close();
     expect(errors).toEqual([]);
   });
@@ -182,6 +189,59 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Order confirmed' }).waitFor();
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('a cart whose earlier checkout still waits for 3-D Secure says so and links to that order', async (ctx) => {
+    const page = await newPage(ctx);
+    const { accessToken } = await server.api(
+      'POST',
+      '/v1/auth/register',
+      { email: 'tess@agora.test', password: PASSWORD, name: 'Tess Three' },
+      undefined,
+      201,
+    );
+    const cart = await server.api('POST', '/v1/carts', {}, accessToken);
+    await server.api('POST', `/v1/carts/${cart.id}/items`, { sku: 'NB-1', quantity: 1 }, accessToken, 201);
+    const address = {
+      name: 'Tess',
+      line1: '1 Main Street',
+      city: 'Springfield',
+      postalCode: '12345',
+      country: 'US',
+    };
+    const pending = await fetch(`${server.url}/v1/checkout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${accessToken}`,
+        'idempotency-key': crypto.randomUUID(),
+      },
+      body: JSON.stringify({
+        cartId: cart.id,
+        shippingAddress: address,
+        payment: { provider: 'sandbox', token: 'tok_3ds' },
+      }),
+    });
+    expect(pending.status).toBe(202);
+    const { order } = (await pending.json()) as { order: { id: string } };
+
+    await page.goto(`${server.url}/sign-in?next=%2Fcheckout`);
+    await page.getByLabel('Email').fill('tess@agora.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await page.getByLabel('Full name').fill(address.name);
+    await page.getByLabel('Address line 1').fill(address.line1);
+    await page.getByLabel('City').fill(address.city);
+    await page.getByLabel('Postal code').fill(address.postalCode);
+    await page.getByLabel('Country code (2 letters, e.g. US)').fill(address.country);
+    await page.getByRole('button', { name: /Place order/ }).click();
+    await page.getByRole('alert').filter({ hasText: 'still waiting for its payment' }).waitFor();
+    await page.getByRole('link', { name: 'See the order being paid' }).click();
+    await page.waitForURL(new RegExp(`/account/orders/${order.id}$`));
+    await page.getByRole('heading', { name: /Payment pending/ }).waitFor();
     await page.close();
     expect(errors).toEqual([]);
   });

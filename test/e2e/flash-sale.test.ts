@@ -96,4 +96,54 @@ describe.runIf(browserAvailable())('flash sales in a real browser', () => {
     await buyer.close();
     expect(errors).toEqual([]);
   });
+
+  it('the sale form shows what the server refused at its field, and prices in the currency’s own units', async (ctx) => {
+    if (!hasSales) ctx.skip();
+    const { accessToken: seller } = await server.api('POST', '/v1/auth/login', {
+      email: 'maker@agora.test',
+      password: PASSWORD,
+    });
+    const categoryId = (await server.api('GET', '/v1/categories')).items[0].id;
+    await server.api(
+      'POST',
+      '/v1/products',
+      {
+        title: 'Kaze Desk Fan',
+        brand: 'Kaze',
+        description: 'A quiet fan.',
+        categoryId,
+        status: 'published',
+        variants: [
+          { sku: 'KAZE-1', title: 'White', price: { amount: 4_800, currency: 'JPY' }, initialStock: 5 },
+        ],
+      },
+      seller,
+      201,
+    );
+    const admin = await newPage();
+    await admin.goto(`${server.url}/admin/flash-sales`);
+    await signIn(admin, ADMIN.email, ADMIN.password);
+    await admin.getByRole('heading', { name: 'Flash sales', level: 1 }).waitFor();
+    await admin.getByLabel('Name', { exact: true }).fill('Yen days');
+    await admin.getByLabel('Currency').fill('JPY');
+    await admin.getByLabel('SKU (item 1)').fill('KAZE-404');
+    await admin.getByLabel('Sale price (item 1)').fill('39.50');
+    await admin.getByRole('button', { name: 'Create flash sale' }).click();
+    await admin.getByRole('alert').filter({ hasText: 'not a price in JPY' }).waitFor();
+
+    await admin.getByLabel('Sale price (item 1)').fill('3900');
+    await admin.getByRole('button', { name: 'Create flash sale' }).click();
+    const sku = admin.getByLabel('SKU (item 1)');
+    await admin.getByText('is not a known SKU').waitFor();
+    expect(await sku.getAttribute('aria-invalid')).toBe('true');
+    await snap(admin, 'admin-flash-sale-refused');
+
+    await sku.fill('KAZE-1');
+    await admin.getByRole('button', { name: 'Create flash sale' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Yen days' }).waitFor();
+    const sale = await server.api('GET', `/v1/flash-sales/${admin.url().split('/').pop() ?? ''}`);
+    expect(sale.items[0].salePrice).toEqual({ amount: 3_900, currency: 'JPY' });
+    await admin.close();
+    expect(errors).toEqual([]);
+  });
 });

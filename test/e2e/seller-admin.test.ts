@@ -82,6 +82,64 @@ describe.runIf(browserAvailable())('seller portal and admin in a real browser', 
     expect(errors).toEqual([]);
   });
 
+  it('a seller ships an order; a blank carrier or tracking number is named at its field, not sent', async (ctx) => {
+    if (!server.agora.app.hasRoute({ method: 'POST', url: '/v1/checkout' })) ctx.skip();
+    const { accessToken: buyer } = await server.api(
+      'POST',
+      '/v1/auth/register',
+      { email: 'sid@agora.test', password: PASSWORD, name: 'Sid Shopper' },
+      undefined,
+      201,
+    );
+    const cart = await server.api('POST', '/v1/carts', {}, buyer);
+    await server.api('POST', `/v1/carts/${cart.id}/items`, { sku: 'NB-1', quantity: 1 }, buyer, 201);
+    const placed = await fetch(`${server.url}/v1/checkout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${buyer}`,
+        'idempotency-key': crypto.randomUUID(),
+      },
+      body: JSON.stringify({
+        cartId: cart.id,
+        shippingAddress: {
+          name: 'Sid',
+          line1: '1 Main Street',
+          city: 'Springfield',
+          postalCode: '12345',
+          country: 'US',
+        },
+        payment: { provider: 'sandbox', token: 'tok_visa' },
+      }),
+    });
+    expect(placed.status).toBe(201);
+
+    const page = await newPage();
+    const shipRequests: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/ship')) shipRequests.push(req.url());
+    });
+    await page.goto(`${server.url}/seller/orders`);
+    await page.getByLabel('Email').fill('maker@agora.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your orders' }).waitFor();
+    const carrier = page.getByLabel('Carrier');
+    await carrier.fill('   ');
+    await page.getByLabel('Tracking number').fill('1Z999');
+    await page.getByRole('button', { name: 'Mark as shipped' }).click();
+    await page.getByText('Enter the carrier.').waitFor();
+    expect(await carrier.getAttribute('aria-invalid')).toBe('true');
+    expect(shipRequests).toEqual([]);
+
+    await carrier.fill('UPS');
+    await page.getByRole('button', { name: 'Mark as shipped' }).click();
+    await page.getByText('Shipped with UPS, tracking number 1Z999').waitFor();
+    await snap(page, 'seller-orders-shipped');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   it('an admin changes a user’s role and disables the account', async () => {
     await server.api(
       'POST',

@@ -129,6 +129,15 @@ export function arrivedData<T>(path: string): {
   };
 }
 
+/**
+ * The server's message for one field of the request body, when it refused it: `field` is its path
+ * within the body (`name`, `items/0/sku`); the problem's `errors` name it `/body/items/0/sku`.
+ */
+export function fieldError(err: unknown, field: string): string | undefined {
+  if (!(err instanceof ApiError)) return undefined;
+  return err.problem.errors?.find((e) => e.path.replace(/^\/body(?=\/)/, '') === `/${field}`)?.message;
+}
+
 /** The message to show a person for a failed call: the problem's `detail`. */
 export function errorMessage(err: unknown): string {
   if (err instanceof ApiError) return err.message;

@@ -90,11 +90,21 @@ export function useOrders(cursor: string | undefined) {
   });
 }
 
-/** One order; a pending one (payment completing asynchronously) is read again until it settles. */
+const ORDER_NUMBER = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One order; a pending one (payment completing asynchronously) is read again until it settles. An
+ * id that is not an order number (a mistyped link or search) is an order not found, as an unknown
+ * number is, rather than the API's 400 about the path's format.
+ */
 export function useOrder(id: string | undefined) {
   return useQuery({
     queryKey: keys.orders.detail(id ?? ''),
-    queryFn: ({ signal }) => api<Order>(`/v1/orders/${encodeURIComponent(id ?? '')}`, { signal }),
+    queryFn: ({ signal }) => {
+      if (!ORDER_NUMBER.test(id?.trim() ?? ''))
+        throw new ApiError({ status: 404, title: 'Not Found', code: 'not_found', detail: 'Order not found' });
+      return api<Order>(`/v1/orders/${encodeURIComponent(id?.trim() ?? '')}`, { signal });
+    },
     enabled: Boolean(id),
     refetchInterval: (q) => (q.state.data?.status === 'pending' ? 2_000 : false),
   });

@@ -93,7 +93,7 @@ export function OrderView({ order, headingLevel = 2 }: { order: Order; headingLe
             <ul className="plain">
               {order.parts.map((p, i) => (
                 <li key={p.sellerId}>
-                  Shipment {order.parts.length > 1 ? i + 1 : ''}: <StatusBadge status={p.status} />
+                  Shipment{order.parts.length > 1 ? ` ${i + 1}` : ''}: <StatusBadge status={p.status} />
                   {p.carrier && p.trackingNumber && (
                     <span>
                       {' '}

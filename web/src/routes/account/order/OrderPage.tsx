@@ -10,7 +10,15 @@ export default function OrderPage() {
   const cancel = useCancelOrder();
   useDocumentTitle('Order');
   if (order.isPending) return <Loading label="Loading the order…" />;
-  if (order.error) return <ErrorNotice error={order.error} onRetry={() => void order.refetch()} />;
+  if (order.error)
+    return (
+      <section>
+        <p>
+          <Link to="/account/orders">All your orders</Link>
+        </p>
+        <ErrorNotice error={order.error} onRetry={() => void order.refetch()} />
+      </section>
+    );
   const o = order.data;
   const cancellable =
     o.status === 'confirmed' && o.parts.every((p) => p.status !== 'shipped' && p.status !== 'delivered');

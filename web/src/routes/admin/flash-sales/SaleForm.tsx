@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '@/api/client';
+import { fieldError as errorOf } from '@/api/client';
 import { useCreateFlashSale } from '@/api/flash';
 import type { FlashSale } from '@/api/types';
 import { Field } from '@/components/Field';
+import { parseMoney } from '@/components/Price';
 import { ErrorNotice } from '@/components/Status';
 
 interface ItemText {
@@ -19,13 +20,6 @@ function localInput(d: Date): string {
   return shifted.toISOString().slice(0, 16);
 }
 
-/** "19.99" → 1999 (two decimals), or null when it is not a price. */
-export function toMinor(text: string): number | null {
-  const t = text.trim().replace(',', '.');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;
-  return Math.round(Number(t) * 100);
-}
-
 export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }) {
   const create = useCreateFlashSale();
   const [name, setName] = useState('');
@@ -35,18 +29,16 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
   const [items, setItems] = useState<ItemText[]>([EMPTY_ITEM]);
   const [problem, setProblem] = useState<string | null>(null);
 
-  const fieldError = (path: string) =>
-    create.error instanceof ApiError
-      ? create.error.problem.errors?.find((e) => e.path === path)?.message
-      : undefined;
+  const fieldError = (field: string) => errorOf(create.error, field);
   const setItem = (i: number, patch: Partial<ItemText>) =>
     setItems(items.map((it, j) => (j === i ? { ...it, ...patch } : it)));
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const bad = items.findIndex((it) => toMinor(it.price) === null);
+    const code = currency.trim().toUpperCase();
+    const bad = items.findIndex((it) => parseMoney(it.price, code) === null);
     if (bad >= 0) {
-      setProblem(`Sale price of item ${bad + 1} is not a price (e.g. 19.99).`);
+      setProblem(`Sale price of item ${bad + 1} is not a price in ${code} (e.g. 19.99).`);
       return;
     }
     setProblem(null);
@@ -58,7 +50,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
         endsAt: new Date(endsAt).toISOString(),
         items: items.map((it) => ({
           sku: it.sku.trim(),
-          salePrice: { amount: toMinor(it.price) ?? 0, currency: currency.trim().toUpperCase() },
+          salePrice: { amount: parseMoney(it.price, code) ?? 0, currency: code },
           quantity: Number(it.quantity),
           perCustomerLimit: Number(it.limit),
         })),
@@ -76,7 +68,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
         maxLength={200}
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={fieldError('/name')}
+        error={fieldError('name')}
       />
       <div className="columns">
         <Field
@@ -85,7 +77,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
           required
           value={startsAt}
           onChange={(e) => setStartsAt(e.target.value)}
-          error={fieldError('/startsAt')}
+          error={fieldError('startsAt')}
         />
         <Field
           label="Ends at"
@@ -93,7 +85,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
           required
           value={endsAt}
           onChange={(e) => setEndsAt(e.target.value)}
-          error={fieldError('/endsAt')}
+          error={fieldError('endsAt')}
         />
       </div>
       <Field
@@ -112,7 +104,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
               required
               value={it.sku}
               onChange={(e) => setItem(i, { sku: e.target.value })}
-              error={fieldError(`/items/${i}/sku`)}
+              error={fieldError(`items/${i}/sku`)}
             />
             <Field
               label={`Sale price (item ${i + 1})`}
@@ -120,7 +112,11 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
               required
               value={it.price}
               onChange={(e) => setItem(i, { price: e.target.value })}
-              error={fieldError(`/items/${i}/salePrice`) ?? fieldError(`/items/${i}/salePrice/amount`)}
+              error={
+                fieldError(`items/${i}/salePrice`) ??
+                fieldError(`items/${i}/salePrice/amount`) ??
+                fieldError(`items/${i}/salePrice/currency`)
+              }
             />
             <Field
               label={`Units offered (item ${i + 1})`}
@@ -129,7 +125,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
               required
               value={it.quantity}
               onChange={(e) => setItem(i, { quantity: e.target.value })}
-              error={fieldError(`/items/${i}/quantity`)}
+              error={fieldError(`items/${i}/quantity`)}
             />
             <Field
               label={`Limit per customer (item ${i + 1})`}
@@ -138,7 +134,7 @@ export function SaleForm({ onCreated }: { onCreated: (sale: FlashSale) => void }
               required
               value={it.limit}
               onChange={(e) => setItem(i, { limit: e.target.value })}
-              error={fieldError(`/items/${i}/perCustomerLimit`)}
+              error={fieldError(`items/${i}/perCustomerLimit`)}
             />
             {items.length > 1 && (
               <button

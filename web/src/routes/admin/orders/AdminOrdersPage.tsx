@@ -5,10 +5,9 @@ import type { Order } from '@/api/types';
 import { AreaNav } from '@/components/AreaNav';
 import { Field } from '@/components/Field';
 import { OrderView, StatusBadge } from '@/components/OrderView';
-import { formatMoney } from '@/components/Price';
+import { formatMoney, parseMoney } from '@/components/Price';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
-import { toMinor } from '../flash-sales/SaleForm';
 
 function RefundForm({ order }: { order: Order }) {
   const refund = useRefundOrder();
@@ -18,9 +17,11 @@ function RefundForm({ order }: { order: Order }) {
   const left = { amount: order.totals.total.amount - order.totals.refunded.amount, currency: order.currency };
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    const minor = amount.trim() ? toMinor(amount) : undefined;
+    const minor = amount.trim() ? parseMoney(amount, order.currency) : undefined;
     if (minor === null) {
-      setProblem('The amount is not a price (e.g. 12.50); leave it empty to refund everything left.');
+      setProblem(
+        `The amount is not a price in ${order.currency} (e.g. 12.50); leave it empty to refund everything left.`,
+      );
       return;
     }
     setProblem(null);

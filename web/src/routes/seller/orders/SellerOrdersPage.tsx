@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
+import { fieldError } from '@/api/client';
 import { useSellerOrders, useShipOrder } from '@/api/orders';
 import type { SellerOrder } from '@/api/types';
 import { AreaNav } from '@/components/AreaNav';
@@ -13,10 +14,20 @@ function ShipForm({ orderId }: { orderId: string }) {
   const ship = useShipOrder();
   const [carrier, setCarrier] = useState('');
   const [tracking, setTracking] = useState('');
+  const [blank, setBlank] = useState<{ carrier?: string; tracking?: string }>({});
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
+    // `required` lets spaces through; the server would refuse them, so say which field is empty.
+    const missing = {
+      carrier: carrier.trim() ? undefined : 'Enter the carrier.',
+      tracking: tracking.trim() ? undefined : 'Enter the tracking number.',
+    };
+    setBlank(missing);
+    if (missing.carrier || missing.tracking) return;
     ship.mutate({ id: orderId, carrier: carrier.trim(), trackingNumber: tracking.trim() });
   };
+  // A refused field is shown at the field; the problem's detail would only repeat it in API terms.
+  const invalid = Boolean(fieldError(ship.error, 'carrier') ?? fieldError(ship.error, 'trackingNumber'));
   return (
     <form className="form ship-form" onSubmit={onSubmit} aria-label={`Ship order ${orderId}`}>
       <Field
@@ -25,6 +36,7 @@ function ShipForm({ orderId }: { orderId: string }) {
         maxLength={100}
         value={carrier}
         onChange={(e) => setCarrier(e.target.value)}
+        error={blank.carrier ?? fieldError(ship.error, 'carrier')}
       />
       <Field
         label="Tracking number"
@@ -32,8 +44,9 @@ function ShipForm({ orderId }: { orderId: string }) {
         maxLength={100}
         value={tracking}
         onChange={(e) => setTracking(e.target.value)}
+        error={blank.tracking ?? fieldError(ship.error, 'trackingNumber')}
       />
-      <ErrorNotice error={ship.error} />
+      <ErrorNotice error={invalid ? null : ship.error} />
       <button type="submit" disabled={ship.isPending}>
         {ship.isPending ? 'Saving…' : 'Mark as shipped'}
       </button>

@@ -1,4 +1,5 @@
 import type { Product, ProductInput, VariantInput } from '@/api/types';
+import { currencyDigits, parseMoney } from '@/components/Price';
 
 export interface VariantRow {
   sku: string;
@@ -32,27 +33,15 @@ export const emptyForm = (): ProductForm => ({
   variants: [emptyVariant()],
 });
 
-function digitsOf(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
-  }
-}
-
 /** "19.99" USD → 1999. Throws a message for a person when it is not a price. */
 export function toMinor(text: string, currency: string): number {
-  const digits = digitsOf(currency);
-  const m = /^\s*(\d+)(?:[.,](\d*))?\s*$/.exec(text);
-  if (!m || (m[2] ?? '').length > digits) throw new Error(`“${text}” is not a price in ${currency}`);
-  return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0') || 0);
+  const minor = parseMoney(text, currency);
+  if (minor === null) throw new Error(`“${text}” is not a price in ${currency}`);
+  return minor;
 }
 
 export function fromMinor(amount: number, currency: string): string {
-  const digits = digitsOf(currency);
+  const digits = currencyDigits(currency);
   return digits === 0 ? String(amount) : (amount / 10 ** digits).toFixed(digits);
 }
 

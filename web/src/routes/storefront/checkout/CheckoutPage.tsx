@@ -81,6 +81,11 @@ export default function CheckoutPage() {
     );
   };
   const retry = checkout.error && answerLost(checkout.error);
+  // A 409 naming an order: an earlier checkout of this cart is still completing (3-D Secure).
+  const pendingOrder =
+    checkout.error instanceof ApiError && typeof checkout.error.problem.orderId === 'string'
+      ? checkout.error.problem.orderId
+      : undefined;
 
   return (
     <section aria-labelledby="checkout-heading">
@@ -160,6 +165,11 @@ export default function CheckoutPage() {
           {checkout.error && (
             <div className="error" role="alert">
               <p>{checkoutMessage(checkout.error)}</p>
+              {pendingOrder && (
+                <p>
+                  <Link to={`/account/orders/${pendingOrder}`}>See the order being paid</Link>
+                </p>
+              )}
             </div>
           )}
           <button type="submit" disabled={checkout.isPending || Boolean(countryError)}>

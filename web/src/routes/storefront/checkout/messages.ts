@@ -16,6 +16,10 @@ export function checkoutMessage(err: unknown): string {
       }
       case 'payment_unavailable':
         return 'Payments are unavailable right now. Nothing was charged and your items are still in your cart; try again in a moment.';
+      case 'conflict':
+        if (typeof err.problem.orderId === 'string')
+          return 'An earlier checkout of this cart is still waiting for its payment to complete, so it cannot be placed again yet. Nothing more was charged; see that order for its state.';
+        break;
       case 'idempotency_key_reused':
         return 'This order changed while it was being placed. Check the details and place it again.';
       case 'validation_failed':

@@ -23,7 +23,8 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   let agora: TestAgora;
   let table: string;
   let poisonHealed = false;
-  let poisonCalls = 0;
+  /** The attempt numbers the poison event's handler ran with. */
+  let poisonAttempts: number[] = [];
   let slowMs = 0;
   const flakyAttempts: number[] = [];
   const batchSizes: number[] = [];
@@ -54,7 +55,7 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
           if (ctx.attempt < 3) throw new Error('not yet');
         }
         if (event.type === 'test.poison') {
-          poisonCalls++;
+          poisonAttempts.push(ctx.attempt);
           if (!poisonHealed) throw new Error('cannot digest this one');
         }
         if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
@@ -262,14 +263,16 @@ describe.each(cases)('event bus (%s, %s)', (mode, transport) => {
   });
 
   it('dead-letters a poison event after maxAttempts and replays it on demand', async () => {
-    poisonCalls = 0;
+    poisonAttempts = [];
     const [id] = await publish([{ type: 'test.poison', data: { bad: true } }]);
     await waitFor(
       async () => (await listDeadLetters(db())).some((d) => d.eventId === id),
       15_000,
       'the dead letter',
     );
-    expect(poisonCalls).toBe(3);
+    // three attempts, the last one 3 (an attempt of a first delivery batched with other events may
+    // run the handler twice: together, then alone under a savepoint once the batch failed)
+    expect([...new Set(poisonAttempts)]).toEqual([1, 2, 3]);
     const letter = (await listDeadLetters(db())).find((d) => d.eventId === id)!;
     expect(letter).toMatchObject({ consumer: 'test.effects', type: 'test.poison', attempts: 3 });
     expect(letter.error).toContain('cannot digest');

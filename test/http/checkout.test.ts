@@ -299,6 +299,40 @@ describe.each(databaseModes())('checkout and orders (%s)', (mode) => {
     expect(list.json().items.map((i: { orderId: string }) => i.orderId)).toEqual([paid.json().order.id]);
   });
 
+  it("a seller reads the order's history without the other sellers' shipments", async () => {
+    const [first, second] = [await m.seller(), await m.seller()];
+    const [a] = await m.product(first.token, [{ stock: 3, price: 500 }]);
+    const [b] = await m.product(second.token, [{ stock: 3, price: 800 }]);
+    const buyer = await m.buyer();
+    const cartId = await m.cartWith(buyer.token, [
+      { sku: a, quantity: 1 },
+      { sku: b, quantity: 1 },
+    ]);
+    const { order } = (await m.checkout(buyer.token, cartId)).json();
+    const ship = (token: string, carrier: string) =>
+      agora.request({
+        method: 'POST',
+        url: `/v1/seller/orders/${order.id}/ship`,
+        token,
+        body: { carrier, trackingNumber: `${carrier}-1` },
+      });
+    expect((await ship(first.token, 'UPS')).statusCode).toBe(200);
+    expect((await ship(second.token, 'DHL')).statusCode).toBe(200);
+    const historyFor = async (token: string) =>
+      (await agora.request({ method: 'GET', url: `/v1/orders/${order.id}`, token }))
+        .json<{ history: { status: string; note: string }[] }>()
+        .history.map((h) => `${h.status}: ${h.note}`);
+    expect(await historyFor(second.token)).toEqual([
+      'pending: Order placed',
+      'confirmed: Payment authorized',
+      `part_shipped: Shipped by seller ${second.id} with DHL`,
+      'shipped: Every part has shipped',
+    ]);
+    const all = await historyFor(buyer.token);
+    expect(all).toContain(`part_shipped: Shipped by seller ${first.id} with UPS`);
+    expect(all).toHaveLength(5);
+  });
+
   it('the buyer cancels before shipping: stock back, money refunded; an admin refunds part and then the rest', async () => {
     const [sku] = await m.product(seller.token, [{ stock: 5, price: 1_000 }]);
     const buyer = await m.buyer();

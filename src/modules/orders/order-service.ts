@@ -111,6 +111,7 @@ export async function shipPart(
       orderId,
       'part_shipped',
       `Shipped by seller ${sellerId} with ${input.carrier}`,
+      sellerId,
     );
     if (await repo.allPartsIn(trx, orderId, ['shipped', 'delivered']))
       await repo.transitionOrder(trx, orderId, 'shipped', { note: 'Every part has shipped' });
@@ -149,7 +150,7 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
       if (!mine) throw new OrderNotFoundError();
       throw new OrderStateError(`A ${mine.status} part cannot be delivered`, mine.status);
     }
-    await repo.addHistory(trx, orderId, 'part_delivered', `Delivered (seller ${sellerId})`);
+    await repo.addHistory(trx, orderId, 'part_delivered', `Delivered (seller ${sellerId})`, sellerId);
     if (
       (order.status === 'shipped' || order.status === 'partially_refunded') &&
       (await repo.allPartsIn(trx, orderId, ['delivered']))

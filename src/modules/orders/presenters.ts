@@ -47,13 +47,13 @@ export function partOut(p: PartRow, currency: string) {
 
 /**
  * The order as its viewer may see it: the buyer and admins see all of it; a seller sees only
- * its own lines and part (and the totals of its part, not of other sellers' goods).
+ * its own lines, part and history entries (and the totals of its part, not of other sellers' goods).
  */
 export function orderOut(
   o: OrderRow,
   lines: LineRow[],
   parts: PartRow[],
-  history: { status: string; note: string | null; at: Date }[],
+  history: { status: string; note: string | null; at: Date; seller_id?: string | null }[],
   payment: Pick<PaymentView, 'provider' | 'status'> | null,
   opts: { sellerId?: string; clientSecret?: string | null } = {},
 ): Order {
@@ -94,7 +94,10 @@ export function orderOut(
       ...(opts.clientSecret !== undefined ? { clientSecret: opts.clientSecret } : {}),
     },
     cancelReason: o.cancel_reason,
-    history: history.map((h) => ({ status: h.status, note: h.note, at: iso(h.at) })),
+    // a seller sees the order's own entries and those about its part, not another seller's
+    history: history
+      .filter((h) => !opts.sellerId || !h.seller_id || h.seller_id === opts.sellerId)
+      .map((h) => ({ status: h.status, note: h.note, at: iso(h.at) })),
     createdAt: iso(o.created_at),
     updatedAt: iso(o.updated_at),
   };

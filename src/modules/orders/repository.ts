@@ -130,16 +130,17 @@ export async function insertOrder(
   return row ? { createdAt: row.created_at, historyAt: row.history_at } : null;
 }
 
-/** Appends a history entry; returns its time. */
+/** Appends a history entry (about one seller's part when `sellerId` is given); returns its time. */
 export async function addHistory(
   trx: AnyDb,
   orderId: string,
   status: string,
   note: string | null,
+  sellerId: string | null = null,
 ): Promise<Date> {
   const row = await db(trx)
     .insertInto('orders.history')
-    .values({ order_id: orderId, status, note })
+    .values({ order_id: orderId, status, note, seller_id: sellerId })
     .returning('at')
     .executeTakeFirstOrThrow();
   return row.at;
@@ -249,7 +250,7 @@ export async function partsOf(d: AnyDb, orderIds: string[]): Promise<Map<string,
 export async function historyOf(d: AnyDb, orderId: string) {
   return db(d)
     .selectFrom('orders.history')
-    .select(['status', 'note', 'at'])
+    .select(['status', 'note', 'seller_id', 'at'])
     .where('order_id', '=', orderId)
     .orderBy('id')
     .execute();

@@ -67,6 +67,8 @@ export interface OrdersTables {
     order_id: string;
     status: string;
     note: string | null;
+    /** The seller the entry is about (its part shipped or delivered); null for the order's own. */
+    seller_id: Generated<string | null>;
     at: Generated<Date>;
   };
   'orders.sagas': {

@@ -35,15 +35,18 @@ export class NearCache {
     return value;
   }
 
-  /** The current generation tag of `name`. */
-  generation(name: string): Promise<string> {
-    return this.read(`gen:${name}`, 86_400, async () => randomBytes(6).toString('hex'));
+  /**
+   * The current generation tag of `name`. A tag lives `ttlSeconds` (at least as long as the keys
+   * built with it are worth keeping); an expired one is replaced by a new one, which only misses.
+   */
+  generation(name: string, ttlSeconds = 86_400): Promise<string> {
+    return this.read(`gen:${name}`, ttlSeconds, async () => randomBytes(6).toString('hex'));
   }
 
   /** Starts a new generation of `name`: keys built with the old one are never read again. */
-  async bump(name: string): Promise<void> {
+  async bump(name: string, ttlSeconds = 86_400): Promise<void> {
     this.l1?.delete(`gen:${name}`);
-    await this.shared.set(`gen:${name}`, randomBytes(6).toString('hex'), 86_400);
+    await this.shared.set(`gen:${name}`, randomBytes(6).toString('hex'), ttlSeconds);
   }
 
   async del(keys: string[]): Promise<void> {

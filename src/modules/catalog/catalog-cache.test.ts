@@ -82,6 +82,16 @@ describe.each(setups)('catalog read cache (%s)', (name, env) => {
     expect((await get(`/v1/products/${newSlug}`)).json().id).toBe(p.id);
   });
 
+  it('an id written in upper case shows a change and an archive at once, like the lower-case id', async () => {
+    const p = await buildProduct(agora, token, categoryId);
+    const upper = `/v1/products/${p.id.toUpperCase()}`;
+    expect((await get(upper)).json().title).toBe(p.title);
+    await agora.request({ method: 'PATCH', url: `/v1/products/${p.id}`, token, body: { title: 'Renamed' } });
+    expect((await get(upper)).json().title).toBe('Renamed');
+    await agora.request({ method: 'DELETE', url: `/v1/products/${p.id}`, token });
+    expect((await get(upper)).statusCode).toBe(404);
+  });
+
   it('a product created after a miss on its slug is found (the miss is not cached past the write)', async () => {
     const slug = `later-${randomBytes(3).toString('hex')}`;
     expect((await get(`/v1/products/${slug}`)).statusCode).toBe(404);

@@ -127,7 +127,20 @@ describe.each(databaseModes())('product listing (%s)', (mode) => {
   );
 
   it('rejects a malformed cursor, a limit over 100 and unknown parameters', async () => {
-    for (const query of ['cursor=garbage', 'limit=101', 'colour=red', 'minPrice=-1', 'sort=cheapest']) {
+    const cursor = (value: string | number, id: string) =>
+      `cursor=${Buffer.from(JSON.stringify([value, id])).toString('base64url')}`;
+    const id = '01a228d4-5faf-7595-920f-8a51a5b3fe47';
+    for (const query of [
+      'cursor=garbage',
+      // a cursor that decodes, but whose id is no uuid or whose date PostgreSQL cannot hold
+      cursor('2026-01-01T00:00:00.000Z', 'f'.repeat(36)),
+      cursor('2026-01-01T00:00:00.000Z', '-'.repeat(36)),
+      cursor('-271821-04-20T00:00:00.000Z', id),
+      'limit=101',
+      'colour=red',
+      'minPrice=-1',
+      'sort=cheapest',
+    ]) {
       const res = await agora.request({ method: 'GET', url: `/v1/products?${query}` });
       expect(res.statusCode, query).toBe(400);
       expect(res.json().code).toBe('validation_failed');

@@ -302,6 +302,17 @@ export async function archiveProduct(ctx: Ctx, deps: CatalogDeps, id: string): P
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * The one spelling of a product address that its cached answer is kept under (and that a change
+ * invalidates): an id in lower case (any case finds the product), a slug as it is. Null for what
+ * can be neither, which is never cached.
+ */
+export function productCacheKey(idOrSlug: string): string | null {
+  if (UUID.test(idOrSlug)) return idOrSlug.toLowerCase();
+  return SLUG.test(idOrSlug) ? idOrSlug : null;
+}
 
 /** One product by id or slug, with variants and availability, or null. No visibility rules. */
 export async function loadProduct(db: AnyDb, deps: CatalogDeps, idOrSlug: string): Promise<Product | null> {

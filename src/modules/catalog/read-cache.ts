@@ -68,7 +68,7 @@ export class ReadCache {
     load: () => Promise<T | null>,
     skusOf?: (body: T) => string[],
   ): Promise<Cached<T> | null> {
-    const gen = await this.cache.generation(`catalog:p:${idOrSlug}`);
+    const gen = await this.cache.generation(`catalog:p:${idOrSlug}`, this.opts.ttlSeconds.product);
     return this.cache.read(`catalog:p:${gen}:${idOrSlug}`, this.opts.ttlSeconds.product, async () => {
       const body = await load();
       return body === null ? null : cachedOf(body, skusOf?.(body));
@@ -106,6 +106,7 @@ export class ReadCache {
    */
   async invalidate(idsAndSlugs: string[]): Promise<void> {
     await this.cache.bump('catalog:lists');
-    for (const k of new Set(idsAndSlugs.filter(Boolean))) await this.cache.bump(`catalog:p:${k}`);
+    for (const k of new Set(idsAndSlugs.filter(Boolean)))
+      await this.cache.bump(`catalog:p:${k}`, this.opts.ttlSeconds.product);
   }
 }

@@ -3,8 +3,8 @@ import { UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import * as categories from './category-repository.js';
 import { ProductNotFoundError, UnknownCategoryError } from './errors.js';
 import { decodeCursor, encodeCursor, presentProduct } from './presenters.js';
-import { loadProduct, type CatalogDeps } from './product-service.js';
-import type { Cached } from './read-cache.js';
+import { loadProduct, productCacheKey, type CatalogDeps } from './product-service.js';
+import { cachedOf, type Cached } from './read-cache.js';
 import * as repo from './repository.js';
 import { categoryTree } from './category-service.js';
 import type {
@@ -25,14 +25,14 @@ export async function getProduct(
   deps: CatalogDeps,
   idOrSlug: string,
 ): Promise<Cached<Product> | { etag: null; body: Product }> {
-  const cached = await deps.cache.product(
-    idOrSlug,
-    async () => {
-      const product = await loadProduct(ctx.db, deps, idOrSlug);
-      return product?.status === 'published' ? product : null;
-    },
-    skusOfProduct,
-  );
+  const loadPublished = async () => {
+    const product = await loadProduct(ctx.db, deps, idOrSlug);
+    return product?.status === 'published' ? product : null;
+  };
+  const key = productCacheKey(idOrSlug);
+  const cached = key
+    ? await deps.cache.product(key, loadPublished, skusOfProduct)
+    : await loadPublished().then((p) => p && cachedOf(p, skusOfProduct(p)));
   if (cached) return cached;
   if (ctx.actor) {
     const product = await loadProduct(ctx.db, deps, idOrSlug);

@@ -81,5 +81,10 @@ describe.each(databaseModes())('seller product list (%s)', (mode) => {
     expect(bad.json<{ code: string }>().code).toBe('validation_failed');
     const badCursor = await list(seller.accessToken, '?cursor=zzz');
     expect(badCursor.json<{ errors: { path: string }[] }>().errors[0].path).toBe('/query/cursor');
+    // decodes, but its id is no uuid: refused, not sent to SQL
+    const notUuid = Buffer.from(JSON.stringify(['2026-01-01T00:00:00.000Z', 'f'.repeat(36)])).toString(
+      'base64url',
+    );
+    expect((await list(seller.accessToken, `?cursor=${notUuid}`)).statusCode).toBe(400);
   });
 });

@@ -266,7 +266,20 @@ describe.each(databaseModes())('search (%s)', (mode) => {
   });
 
   it('rejects unknown parameters, a bad cursor and a bad attribute name with 400', async () => {
-    for (const query of ['colour=red', 'cursor=nope', 'attr.bad!name=x', 'sort=best', 'limit=0']) {
+    const cursor = (value: string | number, id: string) =>
+      `cursor=${Buffer.from(JSON.stringify([value, id])).toString('base64url')}`;
+    const id = '01a228d4-5faf-7595-920f-8a51a5b3fe47';
+    for (const query of [
+      'colour=red',
+      'cursor=nope',
+      // a cursor that decodes, but whose id is no uuid or whose date PostgreSQL cannot hold
+      cursor('2026-01-01T00:00:00.000Z', 'f'.repeat(36)),
+      cursor('-271821-04-20T00:00:00.000Z', id),
+      `sort=price_asc&${cursor(100, '-'.repeat(36))}`,
+      'attr.bad!name=x',
+      'sort=best',
+      'limit=0',
+    ]) {
       const res = await agora.request({ method: 'GET', url: `/v1/search?${query}` });
       expect(res.statusCode, query).toBe(400);
     }

@@ -28,15 +28,25 @@ function encodeCursor(value: number | string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
+/** A product id as cursors carry it (the database's uuid syntax: anything else would fail in SQL). */
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A creation time as cursors carry it: the ISO form `toISOString` writes, with a four-digit year
+ * (a date JavaScript reads but PostgreSQL cannot hold would fail in SQL).
+ */
+const isCursorTime = (v: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
+
 function decodeCursor(cursor: string): repo.After | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     if (
       Array.isArray(v) &&
       v.length === 2 &&
-      (typeof v[0] === 'number' || (typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])))) &&
+      (typeof v[0] === 'number' || (typeof v[0] === 'string' && isCursorTime(v[0]))) &&
       typeof v[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(v[1])
+      CURSOR_ID.test(v[1])
     )
       return { value: v[0], id: v[1] };
   } catch {

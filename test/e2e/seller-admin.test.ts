@@ -149,12 +149,14 @@ describe.runIf(browserAvailable())('seller portal and admin in a real browser', 
       201,
     );
     const page = await newPage();
-    await page.goto(`${server.url}/admin/users`);
-    await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Fusers/);
+    // A shared link keeps its query through signing in.
+    await page.goto(`${server.url}/admin/users?email=mallory`);
+    await page.waitForURL(/\/sign-in\?next=%2Fadmin%2Fusers%3Femail%3Dmallory$/);
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?email=mallory');
     await page.getByLabel('Email starts with').fill('mallory');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(/email=mallory/);

@@ -9,7 +9,11 @@ export function RequireRole({ roles, children }: { roles?: Role[]; children: Rea
   const { current, restoring } = useSession();
   const location = useLocation();
   if (restoring) return <Loading label="Signing in…" />;
-  if (!current) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+  if (!current) {
+    // The whole address comes back after signing in: a shared link's query is part of what it shows.
+    const next = `${location.pathname}${location.search}${location.hash}`;
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />;
+  }
   if (roles && !roles.includes(current.user.role))
     return (
       <div className="error" role="alert">

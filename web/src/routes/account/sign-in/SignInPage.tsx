@@ -5,9 +5,19 @@ import { Field } from '@/components/Field';
 import { ErrorNotice } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 
-/** Only same-site paths are followed after signing in. */
+/**
+ * Only same-site paths are followed after signing in. A browser reads `/\host` as `//host`, another
+ * site, so the path is resolved as the browser would before it is trusted.
+ */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/account';
+  if (!next?.startsWith('/')) return '/account';
+  try {
+    const url = new URL(next, window.location.origin);
+    if (url.origin === window.location.origin) return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    // not a URL at all
+  }
+  return '/account';
 }
 
 export default function SignInPage() {

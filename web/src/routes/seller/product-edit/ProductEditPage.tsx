@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ApiError } from '@/api/client';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useCreateProduct, useProduct, useUpdateProduct } from '@/api/catalog';
 import type { Product } from '@/api/types';
@@ -6,6 +7,33 @@ import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 import { emptyForm, formFromProduct, productBody, type ProductForm } from './form-model';
 import { ProductFields } from './ProductFields';
+
+const PRODUCT_FIELDS = ['title', 'brand', 'categoryId', 'description', 'images', 'attributes', 'currency'];
+const VARIANT_FIELDS = ['sku', 'title', 'price', 'initialStock', 'attributes'];
+
+/**
+ * The server's refusals by field of the body (`variants/0/price` also takes `variants/0/price/amount`),
+ * and whether every one of them has a field on the form to be shown at.
+ */
+function refusals(err: unknown, variants: number) {
+  const errors = err instanceof ApiError ? (err.problem.errors ?? []) : [];
+  const pathOf = (p: string) => p.replace(/^\/body(?=\/)/, '').slice(1);
+  const under = (p: string, field: string) => p === field || p.startsWith(`${field}/`);
+  const fields = [
+    ...PRODUCT_FIELDS,
+    ...Array.from({ length: variants }, (_, i) => VARIANT_FIELDS.map((f) => `variants/${i}/${f}`)).flat(),
+  ];
+  return {
+    errorOf: (field: string) => {
+      const e = errors.find((x) => under(pathOf(x.path), field));
+      if (!e) return undefined;
+      // Below the field: name what in it was refused (an attribute's name, a price's amount).
+      const inner = pathOf(e.path).slice(field.length + 1);
+      return inner ? `${inner}: ${e.message}` : e.message;
+    },
+    allPlaced: errors.length > 0 && errors.every((e) => fields.some((f) => under(pathOf(e.path), f))),
+  };
+}
 
 function Editor({ product }: { product?: Product }) {
   const navigate = useNavigate();
@@ -16,6 +44,8 @@ function Editor({ product }: { product?: Product }) {
   const [saved, setSaved] = useState<Product | null>(null);
   const pending = create.isPending || update.isPending;
   const status = saved?.status ?? product?.status;
+  const refused = create.error ?? update.error;
+  const { errorOf, allPlaced } = refusals(refused, form.variants.length);
 
   const submit = (next: 'draft' | 'published') => {
     setInputError(null);
@@ -60,8 +90,10 @@ function Editor({ product }: { product?: Product }) {
           )}
         </p>
       )}
-      <ProductFields form={form} setForm={setForm} isNew={!product} />
-      <ErrorNotice error={inputError ?? create.error ?? update.error} />
+      <ProductFields form={form} setForm={setForm} isNew={!product} errorOf={errorOf} />
+      <ErrorNotice
+        error={inputError ?? (allPlaced ? new Error('Not saved: check the fields marked above.') : refused)}
+      />
       {saved && (
         <p className="success" role="status">
           Saved as {saved.status}.
@@ -71,7 +103,15 @@ function Editor({ product }: { product?: Product }) {
         <button type="submit" disabled={pending}>
           {pending ? 'Saving…' : 'Publish'}
         </button>
-        <button type="button" className="secondary" disabled={pending} onClick={() => submit('draft')}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={pending}
+          // A draft is checked like a publication: a required field left empty is named by the browser.
+          onClick={(e) => {
+            if (e.currentTarget.form?.reportValidity() !== false) submit('draft');
+          }}
+        >
           Save as draft
         </button>
       </div>

@@ -8,6 +8,8 @@ interface Props {
   form: ProductForm;
   setForm: (f: ProductForm) => void;
   isNew: boolean;
+  /** What the server said of a field of the body (`title`, `variants/0/sku`), if it refused it. */
+  errorOf: (field: string) => string | undefined;
 }
 
 function TextArea({
@@ -15,13 +17,16 @@ function TextArea({
   value,
   onChange,
   hint,
+  error,
 }: {
   label: string;
   value: string;
   onChange: (v: string) => void;
   hint?: string;
+  error?: string;
 }) {
   const id = useId();
+  const described = [hint && `${id}-h`, error && `${id}-e`].filter(Boolean).join(' ');
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -34,14 +39,20 @@ function TextArea({
         id={id}
         rows={3}
         value={value}
-        aria-describedby={hint ? `${id}-h` : undefined}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
         onChange={(e) => onChange(e.target.value)}
       />
+      {error && (
+        <span id={`${id}-e`} className="field-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
 
-export function ProductFields({ form, setForm, isNew }: Props) {
+export function ProductFields({ form, setForm, isNew, errorOf }: Props) {
   const categories = useCategories();
   const categoryId = useId();
   const set = (patch: Partial<ProductForm>) => setForm({ ...form, ...patch });
@@ -56,6 +67,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
         maxLength={200}
         value={form.title}
         onChange={(e) => set({ title: e.target.value })}
+        error={errorOf('title')}
       />
       <Field
         label="Brand"
@@ -63,6 +75,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
         maxLength={100}
         value={form.brand}
         onChange={(e) => set({ brand: e.target.value })}
+        error={errorOf('brand')}
       />
       <div className="field">
         <label htmlFor={categoryId}>Category</label>
@@ -70,6 +83,8 @@ export function ProductFields({ form, setForm, isNew }: Props) {
           id={categoryId}
           required
           value={form.categoryId}
+          aria-invalid={errorOf('categoryId') ? true : undefined}
+          aria-describedby={errorOf('categoryId') ? `${categoryId}-e` : undefined}
           onChange={(e) => set({ categoryId: e.target.value })}
         >
           <option value="">Choose a category</option>
@@ -80,24 +95,32 @@ export function ProductFields({ form, setForm, isNew }: Props) {
             </option>
           ))}
         </select>
+        {errorOf('categoryId') && (
+          <span id={`${categoryId}-e`} className="field-error">
+            {errorOf('categoryId')}
+          </span>
+        )}
         <ErrorNotice error={categories.error} />
       </div>
       <TextArea
         label="Description"
         value={form.description}
         onChange={(description) => set({ description })}
+        error={errorOf('description')}
       />
       <TextArea
         label="Image URLs"
         hint="One https:// address per line"
         value={form.images}
         onChange={(images) => set({ images })}
+        error={errorOf('images')}
       />
       <Field
         label="Attributes"
         placeholder="material=cotton, fit=regular"
         value={form.attributes}
         onChange={(e) => set({ attributes: e.target.value })}
+        error={errorOf('attributes')}
       />
       <Field
         label="Currency"
@@ -106,6 +129,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
         maxLength={3}
         value={form.currency}
         onChange={(e) => set({ currency: e.target.value })}
+        error={errorOf('currency')}
       />
       <fieldset className="variant-rows">
         <legend>Variants</legend>
@@ -114,13 +138,17 @@ export function ProductFields({ form, setForm, isNew }: Props) {
             <Field
               label={`SKU (variant ${i + 1})`}
               required
+              pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
+              title="Letters and digits, then also . _ - (up to 64)"
               value={v.sku}
               onChange={(e) => setVariant(i, { sku: e.target.value })}
+              error={errorOf(`variants/${i}/sku`)}
             />
             <Field
               label={`Name (variant ${i + 1})`}
               value={v.title}
               onChange={(e) => setVariant(i, { title: e.target.value })}
+              error={errorOf(`variants/${i}/title`)}
             />
             <Field
               label={`Price (variant ${i + 1})`}
@@ -129,6 +157,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
               placeholder="19.99"
               value={v.price}
               onChange={(e) => setVariant(i, { price: e.target.value })}
+              error={errorOf(`variants/${i}/price`)}
             />
             {isNew && (
               <Field
@@ -137,6 +166,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
                 min={0}
                 value={v.stock}
                 onChange={(e) => setVariant(i, { stock: e.target.value })}
+                error={errorOf(`variants/${i}/initialStock`)}
               />
             )}
             <Field
@@ -144,6 +174,7 @@ export function ProductFields({ form, setForm, isNew }: Props) {
               placeholder="color=red, size=M"
               value={v.attributes}
               onChange={(e) => setVariant(i, { attributes: e.target.value })}
+              error={errorOf(`variants/${i}/attributes`)}
             />
             {form.variants.length > 1 && (
               <button

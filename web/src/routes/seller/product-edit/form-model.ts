@@ -100,7 +100,11 @@ export function productBody(f: ProductForm, status: 'draft' | 'published', withS
     images: f.images
       .split('\n')
       .map((s) => s.trim())
-      .filter(Boolean),
+      .filter(Boolean)
+      .map((url) => {
+        if (!/^https?:\/\/\S+$/.test(url)) throw new Error(`“${url}” is not a web address (https://…)`);
+        return url;
+      }),
     status,
     variants,
   };

@@ -128,6 +128,27 @@ describe.each(databaseModes())('flash sales over HTTP (%s)', (mode) => {
     expect(unknown.json().errors).toEqual([{ path: '/body/items/0/sku', message: 'is not a known SKU' }]);
   });
 
+  it('a list cursor the server did not make is a 400 naming /query/cursor, never a 500', async () => {
+    const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const cursor of [
+      'zzz',
+      forged(['2026-01-01T00:00:00.000Z', '-'.repeat(36)]),
+      forged(['2026-01-01T00:00:00.000Z', 'g'.repeat(8) + '-0000-0000-0000-000000000000']),
+      forged(['garbage 2020', '01a228ac-e46f-72c9-a4a6-bbb70e363f9a']),
+      forged({ startsAt: '2026-01-01T00:00:00.000Z' }),
+    ]) {
+      const res = await agora.request({ method: 'GET', url: `/v1/flash-sales?cursor=${cursor}` });
+      expect(res.statusCode, cursor).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/query/cursor' }] });
+    }
+    const first = await agora.request({ method: 'GET', url: '/v1/flash-sales?limit=1' });
+    const next = first.json<{ nextCursor: string | null }>().nextCursor;
+    if (next)
+      expect((await agora.request({ method: 'GET', url: `/v1/flash-sales?cursor=${next}` })).statusCode).toBe(
+        200,
+      );
+  });
+
   it('a SKU is in one sale at a time: an overlapping sale of it is refused, a later one is not', async () => {
     const { sku } = await product(10);
     const { sku: free } = await product(10);

@@ -142,8 +142,11 @@ export async function putFlag(
 export async function listChanges(ctx: Ctx, key: string, q: ListQuery) {
   let beforeId: number | undefined;
   if (q.cursor !== undefined) {
-    beforeId = Number(decodeCursor(q.cursor));
-    if (!Number.isSafeInteger(beforeId) || beforeId <= 0) throw badCursor();
+    // a cursor is a change id in decimal digits, base64url-encoded; `1e3`, `0x10` or ` 5` are not ours
+    const text = decodeCursor(q.cursor);
+    beforeId = Number(text);
+    if (!/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(beforeId) || encodeCursor(text) !== q.cursor)
+      throw badCursor();
   }
   const [flag, rows] = await Promise.all([
     repo.findFlag(ctx.db, key),

@@ -169,7 +169,7 @@ describe.each(databaseModes())('feature flags (%s)', (mode) => {
     expect((await get('/v1/admin/feature-flags/no_such_flag/changes')).statusCode).toBe(404);
   });
 
-  it('answers 400 for a flag-list cursor it did not make', async () => {
+  it('answers 400 for a flag-list or change-list cursor it did not make', async () => {
     for (const cursor of ['zzz', 'garbage!!', Buffer.from('Not A Key').toString('base64url')]) {
       const res = await get(`/v1/admin/feature-flags?cursor=${encodeURIComponent(cursor)}`);
       expect(res.statusCode, cursor).toBe(400);
@@ -181,6 +181,12 @@ describe.each(databaseModes())('feature flags (%s)', (mode) => {
     const key = Buffer.from('degraded_mode').toString('base64url');
     expect((await get(`/v1/admin/feature-flags?cursor=${key}`)).statusCode).toBe(200);
     expect((await get(`/v1/admin/feature-flags?cursor=${key}!`)).statusCode).toBe(400);
+    for (const id of ['1e3', '0x10', ' 5', '05', '-1', '9'.repeat(20)]) {
+      const cursor = Buffer.from(id).toString('base64url');
+      const res = await get(`/v1/admin/feature-flags/flash_sales/changes?cursor=${cursor}`);
+      expect(res.statusCode, id).toBe(400);
+      expect(res.json()).toMatchObject({ errors: [{ path: '/query/cursor' }] });
+    }
   });
 
   it('pages through the flags by key', async () => {

@@ -34,3 +34,21 @@ export function uuidv7(): string {
 function randomSeq(random: Uint8Array): number {
   return ((random[6] & 0x7f) << 24) | (random[7] << 16) | (random[8] << 8) | random[9];
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether `value` is in PostgreSQL's uuid syntax (either case). An id from a client (a path, a
+ * cursor) reaches SQL only in this form: a `uuid` parameter that is not fails the statement, a 500.
+ */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Whether `value` is an instant in the form `toISOString` writes, with a four-digit year: the form
+ * cursors carry times in. A time JavaScript reads but PostgreSQL cannot hold (year -271821) would
+ * fail in SQL.
+ */
+export const isIsoInstant = (value: string): boolean =>
+  ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));

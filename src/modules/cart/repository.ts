@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { randomBytes } from 'node:crypto';
-import { uuidv7 } from '../../platform/ids.js';
+import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
 import type { CartRow, CartStatus, CartTables, ItemRow } from './tables.js';
@@ -51,9 +51,8 @@ export function newCartId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids reach SQL only in UUID form (a `uuid` column rejects anything else with an error). */
-export const isUuid = (s: string): boolean => UUID.test(s);
+export { isUuid };
 
 /** `now() + hours` as SQL, so the database clock decides expiry everywhere. */
 export const hoursFromNow = (hours: number) => sql<Date>`now() + ${hours} * interval '1 hour'`;

@@ -1,3 +1,4 @@
+import { isIsoInstant, isUuid } from '../../platform/ids.js';
 import type { ProductSnapshot } from './events.js';
 import type { Category, CategoryNode, Product, SellerProfile } from './schemas.js';
 import { availabilityOf } from './stock.js';
@@ -95,16 +96,6 @@ export function presentSeller(row: SellerRow): SellerProfile {
   };
 }
 
-/** A product id as cursors carry it (the database's uuid syntax: anything else would fail in SQL). */
-const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * A creation time as cursors carry it: the ISO form `toISOString` writes, with a four-digit year
- * (a date JavaScript reads but PostgreSQL cannot hold would fail in SQL).
- */
-const isCursorTime = (v: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
-
 /** Opaque keyset cursor: the sort value and id of the last row served. */
 export function encodeCursor(value: string | number, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
@@ -117,9 +108,9 @@ export function decodeCursor(cursor: string | undefined): { value: string | numb
     if (
       Array.isArray(parsed) &&
       parsed.length === 2 &&
-      (typeof parsed[0] === 'number' || (typeof parsed[0] === 'string' && isCursorTime(parsed[0]))) &&
+      (typeof parsed[0] === 'number' || (typeof parsed[0] === 'string' && isIsoInstant(parsed[0]))) &&
       typeof parsed[1] === 'string' &&
-      CURSOR_ID.test(parsed[1])
+      isUuid(parsed[1])
     ) {
       return { value: parsed[0], id: parsed[1] };
     }

@@ -1,4 +1,4 @@
-import { uuidv7 } from '../../platform/ids.js';
+import { isUuid, uuidv7 } from '../../platform/ids.js';
 import type { Transaction } from 'kysely';
 import type { Ctx } from '../../platform/context.js';
 import { refuseBlank, UnauthorizedError, ValidationError, type FieldError } from '../../platform/errors.js';
@@ -301,7 +301,6 @@ export async function archiveProduct(ctx: Ctx, deps: CatalogDeps, id: string): P
   await deps.cache.invalidate([id, slug]);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
@@ -310,7 +309,7 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * can be neither, which is never cached.
  */
 export function productCacheKey(idOrSlug: string): string | null {
-  if (UUID.test(idOrSlug)) return idOrSlug.toLowerCase();
+  if (isUuid(idOrSlug)) return idOrSlug.toLowerCase();
   return SLUG.test(idOrSlug) ? idOrSlug : null;
 }
 
@@ -318,7 +317,7 @@ export function productCacheKey(idOrSlug: string): string | null {
 export async function loadProduct(db: AnyDb, deps: CatalogDeps, idOrSlug: string): Promise<Product | null> {
   const row = await repo.findProduct(
     db,
-    UUID.test(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
+    isUuid(idOrSlug) ? { id: idOrSlug.toLowerCase() } : { slug: idOrSlug },
   );
   if (!row) return null;
   const variants = (await repo.variantsOf(db, [row.id])).get(row.id) ?? [];

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { uuidv7 } from '../../platform/ids.js';
+import { isIsoInstant, isUuid, uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
 import { AppError, ValidationError, type FieldError } from '../../platform/errors.js';
@@ -138,22 +138,19 @@ export async function listSales(
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function decodeCursor(cursor: string | undefined): { startsAt: string; id: string } | undefined {
   if (!cursor) return undefined;
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    // only what listSales writes: an ISO timestamp that reads back the same, and a sale id (a uuid,
+    // only what listSales writes: an ISO timestamp PostgreSQL can hold, and a sale id (a uuid,
     // which the database casts: anything else would fail the query)
     if (
       Array.isArray(v) &&
       v.length === 2 &&
       typeof v[0] === 'string' &&
-      !Number.isNaN(Date.parse(v[0])) &&
-      new Date(v[0]).toISOString() === v[0] &&
+      isIsoInstant(v[0]) &&
       typeof v[1] === 'string' &&
-      UUID.test(v[1])
+      isUuid(v[1])
     )
       return { startsAt: v[0], id: v[1] };
   } catch {

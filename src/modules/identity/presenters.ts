@@ -1,4 +1,5 @@
 import { ValidationError } from '../../platform/errors.js';
+import { isUuid } from '../../platform/ids.js';
 import type { Address, User } from './schemas.js';
 import type { AddressRow, ProfileRow } from './tables.js';
 
@@ -39,10 +40,7 @@ export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url'
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString();
-  if (
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ||
-    encodeCursor(id) !== cursor
-  )
+  if (!isUuid(id) || encodeCursor(id) !== cursor)
     throw new ValidationError([{ path: '/query/cursor', message: 'is not a valid cursor' }]);
   return id;
 }

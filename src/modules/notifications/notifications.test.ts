@@ -226,6 +226,16 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
       token: user.accessToken,
     });
     expect(badCursor.json()).toMatchObject({ code: 'validation_failed' });
+    // a cursor that decodes to something uuid-like but not a uuid never reaches SQL (it was a 500)
+    for (const id of ['-'.repeat(36), 'f'.repeat(36)]) {
+      const forged = await agora.request({
+        method: 'GET',
+        url: `/v1/me/notifications?cursor=${Buffer.from(id).toString('base64url')}`,
+        token: user.accessToken,
+      });
+      expect(forged.statusCode, forged.body).toBe(400);
+      expect(forged.json()).toMatchObject({ code: 'validation_failed' });
+    }
     const anon = await agora.request({ method: 'GET', url: '/v1/me/notifications' });
     expect(anon.statusCode).toBe(401);
     const badPrefs = await agora.request({

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { uuidv7 } from '../../platform/ids.js';
+import { isUuid, uuidv7 } from '../../platform/ids.js';
 import { scoped, type AnyDb } from '../../platform/db.js';
 import { prepared } from '../../platform/prepared.js';
 import { PerTurnBatcher } from '../../platform/per-turn-batcher.js';
@@ -74,7 +74,6 @@ interface Lookup {
   resolve: (r: Recipient | undefined) => void;
   reject: (err: unknown) => void;
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * `findRecipient` for the email jobs: the lookups made in one turn of the event loop (the jobs one
@@ -87,7 +86,7 @@ export class RecipientLookup {
   constructor(private readonly db: AnyDb) {}
 
   find(userId: string): Promise<Recipient | undefined> {
-    if (!UUID.test(userId)) return Promise.resolve(undefined);
+    if (!isUuid(userId)) return Promise.resolve(undefined);
     return new Promise((resolve, reject) => this.queued.add('', { userId, resolve, reject }));
   }
 

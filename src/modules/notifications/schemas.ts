@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { isUuid } from '../../platform/ids.js';
 import { WEBHOOK_EVENT_TYPES } from './events.js';
 
 const Id = Type.String({ format: 'uuid' });
@@ -124,5 +125,5 @@ export const encodeCursor = (id: string) => Buffer.from(id).toString('base64url'
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, 'base64url').toString();
-  return /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+  return isUuid(id) ? id : undefined;
 }

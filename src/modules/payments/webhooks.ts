@@ -1,4 +1,5 @@
 import type { AnyDb } from '../../platform/db.js';
+import { isUuid } from '../../platform/ids.js';
 import type { JobRunner } from '../../platform/jobs/runner.js';
 import { WebhookSignatureError, type PaymentProvider, type ProviderEvent } from './provider.js';
 import { BadWebhookSignatureError } from './errors.js';
@@ -36,7 +37,7 @@ export async function receiveWebhook(
   return deps.db.transaction().execute(async (trx) => {
     const payment =
       (event.providerRef ? await repo.findByProviderRef(trx, provider.name, event.providerRef) : undefined) ??
-      (event.metadata.paymentId && /^[0-9a-f-]{36}$/.test(event.metadata.paymentId)
+      (event.metadata.paymentId && isUuid(event.metadata.paymentId)
         ? await repo.findPayment(trx, event.metadata.paymentId)
         : undefined);
     const fresh = await repo.recordWebhookEvent(trx, {

@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.js';
 import type { NearCache } from '../../platform/near-cache.js';
 import { ValidationError } from '../../platform/errors.js';
+import { isIsoInstant, isUuid } from '../../platform/ids.js';
 import { answer, type MatchSets } from './match-sets.js';
 import * as repo from './repository.js';
 import type { SearchQuery, SearchResult } from './schemas.js';
@@ -28,25 +29,15 @@ function encodeCursor(value: number | string, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-/** A product id as cursors carry it (the database's uuid syntax: anything else would fail in SQL). */
-const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/**
- * A creation time as cursors carry it: the ISO form `toISOString` writes, with a four-digit year
- * (a date JavaScript reads but PostgreSQL cannot hold would fail in SQL).
- */
-const isCursorTime = (v: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && !Number.isNaN(Date.parse(v));
-
 function decodeCursor(cursor: string): repo.After | undefined {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     if (
       Array.isArray(v) &&
       v.length === 2 &&
-      (typeof v[0] === 'number' || (typeof v[0] === 'string' && isCursorTime(v[0]))) &&
+      (typeof v[0] === 'number' || (typeof v[0] === 'string' && isIsoInstant(v[0]))) &&
       typeof v[1] === 'string' &&
-      CURSOR_ID.test(v[1])
+      isUuid(v[1])
     )
       return { value: v[0], id: v[1] };
   } catch {

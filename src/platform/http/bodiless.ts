@@ -37,15 +37,18 @@ function refuseBody(request: FastifyRequest, _reply: FastifyReply, done: HookHan
 
 /**
  * Gives every route that can carry a body but declares no body schema the `refuseBody` check, as a
- * `preValidation` hook of its own: the routes that read a body pay nothing. Routes that read a
- * body of another type (a CSV import) parse it themselves and are left alone: their body is not
- * JSON. Register before the module routes (an `onRoute` hook sees only routes added after it).
+ * `preValidation` hook of its own: the routes that read a body pay nothing. Routes that declare the
+ * media type they read (`schema.consumes`, a CSV import) answer other bodies themselves. Register
+ * before the module routes (an `onRoute` hook sees only routes added after it).
  */
 export const bodilessPlugin = fp(
   async (app) => {
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (!methods.some((m) => MAY_CARRY_A_BODY.has(m)) || route.schema?.body !== undefined) return;
+      if (!methods.some((m) => MAY_CARRY_A_BODY.has(m))) return;
+      // a body schema checks the body; a declared media type (`consumes`) means the route reads a
+      // body of its own and answers anything else itself (a CSV import: 415 for JSON)
+      if (route.schema?.body !== undefined || route.schema?.consumes !== undefined) return;
       const existing = route.preValidation;
       route.preValidation =
         existing === undefined

@@ -82,9 +82,12 @@ export interface WebServer {
 
 /**
  * A whole Agora on its own embedded database, serving the built web app (`webRoot`, by default
- * `web/dist`, built first when stale) on a random port.
+ * `web/dist`, built first when stale) on a random port; `env` overrides configuration.
  */
-export async function startWebServer(webRoot = webDist): Promise<WebServer> {
+export async function startWebServer(
+  webRoot = webDist,
+  env: Record<string, string> = {},
+): Promise<WebServer> {
   if (webRoot === webDist) await ensureWebBuild();
   const config = loadConfig(
     {
@@ -98,6 +101,7 @@ export async function startWebServer(webRoot = webDist): Promise<WebServer> {
       AGORA_RATE_LIMIT_AUTH_MAX: '1000',
       AGORA_ADMIN_EMAIL: ADMIN.email,
       AGORA_ADMIN_PASSWORD: ADMIN.password,
+      ...env,
     },
     { dotenv: false },
   );

@@ -12,6 +12,8 @@ const CategoryPage = lazy(() => import('@/routes/storefront/category/CategoryPag
 const NotFoundPage = lazy(() => import('@/routes/storefront/not-found/NotFoundPage'));
 const SignInPage = lazy(() => import('@/routes/account/sign-in/SignInPage'));
 const SignUpPage = lazy(() => import('@/routes/account/sign-up/SignUpPage'));
+const ForgotPasswordPage = lazy(() => import('@/routes/account/password-reset/ForgotPasswordPage'));
+const ResetPasswordPage = lazy(() => import('@/routes/account/password-reset/ResetPasswordPage'));
 const AccountPage = lazy(() => import('@/routes/account/profile/AccountPage'));
 const SellerProductsPage = lazy(() => import('@/routes/seller/products/SellerProductsPage'));
 const ProductEditPage = lazy(() => import('@/routes/seller/product-edit/ProductEditPage'));
@@ -48,6 +50,8 @@ export const router = createBrowserRouter([
       { path: '/products/:slug', element: <ProductPage /> },
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/sign-up', element: <SignUpPage /> },
+      { path: '/forgot-password', element: <ForgotPasswordPage /> },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
       { path: '/cart', element: <CartPage /> },
       { path: '/flash-sales/:id', element: <FlashSalePage /> },
       { path: '/checkout', element: guarded(<CheckoutPage />) },

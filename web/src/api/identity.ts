@@ -134,3 +134,19 @@ export function useUpdateUser() {
     onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'users'] }),
   });
 }
+
+/** Asks for a password reset link by email; the server accepts any address (it says nothing of which exist). */
+export function useRequestPasswordReset() {
+  return useMutation({
+    mutationFn: (body: { email: string }) =>
+      api<{ status: 'accepted' }>('/v1/auth/password-reset', { method: 'POST', body }),
+  });
+}
+
+/** Sets a new password with the token of a reset link; the account's sessions end. */
+export function useConfirmPasswordReset() {
+  return useMutation({
+    mutationFn: (body: { token: string; password: string }) =>
+      api<void>('/v1/auth/password-reset/confirm', { method: 'POST', body }),
+  });
+}

@@ -57,6 +57,9 @@ export default function SignInPage() {
         </button>
       </form>
       <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         New here? <Link to="/sign-up">Create an account</Link>
       </p>
     </section>

@@ -3,6 +3,7 @@
  * and assembles the HTTP app. The one file that knows every module.
  */
 import type { Config } from './platform/config.js';
+import { ValidationError } from './platform/errors.js';
 import { createRuntime, type Runtime, type RuntimeOverrides } from './platform/runtime.js';
 import { migrateAll, type SchemaMigrations } from './platform/migrations.js';
 import { platformMigrations } from './platform/migrations/index.js';
@@ -134,6 +135,20 @@ export async function migrate(rt: Runtime): Promise<void> {
   await migrateAll(rt.database.db, ALL_MIGRATIONS, rt.log);
 }
 
+/** The settings the start-up admin's fields come from (`ensureAdmin` names them as the CLI's flags). */
+const ADMIN_SETTINGS: Record<string, string> = {
+  '--email': 'AGORA_ADMIN_EMAIL',
+  '--password': 'AGORA_ADMIN_PASSWORD',
+};
+
+/** A refused start-up admin is a configuration mistake: the message names the variable to fix. */
+function adminSettingsError(err: ValidationError): Error {
+  const problems = (err.errors ?? []).map((e) => `${ADMIN_SETTINGS[e.path] ?? e.path} ${e.message}`);
+  return new Error(
+    problems.length ? problems.join('; ') : `AGORA_ADMIN_EMAIL, AGORA_ADMIN_PASSWORD: ${err.message}`,
+  );
+}
+
 export interface AgoraOverrides {
   /** Tests only: passed to the orders module (a hook after each checkout saga step). */
   orders?: Pick<OrdersDeps, 'afterStep'>;
@@ -191,7 +206,9 @@ export async function createAgora(
         { db: rt.database.db, actor: null, requestId: 'startup', log: rt.log },
         { hasher: createPasswordHasher(rt) },
         { email: config.AGORA_ADMIN_EMAIL, password: config.AGORA_ADMIN_PASSWORD },
-      );
+      ).catch((err: unknown) => {
+        throw err instanceof ValidationError ? adminSettingsError(err) : err;
+      });
       if (created)
         rt.log.info({ email: config.AGORA_ADMIN_EMAIL }, 'admin account created from configuration');
     }

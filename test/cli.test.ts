@@ -62,6 +62,16 @@ describe('agora CLI', { timeout: 180_000 }, () => {
     expect(run.stderr).toMatch(/PORT/);
   });
 
+  it('names the setting when the start-up admin of the configuration is refused', async () => {
+    const run = await agora(['worker'], {
+      AGORA_DATA_DIR: await tempDir(),
+      AGORA_ADMIN_EMAIL: 'admin@example.com',
+      AGORA_ADMIN_PASSWORD: 'a long admin passphrase',
+    }).done;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/AGORA_ADMIN_PASSWORD must not contain your email address/);
+  });
+
   it('rejects an unknown command with usage', async () => {
     const run = await agora(['frobnicate'], { AGORA_DATA_DIR: await tempDir() }).done;
     expect(run.code).toBe(2);

@@ -169,6 +169,66 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
     expect(entry.note).toBe('scratched (10.00 USD refunded)');
   });
 
+  it('a refund the provider refuses stops counting on the order, its status and the sales figures', async () => {
+    const { order } = await paidOrder();
+    const total = order.totals.total.amount;
+    // the money went back outside Agora (the provider's dashboard): the provider refuses any more
+    const [held] = agora.payments.sandbox!.paymentsOfOrder(order.id);
+    await agora.payments.sandbox!.refund({
+      providerRef: held.ref,
+      amount: { amount: total, currency: held.currency },
+      idempotencyKey: `dashboard-${order.id}`,
+    });
+    const salesRefunded = async () =>
+      Number(
+        (
+          await sql<{ refunded_amount: string }>`
+            select refunded_amount from admin.sales_orders where order_id = ${order.id}`.execute(db())
+        ).rows[0]?.refunded_amount ?? -1,
+      );
+
+    const partial = await refund(order.id, { amount: 500, reason: 'scratched' }, randomUUID());
+    expect(partial.json()).toMatchObject({
+      status: 'partially_refunded',
+      totals: { refunded: { amount: 500 } },
+    });
+    await waitFor(
+      async () => (await read(order.id)).totals.refunded.amount === 0,
+      10_000,
+      'the refused refund to stop counting',
+    );
+    const after = await read(order.id);
+    expect(after.status).toBe('confirmed');
+    expect(after.payment.status).toBe('captured');
+    expect(after.history.at(-1)).toMatchObject({ status: 'confirmed' });
+    expect(after.history.at(-1)?.note).toContain('5.00 USD refused by the payment provider');
+    await waitFor(async () => (await salesRefunded()) === 0, 10_000, 'the sales figures to follow');
+
+    // a full refund before shipping cancels the order and restocks it; refused, the order stays
+    // cancelled (its goods are back in stock) and shows nothing refunded
+    const full = await refund(order.id, { reason: 'lost in the warehouse' }, randomUUID());
+    expect(full.json()).toMatchObject({ status: 'refunded', totals: { refunded: { amount: total } } });
+    await waitFor(
+      async () => (await read(order.id)).totals.refunded.amount === 0,
+      10_000,
+      'the refused full refund to stop counting',
+    );
+    expect((await read(order.id)).status).toBe('cancelled');
+    // once every event is relayed and delivered, the figures hold neither refund
+    const settled = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`
+            select (select count(*) from platform.outbox where sent_at is null)
+                 + (select count(*) from platform.jobs where name = 'events.deliver' and status = 'pending') as n`.execute(
+            db(),
+          )
+        ).rows[0].n,
+      ) === 0;
+    await waitFor(settled, 10_000, 'the events to be delivered');
+    expect(await salesRefunded()).toBe(0);
+  });
+
   it('cancelling a paid order shows what was refunded', async () => {
     const { order, buyer } = await paidOrder();
     const total = order.totals.total.amount;

@@ -42,9 +42,16 @@ export interface ConsumedEvents {
     amount: Money;
     lines?: Pick<OrderLine, 'sku' | 'productId' | 'quantity'>[];
   };
+  /** A refund counted before was refused by the payment provider: it no longer counts. */
+  'order.refund_failed': { orderId: string; amount: Money };
 }
 
 export type ConsumedType = keyof ConsumedEvents;
 export type EventOf<T extends ConsumedType> = CloudEvent<ConsumedEvents[T]>;
 
-export const ANALYTICS_TYPES: ConsumedType[] = ['order.confirmed', 'order.cancelled', 'order.refunded'];
+export const ANALYTICS_TYPES: ConsumedType[] = [
+  'order.confirmed',
+  'order.cancelled',
+  'order.refunded',
+  'order.refund_failed',
+];

@@ -122,6 +122,14 @@ function fold(
     case 'order.cancelled':
       next.cancelled = true;
       break;
+    case 'order.refund_failed': {
+      // the money stayed with the buyer's payment; the goods a refund before shipping restocked
+      // stay returned (the order stays cancelled)
+      const d = data as unknown as ConsumedEvents['order.refund_failed'];
+      if (!isMoney(d.amount)) throw malformed(event, 'no amount');
+      next.refunded = Math.max(0, next.refunded - d.amount.amount);
+      break;
+    }
     case 'order.refunded': {
       const d = data as unknown as ConsumedEvents['order.refunded'];
       if (!isMoney(d.amount)) throw malformed(event, 'no amount');

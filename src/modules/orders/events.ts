@@ -37,6 +37,15 @@ export interface OrdersEvents {
     carrier: string;
     trackingNumber: string;
   };
+  /** A refund the order had counted was refused by the payment provider: nothing was paid back. */
+  'order.refund_failed': {
+    orderId: string;
+    userId: string;
+    amount: Money;
+    reason: string;
+    error: string;
+    sellerIds: string[];
+  };
   'order.refunded': {
     orderId: string;
     userId: string;

@@ -10,6 +10,7 @@ import type { JobRunner } from '../../platform/jobs/runner.js';
 import type { Retention } from '../../platform/jobs/retention.js';
 import type { PaymentsModule } from '../payments/index.js';
 import type { CartPort, HoldProvider, InventoryPort } from './ports.js';
+import { refundRefused } from './order-service.js';
 import { orderRoutes } from './routes.js';
 import { Checkout, type CheckoutResult, type StartCheckout } from './saga/checkout.js';
 import { pruneFinished } from './saga/saga-repository.js';
@@ -73,6 +74,9 @@ export function createOrdersModule(rt: Runtime, deps: OrdersDeps): OrdersModule 
       maxAttempts: 20,
     });
   });
+  deps.payments.onRefundFailure((trx, failure) =>
+    refundRefused(trx, failure, `refund-failed:${failure.refundId}`),
+  );
   deps.jobs.register<{ cartId: string; correlationId: string }>(
     RESUME_CHECKOUT_JOB,
     (p) => checkout.resumeFromWebhook(p.cartId, p.correlationId),

@@ -2,13 +2,14 @@ import type { Ctx } from '../../platform/context.js';
 import { ForbiddenError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import { IdempotencyKeyReusedError } from '../../platform/http/idempotency.js';
-import type { Money, PaymentsModule } from '../payments/index.js';
+import type { Money, PaymentsModule, RefundFailure } from '../payments/index.js';
 import { OrderNotFoundError, OrderStateError } from './errors.js';
 import { ORDERS_SOURCE } from './events.js';
 import { formatMoney } from '../../platform/money.js';
 import { lineData, orderEventData, publishOrderEvent } from './order-events.js';
 import type { InventoryPort } from './ports.js';
 import * as repo from './repository.js';
+import type { OrderStatus } from './tables.js';
 import { sagaOfOrder } from './saga/saga-repository.js';
 import type { Trx } from './saga/types.js';
 import { summedBySku } from './steps/reserve-stock.js';
@@ -231,4 +232,56 @@ export async function refundOrder(
       },
     ]);
   });
+}
+
+/** Where an order stands by its parts once no refund counts on it. */
+function statusOfParts(parts: { status: string }[]): OrderStatus {
+  if (parts.length > 0 && parts.every((p) => p.status === 'cancelled')) return 'cancelled';
+  if (parts.length > 0 && parts.every((p) => p.status === 'delivered')) return 'delivered';
+  if (parts.length > 0 && parts.every((p) => p.status === 'shipped' || p.status === 'delivered'))
+    return 'shipped';
+  return 'confirmed';
+}
+
+/**
+ * A refund the provider refused for good (payments calls this in the transaction that records the
+ * failure). The order counted the refund when it was asked for (`refundOrder`, `cancelOrder`), so it
+ * stops counting it: the refunded total drops, an order the refunds had made `refunded` or
+ * `partially_refunded` goes back to what its parts say (a full refund before shipping cancelled
+ * them and restocked the goods: that order stays cancelled, now without its money back), and the
+ * history says that nothing was paid back. Refunds the order never counted (a checkout's own
+ * compensation) change nothing here.
+ */
+export async function refundRefused(trx: Trx, failure: RefundFailure, correlationId: string): Promise<void> {
+  if (!failure.key.startsWith(`order:${failure.orderId}:`)) return;
+  const order = await repo.findOrder(trx, failure.orderId, true);
+  if (!order) return;
+  const refunded = Math.max(0, order.refunded_amount - failure.amount.amount);
+  let status = order.status;
+  if (status === 'refunded' || status === 'partially_refunded') {
+    status =
+      refunded > 0
+        ? 'partially_refunded'
+        : statusOfParts((await repo.partsOf(trx, [order.id])).get(order.id) ?? []);
+  }
+  await repo.recordRefusedRefund(trx, order.id, {
+    refunded,
+    status,
+    note: `Refund of ${formatMoney(failure.amount)} refused by the payment provider (${failure.error}); nothing was paid back`,
+  });
+  const lines = (await repo.linesOf(trx, [order.id])).get(order.id) ?? [];
+  await publishEvents(trx, { source: ORDERS_SOURCE, correlationId }, [
+    {
+      type: 'order.refund_failed',
+      subject: order.id,
+      data: {
+        orderId: order.id,
+        userId: order.user_id,
+        amount: failure.amount,
+        reason: failure.reason,
+        error: failure.error,
+        sellerIds: [...new Set(lines.map((l) => l.seller_id))].sort(),
+      },
+    },
+  ]);
 }

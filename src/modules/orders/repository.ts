@@ -377,3 +377,22 @@ export async function cancelParts(trx: AnyDb, orderId: string): Promise<void> {
     .where('status', 'in', sourcesOf(PART_TRANSITIONS, 'cancelled'))
     .execute();
 }
+
+/**
+ * A refund the provider refused: the order's refunded total and status as they now are, and the
+ * history entry saying so, in one statement.
+ */
+export async function recordRefusedRefund(
+  trx: AnyDb,
+  orderId: string,
+  v: { refunded: number; status: OrderStatus; note: string },
+): Promise<void> {
+  await sql`
+    with o as (
+      update orders.orders set refunded_amount = ${v.refunded}, status = ${v.status}, updated_at = now()
+       where id = ${orderId}
+      returning id)
+    insert into orders.history (order_id, status, note) select id, ${v.status}, ${v.note} from o`.execute(
+    trx,
+  );
+}

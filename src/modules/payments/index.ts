@@ -10,7 +10,13 @@ import { PaymentGateway } from './gateway.js';
 import type { PaymentProvider, ProviderName } from './provider.js';
 import { paymentRoutes } from './routes.js';
 import { SandboxProvider } from './sandbox.js';
-import { PaymentService, REFUND_JOB, VOID_JOB, type PaymentListener } from './service.js';
+import {
+  PaymentService,
+  REFUND_JOB,
+  VOID_JOB,
+  type PaymentListener,
+  type RefundFailureListener,
+} from './service.js';
 
 export { paymentsMigrations } from './migrations/index.js';
 export { PaymentDeclinedError, PaymentUnavailableError } from './errors.js';
@@ -26,6 +32,8 @@ export type {
   PaymentListener,
   PaymentUpdate,
   PaymentView,
+  RefundFailure,
+  RefundFailureListener,
   RequestedRefund,
 } from './service.js';
 
@@ -39,6 +47,8 @@ export interface PaymentsModule {
   sandbox: SandboxProvider | null;
   /** Orders listens here for what provider webhooks change (set once, by the composition root). */
   onPaymentUpdate(listener: PaymentListener): void;
+  /** Orders listens here for refunds the provider refused for good (set once, by the composition root). */
+  onRefundFailure(listener: RefundFailureListener): void;
   /** Whether `provider`'s circuit is open now. */
   circuitOpen(provider: ProviderName): boolean;
   close(): void;
@@ -97,6 +107,9 @@ export async function createPaymentsModule(rt: Runtime, deps: { jobs: JobRunner 
     sandbox,
     onPaymentUpdate(listener) {
       service.listener = listener;
+    },
+    onRefundFailure(listener) {
+      service.refundFailureListener = listener;
     },
     circuitOpen: (provider) => gateway.isOpen(provider),
     close: () => gateway.shutdown(),

@@ -64,6 +64,22 @@ export interface PaymentUpdate {
 /** Implemented by orders: called in the webhook's transaction after a payment changed. */
 export type PaymentListener = (trx: Trx, update: PaymentUpdate, correlationId: string) => Promise<void>;
 
+/** A refund the provider refused for good: nothing was paid back (see `RefundFailureListener`). */
+export interface RefundFailure {
+  paymentId: string;
+  orderId: string;
+  refundId: string;
+  /** The key the refund was requested with (`requestRefund`'s `key`). */
+  key: string;
+  amount: Money;
+  reason: string;
+  /** What the provider said. */
+  error: string;
+}
+
+/** Implemented by orders: called in the transaction that records a refund as failed. */
+export type RefundFailureListener = (trx: Trx, failure: RefundFailure) => Promise<void>;
+
 /** A refund as `requestRefund` answers it; `created` is false when its key was used before. */
 export interface RequestedRefund {
   refundId: string;
@@ -129,6 +145,7 @@ export class PaymentService {
   ) {}
 
   listener: PaymentListener | null = null;
+  refundFailureListener: RefundFailureListener | null = null;
 
   /** Records a pending payment in the caller's transaction. Idempotent per idempotency key. */
   async open(trx: Trx, req: AuthorizeRequest): Promise<void> {
@@ -447,8 +464,20 @@ export class PaymentService {
       const final = err.cause instanceof ProviderRejectedError;
       await this.db.transaction().execute(async (trx) => {
         await repo.insertAttempts(trx, payment.id, err.attempts);
-        if (final && (await repo.finishRefund(trx, refund.id, 'failed', { error: err.message })))
+        if (final && (await repo.finishRefund(trx, refund.id, 'failed', { error: err.message }))) {
           await repo.unreserveRefund(trx, payment.id, refund.amount);
+          // the order counted this refund when it was asked for: it learns, with the failure, that
+          // nothing was paid back
+          await this.refundFailureListener?.(trx, {
+            paymentId: payment.id,
+            orderId: payment.order_id,
+            refundId: refund.id,
+            key: refund.key,
+            amount: money,
+            reason: refund.reason,
+            error: err.message,
+          });
+        }
       });
       if (!final) throw err;
     }

@@ -4,6 +4,8 @@ import type { OrderStatus, PartStatus } from './tables.js';
 /**
  * The order lifecycle of API.md. Shipping and delivery follow the seller parts: the order is
  * shipped when every part is, delivered when every part is. Refunds keep money apart from goods.
+ * One change stands outside this table: a refund the provider refuses takes `refunded` or
+ * `partially_refunded` back to what the parts say (`refundRefused` in order-service.ts).
  */
 export const ORDER_TRANSITIONS: Transitions<OrderStatus> = {
   pending: ['confirmed', 'cancelled'],

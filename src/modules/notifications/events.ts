@@ -77,4 +77,23 @@ export const WEBHOOK_EVENT_TYPES = [
   'flash_sale.ended',
 ] as const;
 
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * The types a seller's endpoint can receive: those whose data names a seller (`sellerId` or
+ * `sellerIds`, the rule the fan-out applies). Users, payments and flash sales name none.
+ */
+export const SELLER_WEBHOOK_EVENT_TYPES: ReadonlySet<WebhookEventType> = new Set<WebhookEventType>([
+  'product.created',
+  'product.updated',
+  'inventory.adjusted',
+  'inventory.stock_changed',
+  'inventory.low_stock',
+  'order.placed',
+  'order.confirmed',
+  'order.cancelled',
+  'order.shipped',
+  'order.refunded',
+]);
+
 export const NOTIFICATIONS_SOURCE = '/agora/notifications';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { databaseModes, startAgora, type TestAgora } from '../../../test/helpers/agora.js';
+import { signInAdmin } from '../../../test/helpers/catalog.js';
 import { registerUser } from '../../../test/helpers/factories.js';
 import { waitFor } from '../../../test/helpers/events.js';
 import { startReceiver, startSmtp } from '../../../test/helpers/outbound.js';
@@ -641,5 +642,30 @@ describe.each(databaseModes())('notifications (%s)', (mode) => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'validation_failed', errors: [{ path: '/body/url' }] });
+  });
+
+  it("refuses a seller's endpoint for events that name no seller; an admin's takes them", async () => {
+    const seller = await registerUser(agora, { role: 'seller' });
+    const events = ['order.confirmed', 'payment.captured', 'inventory.low_stock', 'flash_sale.started'];
+    const refused = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: seller.accessToken,
+      body: { url: receiver.url, events },
+    });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toEqual([
+      '/body/events/1',
+      '/body/events/3',
+    ]);
+    const mine = await agora.request({ method: 'GET', url: '/v1/webhooks', token: seller.accessToken });
+    expect(mine.json().items).toEqual([]);
+    const admin = await agora.request({
+      method: 'POST',
+      url: '/v1/webhooks',
+      token: (await signInAdmin(agora)).accessToken,
+      body: { url: receiver.url, events },
+    });
+    expect(admin.statusCode, admin.body).toBe(201);
   });
 });

@@ -3,6 +3,7 @@ import type { Ctx } from '../../platform/context.js';
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/auth.js';
 import { UnsafeWebhookUrlError } from './errors.js';
+import { SELLER_WEBHOOK_EVENT_TYPES, type WebhookEventType } from './events.js';
 import * as repo from './repository.js';
 import { decodeCursor, encodeCursor, type Delivery, type Webhook, type WebhookBody } from './schemas.js';
 import type { WebhookRow } from './tables.js';
@@ -33,6 +34,20 @@ export async function createWebhook(
   input: WebhookBody,
 ): Promise<Webhook & { secret: string }> {
   const actor = actorOf(ctx);
+  if (actor.role === 'seller') {
+    // an event that names no seller would never reach the endpoint: say so instead of accepting it
+    const errors = input.events.flatMap((type: string, i) =>
+      SELLER_WEBHOOK_EVENT_TYPES.has(type as WebhookEventType)
+        ? []
+        : [
+            {
+              path: `/body/events/${i}`,
+              message: `${type} names no seller: a seller's endpoint never gets it`,
+            },
+          ],
+    );
+    if (errors.length) throw new ValidationError(errors);
+  }
   const refused = await refusedUrl(input.url, opts.allowPrivate);
   if (refused) throw new UnsafeWebhookUrlError(refused);
   const secret = `whsec_${randomBytes(32).toString('hex')}`;

@@ -79,21 +79,20 @@ export const WEBHOOK_EVENT_TYPES = [
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/**
- * The types a seller's endpoint can receive: those whose data names a seller (`sellerId` or
- * `sellerIds`, the rule the fan-out applies). Users, payments and flash sales name none.
- */
-export const SELLER_WEBHOOK_EVENT_TYPES: ReadonlySet<WebhookEventType> = new Set<WebhookEventType>([
-  'product.created',
-  'product.updated',
-  'inventory.adjusted',
-  'inventory.stock_changed',
-  'inventory.low_stock',
-  'order.placed',
-  'order.confirmed',
-  'order.cancelled',
-  'order.shipped',
-  'order.refunded',
-]);
+/** The public types whose data names no seller (`sellerId` or `sellerIds`, the fan-out's rule). */
+const NAMING_NO_SELLER: readonly WebhookEventType[] = [
+  'user.registered',
+  'payment.authorized',
+  'payment.captured',
+  'payment.failed',
+  'flash_sale.started',
+  'flash_sale.sold_out',
+  'flash_sale.ended',
+];
+
+/** The types a seller's endpoint can receive: every public type whose data names a seller. */
+export const SELLER_WEBHOOK_EVENT_TYPES: ReadonlySet<WebhookEventType> = new Set(
+  WEBHOOK_EVENT_TYPES.filter((t) => !NAMING_NO_SELLER.includes(t)),
+);
 
 export const NOTIFICATIONS_SOURCE = '/agora/notifications';

@@ -45,9 +45,15 @@ abstract class BaseCache {
   }
 }
 
+/** Where a process's memory cache tells the other processes on its database what it deleted. */
+export interface CachePeers {
+  publish(keys: string[]): void;
+}
+
 export class MemoryCache extends BaseCache implements Cache {
   readonly kind = 'memory' as const;
   private readonly lru: LRUCache<string, { v: unknown }>;
+  private peers: CachePeers | null = null;
 
   constructor(max = 10_000) {
     super();
@@ -62,6 +68,16 @@ export class MemoryCache extends BaseCache implements Cache {
   }
   async del(...keys: string[]): Promise<void> {
     for (const k of keys) this.lru.delete(k);
+    if (keys.length) this.peers?.publish(keys);
+  }
+  /** From now on each `del` is told to `peers` too (see cache-peers.ts). */
+  shareDeletesWith(peers: CachePeers): void {
+    this.peers = peers;
+  }
+  /** Keys another process deleted; none: its messages may have been lost, so everything goes. */
+  dropFromPeer(keys?: string[]): void {
+    if (!keys) this.lru.clear();
+    else for (const k of keys) this.lru.delete(k);
   }
   async incr(key: string, ttlSeconds: number): Promise<number> {
     const entry = this.lru.get(key);

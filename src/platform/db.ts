@@ -23,10 +23,11 @@ export interface Database {
   /** A cheap round trip, used by /readyz. */
   ping(): Promise<void>;
   /**
-   * Calls `onNotify` for each NOTIFY on `channel` (and once after a lost listener reconnects, since
-   * notifications sent meanwhile are gone). Resolves to a function that stops listening.
+   * Calls `onNotify` with the payload of each NOTIFY on `channel`, and once without one after a lost
+   * listener reconnects (notifications sent meanwhile are gone). Resolves to a function that stops
+   * listening.
    */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -295,7 +296,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
       ping: async () => {
         await sql`select 1`.execute(db);
       },
-      listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
+      listen: (channel, onNotify) => client.listen(channel, (payload) => onNotify(payload)),
       close: async () => {
         await db.destroy();
         if (!client.closed) await client.close();

@@ -3,13 +3,14 @@ import type { Logger } from './logger.js';
 
 /**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would be handed to other queries).
- * The connection is re-opened with backoff when it drops; `onNotify` then fires once, because
- * whatever was notified while it was down is lost and the listener's owner must look for itself.
+ * `onNotify` gets each notification's payload. The connection is re-opened with backoff when it
+ * drops; `onNotify` then fires once without a payload, because whatever was notified while it was
+ * down is lost and the listener's owner must look for itself.
  */
 export async function listenPostgres(
   url: string,
   channel: string,
-  onNotify: () => void,
+  onNotify: (payload?: string) => void,
   log?: Logger,
 ): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
@@ -20,7 +21,7 @@ export async function listenPostgres(
   const open = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
     c.on('notification', (msg) => {
-      if (msg.channel === channel) onNotify();
+      if (msg.channel === channel) onNotify(msg.payload);
     });
     c.on('error', (err) => {
       log?.warn({ err: err.message, channel }, 'listener connection failed');
@@ -38,10 +39,13 @@ export async function listenPostgres(
     if (stopped) return;
     const delay = Math.min(30_000, 250 * 2 ** failures++);
     retryTimer = setTimeout(() => {
-      open().then(onNotify, (err: unknown) => {
-        log?.warn({ err: (err as Error).message, channel }, 'listener reconnect failed');
-        reconnect();
-      });
+      open().then(
+        () => onNotify(),
+        (err: unknown) => {
+          log?.warn({ err: (err as Error).message, channel }, 'listener reconnect failed');
+          reconnect();
+        },
+      );
     }, delay);
     retryTimer.unref();
   };

@@ -45,8 +45,12 @@ export class NearCache {
 
   /** Starts a new generation of `name`: keys built with the old one are never read again. */
   async bump(name: string, ttlSeconds = 86_400): Promise<void> {
-    this.l1?.delete(`gen:${name}`);
-    await this.shared.set(`gen:${name}`, randomBytes(6).toString('hex'), ttlSeconds);
+    const key = `gen:${name}`;
+    this.l1?.delete(key);
+    // In process memory the tag is deleted (the next read makes a new one): a memory cache tells
+    // its deletes to the other processes on the database (MemoryCache.del), not its writes.
+    if (this.shared.kind === 'memory') await this.shared.del(key);
+    else await this.shared.set(key, randomBytes(6).toString('hex'), ttlSeconds);
   }
 
   async del(keys: string[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Database } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { MemoryCache, RedisCache, type Cache } from './cache.js';
+import { shareMemoryCache } from './cache-peers.js';
 
 /**
  * The process-wide resources every module is built from. Created once by the composition root
@@ -49,7 +50,19 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     });
     redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   }
-  const cache: Cache = redis ? new RedisCache(redis, config.REDIS_PREFIX) : new MemoryCache();
+  let cache: Cache;
+  let stopSharing: (() => Promise<void>) | undefined;
+  if (redis) cache = new RedisCache(redis, config.REDIS_PREFIX);
+  else {
+    const memory = new MemoryCache();
+    // other processes may share a PostgreSQL database (PGlite's is this process's alone)
+    if (database.kind === 'postgres')
+      stopSharing = await shareMemoryCache(memory, database, log).catch(async (err: unknown) => {
+        await database.close();
+        throw err;
+      });
+    cache = memory;
+  }
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   return {
@@ -60,6 +73,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     redis,
     metrics,
     async close() {
+      await stopSharing?.();
       await database.close();
       if (redis) redis.disconnect();
     },

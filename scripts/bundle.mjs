@@ -21,8 +21,12 @@ import { parseArgs } from 'node:util';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 
-/** Pure-JavaScript packages of many small files: the ones worth bundling. */
-const BUNDLED = new Set(['typebox', 'kysely']);
+/**
+ * Pure-JavaScript packages of many small files: the ones worth bundling. (@opentelemetry/api keeps
+ * its state under a global symbol, so the bundled copy and the SDK's own, loaded when tracing is
+ * configured, share one registry.)
+ */
+const BUNDLED = new Set(['typebox', 'kysely', '@opentelemetry/api']);
 
 /** @param {string} specifier */
 const packageOf = (specifier) => {

@@ -47,6 +47,11 @@ const ConfigSchema = Type.Object({
   AGORA_EMAIL_RETRY_BASE_MS: Int(5_000, 1, 3_600_000),
   AGORA_ANNOUNCE_PAGE_SIZE: Int(500, 1, 10_000),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  // OpenTelemetry traces (platform/tracing.ts): on when an OTLP/HTTP endpoint is set
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OTEL_SERVICE_NAME: Type.String({ default: 'agora', minLength: 1, maxLength: 200 }),
+  AGORA_TRACES_SAMPLE_RATIO: Type.Number({ default: 1, minimum: 0, maximum: 1 }),
   AGORA_DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   AGORA_PUBLIC_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://' }),
   AGORA_SEED_DEMO: Bool(true),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { listenPostgres } from './listen.js';
+import { inSpan, SpanKind, traced, tracingOn } from './tracing.js';
 import { pgliteDialect } from './pglite-dialect.js';
 import { pipelinedStatements } from './pipelined.js';
 import { serializedDialect } from './serial-dialect.js';
@@ -73,6 +74,7 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
   pool.on('connect', (client) => {
     namePreparedStatements(client);
     pipelineTransactionEnds(client);
+    if (tracingOn()) traceStatements(client, client.database ?? '');
   });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
   return {
@@ -84,6 +86,30 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, log),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * A CLIENT span for each statement `client` runs inside a traced operation (a request, an event's
+ * handling, a job): its text (parameters stay out) and the database's name; a failed statement's
+ * span records the error. Statements outside one (the relay's and the job runner's polls) are not.
+ */
+function traceStatements(client: pg.PoolClient, database: string): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text !== 'string' || callback !== undefined || !inSpan()) return query(text, values, callback);
+    const operation = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'query';
+    return traced(
+      `pg ${operation}`,
+      SpanKind.CLIENT,
+      {
+        'db.system.name': 'postgresql',
+        'db.namespace': database,
+        'db.operation.name': operation,
+        'db.query.text': text.length > 2_000 ? `${text.slice(0, 2_000)}…` : text,
+      },
+      () => query(text, values) as Promise<unknown>,
+    );
+  }) as typeof client.query;
 }
 
 /** Distinct statement texts given a name; past this, new texts run unnamed (parsed every time). */

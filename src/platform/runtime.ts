@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db.js';
 import { createLogger, type Logger } from './logger.js';
 import { MemoryCache, RedisCache, type Cache } from './cache.js';
 import { shareMemoryCache } from './cache-peers.js';
+import { startTracing, type Tracing } from './tracing.js';
 
 /**
  * The process-wide resources every module is built from. Created once by the composition root
@@ -18,6 +19,8 @@ export interface Runtime {
   /** Present when REDIS_URL is set. */
   readonly redis: Redis | null;
   readonly metrics: Registry;
+  /** Present when an OTLP endpoint is configured (tracing.ts). */
+  readonly tracing: Tracing | null;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,8 @@ export interface RuntimeOverrides {
 
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config);
+  // before the database opens: its connections' statements are traced from the first
+  const tracing = await startTracing(config, log);
   const database = await openDatabase({
     url: config.DATABASE_URL,
     poolMax: config.DATABASE_POOL_MAX,
@@ -72,10 +77,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     cache,
     redis,
     metrics,
+    tracing,
     async close() {
       await stopSharing?.();
       await database.close();
       if (redis) redis.disconnect();
+      await tracing?.shutdown();
     },
   };
 }

@@ -1,4 +1,5 @@
 import CircuitBreaker from 'opossum';
+import { SpanKind, traced } from '../../platform/tracing.js';
 import type { Logger } from '../../platform/logger.js';
 import {
   ProviderRejectedError,
@@ -146,7 +147,18 @@ export class PaymentGateway {
       const started = performance.now();
       const took = () => Math.round(performance.now() - started);
       try {
-        const value = (await breaker.fire(() => fn(provider))) as T;
+        const value = (await breaker.fire(() =>
+          traced(
+            `payment ${operation}`,
+            SpanKind.CLIENT,
+            {
+              'agora.payment.provider': name,
+              'agora.payment.operation': operation,
+              'agora.payment.attempt': attempt,
+            },
+            () => fn(provider),
+          ),
+        )) as T;
         attempts.push({
           provider: name,
           operation,

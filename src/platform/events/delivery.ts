@@ -6,6 +6,7 @@ import { scheduleJob, withTimeout } from '../jobs/runner.js';
 import type { Subscription } from './bus.js';
 import type { CloudEvent } from './outbox.js';
 import type { BusTables } from './tables.js';
+import { consumed } from '../tracing.js';
 
 /** The job that runs one event through one consumer (in-process delivery and DLQ replays). */
 export const DELIVER_JOB = 'events.deliver';
@@ -34,14 +35,20 @@ export async function deliver(
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<DeliveryOutcome> {
-  const outcome = await db.transaction().execute(async (trx) => {
-    if ((await recordInInbox(trx, sub, [event.id])).size === 0) return 'duplicate' as const;
-    const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
-    await withTimeout(sub.handle(event, { trx, log: child, attempt }), timeoutMs, `handler ${sub.consumer}`);
-    return 'applied' as const;
+  return consumed(sub.consumer, [event], async () => {
+    const outcome = await db.transaction().execute(async (trx) => {
+      if ((await recordInInbox(trx, sub, [event.id])).size === 0) return 'duplicate' as const;
+      const child = log.child({ consumer: sub.consumer, eventId: event.id, type: event.type, attempt });
+      await withTimeout(
+        sub.handle(event, { trx, log: child, attempt }),
+        timeoutMs,
+        `handler ${sub.consumer}`,
+      );
+      return 'applied' as const;
+    });
+    if (outcome === 'applied') await afterCommit(sub, [event], log);
+    return outcome;
   });
-  if (outcome === 'applied') await afterCommit(sub, [event], log);
-  return outcome;
 }
 
 /** Runs the consumer's `afterCommit` with the events a committed transaction applied. */
@@ -189,14 +196,35 @@ export async function deliverBatch(
   log: FastifyBaseLogger,
   timeoutMs: number,
 ): Promise<(DeliveryOutcome | Error)[]> {
-  if (items.length === 1) {
-    const [item] = items;
-    try {
-      return [await deliver(db, sub, item.event, item.attempt, log, timeoutMs)];
-    } catch (err) {
-      return [err instanceof Error ? err : new Error(String(err))];
-    }
+  if (items.length === 1) return deliverOne(db, sub, items[0], log, timeoutMs);
+  return consumed(
+    sub.consumer,
+    items.map((i) => i.event),
+    () => deliverSeveral(db, sub, items, log, timeoutMs),
+  );
+}
+
+async function deliverOne(
+  db: AnyDb,
+  sub: Subscription,
+  item: BatchItem,
+  log: FastifyBaseLogger,
+  timeoutMs: number,
+): Promise<(DeliveryOutcome | Error)[]> {
+  try {
+    return [await deliver(db, sub, item.event, item.attempt, log, timeoutMs)];
+  } catch (err) {
+    return [err instanceof Error ? err : new Error(String(err))];
   }
+}
+
+async function deliverSeveral(
+  db: AnyDb,
+  sub: Subscription,
+  items: BatchItem[],
+  log: FastifyBaseLogger,
+  timeoutMs: number,
+): Promise<(DeliveryOutcome | Error)[]> {
   // Fast path for first deliveries: one inbox statement, the handlers, one commit. If any handler
   // throws, the whole batch is rolled back and redone below with a savepoint per event.
   if (items.every((i) => i.attempt === 1)) {

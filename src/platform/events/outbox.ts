@@ -1,6 +1,7 @@
 import { uuidv7 } from '../ids.js';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { scoped } from '../db.js';
+import { currentTraceparent } from '../tracing.js';
 
 /** A CloudEvents 1.0 envelope, as it leaves the outbox. */
 export interface CloudEvent<T = unknown> {
@@ -13,6 +14,8 @@ export interface CloudEvent<T = unknown> {
   datacontenttype: 'application/json';
   data: T;
   correlationid?: string;
+  /** CloudEvents' distributed tracing extension: the publisher's W3C trace context (tracing on). */
+  traceparent?: string;
 }
 
 export interface NewEvent<T = unknown> {
@@ -29,6 +32,7 @@ interface OutboxTables {
     subject: string | null;
     data: string;
     correlation_id: string | null;
+    traceparent: string | null;
   };
 }
 
@@ -50,6 +54,7 @@ export async function publishEvents(
   events: NewEvent[],
 ): Promise<string[]> {
   if (events.length === 0) return [];
+  const traceparent = currentTraceparent() ?? null;
   const rows = events.map((e) => ({
     event_id: uuidv7(),
     type: e.type,
@@ -57,6 +62,7 @@ export async function publishEvents(
     subject: e.subject ?? null,
     data: JSON.stringify(e.data),
     correlation_id: meta.correlationId ?? null,
+    traceparent,
   }));
   const pending = collected.get(trx);
   if (pending) pending.push(...rows);
@@ -103,10 +109,11 @@ export function collectedEventsCte(
   if (rows && rows.length > 0) {
     collected.set(trx, []);
     const values = rows.map(
-      (r) => sql`(${r.event_id}, ${r.type}, ${r.source}, ${r.subject}, ${r.data}, ${r.correlation_id})`,
+      (r) =>
+        sql`(${r.event_id}, ${r.type}, ${r.source}, ${r.subject}, ${r.data}, ${r.correlation_id}, ${r.traceparent})`,
     );
     all.unshift(sql`published_events as (
-    insert into platform.outbox (event_id, type, source, subject, data, correlation_id)
+    insert into platform.outbox (event_id, type, source, subject, data, correlation_id, traceparent)
     values ${sql.join(values)})`);
   }
   return all.length ? sql`with ${sql.join(all, sql`, `)} ` : sql``;

@@ -28,6 +28,7 @@ interface OutboxRow {
   subject: string | null;
   data: unknown;
   correlation_id: string | null;
+  traceparent: string | null;
   created_at: Date | string;
 }
 
@@ -43,6 +44,7 @@ export function toCloudEvent(row: OutboxRow): CloudEvent {
     datacontenttype: 'application/json',
     data: typeof row.data === 'string' ? (JSON.parse(row.data) as unknown) : row.data,
     ...(row.correlation_id !== null ? { correlationid: row.correlation_id } : {}),
+    ...(row.traceparent !== null ? { traceparent: row.traceparent } : {}),
   };
 }
 
@@ -167,7 +169,9 @@ export class OutboxRelay {
                                order by id
                                limit ${this.opts.batchSize}
                                for update skip locked))
-        returning id, event_id, type, source, subject, data, correlation_id, created_at`.execute(trx);
+        returning id, event_id, type, source, subject, data, correlation_id, traceparent, created_at`.execute(
+        trx,
+      );
       if (rows.length === 0) return { count: 0, lowest: 0 };
       rows.sort((a, b) => Number(a.id) - Number(b.id)); // RETURNING has no order of its own
       await this.transport.publish(rows.map(toCloudEvent), trx);

@@ -10,6 +10,7 @@ export interface BusTables {
     subject: string | null;
     data: unknown;
     correlation_id: string | null;
+    traceparent: string | null;
     created_at: Generated<Date>;
     sent_at: Date | null;
   };
@@ -40,6 +41,7 @@ export interface BusTables {
     locked_until: Date | null;
     locked_by: string | null;
     last_error: string | null;
+    traceparent: string | null;
     created_at: Generated<Date>;
     finished_at: Date | null;
   };

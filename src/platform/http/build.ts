@@ -78,6 +78,8 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // first: the request's span must be open (and active) around every hook and handler after it
+  if (rt.tracing) await app.register(rt.tracing.fastifyPlugin);
   app.decorateRequest('actor', null);
   installErrorHandling(app);
   // The API speaks JSON: a text/plain body is a 415 like any other type it does not read (Fastify

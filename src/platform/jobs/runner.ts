@@ -6,6 +6,7 @@ import { prepared } from '../prepared.js';
 import type { Logger } from '../logger.js';
 import { Signal } from '../signal.js';
 import type { BusTables } from '../events/tables.js';
+import { contextOf, currentTraceparent, SpanKind, traced } from '../tracing.js';
 
 export interface JobContext {
   db: AnyDb;
@@ -52,7 +53,10 @@ interface ClaimedJob {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  traceparent: string | null;
 }
+
+const untraced = <T>(_name: string, _kind: unknown, _attributes: unknown, work: () => Promise<T>) => work();
 
 /** The key of a recurring job's one pending row (`every`). */
 export const RECURRING_KEY = '@every';
@@ -81,7 +85,17 @@ export function exponentialBackoff(baseMs: number, capMs = 3_600_000) {
  * caller's change commits. Returns false when a pending job with the same name and key exists.
  */
 const insertJob = prepared(
-  (db, v: { name: string; key: string | null; payload: string; runAt: Date; maxAttempts: number }) =>
+  (
+    db,
+    v: {
+      name: string;
+      key: string | null;
+      payload: string;
+      runAt: Date;
+      maxAttempts: number;
+      traceparent: string | null;
+    },
+  ) =>
     scoped<BusTables>(db)
       .insertInto('platform.jobs')
       .values({
@@ -94,6 +108,7 @@ const insertJob = prepared(
         locked_by: null,
         last_error: null,
         finished_at: null,
+        traceparent: v.traceparent,
       })
       // the arbiter index's predicate as a literal (not a parameter): the statement can be prepared
       .onConflict((oc) =>
@@ -118,6 +133,7 @@ export async function scheduleJob(
     payload: JSON.stringify(payload ?? {}),
     runAt,
     maxAttempts: opts.maxAttempts ?? 10,
+    traceparent: currentTraceparent() ?? null,
   });
   return inserted !== undefined;
 }
@@ -139,13 +155,14 @@ const insertJobRows = prepared(
       payloads: string[];
       runAts: string[];
       maxAttempts: number[];
+      traceparent: string | null;
     },
   ) =>
     scoped<BusTables>(db)
       .insertInto('platform.jobs')
-      .columns(['name', 'key', 'payload', 'run_at', 'max_attempts'])
+      .columns(['name', 'key', 'payload', 'run_at', 'max_attempts', 'traceparent'])
       .expression(
-        sql`select * from unnest(${v.names}::text[], ${v.keys}::text[], ${v.payloads}::jsonb[],
+        sql`select *, ${v.traceparent}::text from unnest(${v.names}::text[], ${v.keys}::text[], ${v.payloads}::jsonb[],
               ${v.runAts}::timestamptz[], ${v.maxAttempts}::int[])`,
       )
       .onConflict((oc) =>
@@ -171,6 +188,7 @@ export async function scheduleJobs(db: AnyDb, jobs: JobToSchedule[]): Promise<nu
     payloads: jobs.map((j) => JSON.stringify(j.payload ?? {})),
     runAts: jobs.map((j) => (j.runAt ? j.runAt.toISOString() : now)),
     maxAttempts: jobs.map((j) => j.maxAttempts ?? 10),
+    traceparent: currentTraceparent() ?? null,
   });
   return rows.length;
 }
@@ -360,7 +378,9 @@ export class JobRunner {
             order by run_at, id
             limit ${sql.lit(limit)}
             for update skip locked))
-        returning j.id, j.name, j.payload, j.attempts, j.max_attempts`.execute(this.database.db);
+        returning j.id, j.name, j.payload, j.attempts, j.max_attempts, j.traceparent`.execute(
+        this.database.db,
+      );
       return rows;
     } catch (err) {
       this.finished.unshift(...ids);
@@ -386,15 +406,25 @@ export class JobRunner {
     const db = scoped<BusTables>(this.database.db);
     const log = this.log.child({ job: job.name, jobId: job.id, attempt: job.attempts });
     try {
-      await withTimeout(
-        registered.handler(job.payload, {
-          db: this.database.db,
-          log,
-          attempt: job.attempts,
-          maxAttempts: job.max_attempts,
-          jobId: job.id,
-        }),
-        this.leaseMs / 2,
+      // the job's run continues the trace of whatever scheduled it; recurring sweeps (every second
+      // or so, mostly finding nothing) are not traced
+      const run = registered.everyMs === undefined ? traced : untraced;
+      await run(
+        `job ${job.name}`,
+        SpanKind.CONSUMER,
+        { 'agora.job.id': job.id, 'agora.job.attempt': job.attempts },
+        () =>
+          withTimeout(
+            registered.handler(job.payload, {
+              db: this.database.db,
+              log,
+              attempt: job.attempts,
+              maxAttempts: job.max_attempts,
+              jobId: job.id,
+            }),
+            this.leaseMs / 2,
+          ),
+        contextOf(job.traceparent ?? undefined),
       );
       if (registered.everyMs !== undefined) await this.reschedule(db, job.id, registered.everyMs, null);
       else this.finished.push(job.id);

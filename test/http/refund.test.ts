@@ -5,6 +5,8 @@ import { databaseModes, startAgora, type TestAgora } from '../helpers/agora.js';
 import { FAST_ENV } from '../helpers/catalog.js';
 import { waitFor } from '../helpers/events.js';
 import { marketplace } from '../helpers/checkout.js';
+import { eventsOf } from '../helpers/inventory.js';
+import { verifyInventory } from '../../src/modules/inventory/index.js';
 import { refundOrder } from '../../src/modules/orders/order-service.js';
 
 interface OrderAnswer {
@@ -12,6 +14,7 @@ interface OrderAnswer {
   status: string;
   totals: { total: { amount: number }; refunded: { amount: number; currency: string } };
   history: { status: string; note: string | null }[];
+  parts: { sellerId: string; status: string }[];
   payment: { status: string };
 }
 
@@ -317,5 +320,208 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
         .history.map((h) => h.status)
         .slice(-2),
     ).toEqual(['part_delivered', 'delivered']);
+  });
+
+  describe('an order with parts from two sellers', () => {
+    interface Party {
+      token: string;
+      id: string;
+      sku: string;
+    }
+
+    /** A paid order of 1 unit from seller a and 2 from seller b (10.00 USD each, 10 in stock each). */
+    async function twoSellerOrder() {
+      const party = async (): Promise<Party> => {
+        const s = await m.seller();
+        const [sku] = await m.product(s.token, [{ stock: 10, price: 1_000 }]);
+        return { ...s, sku };
+      };
+      const [a, b] = [await party(), await party()];
+      const buyer = await m.buyer();
+      const cart = await m.cartWith(buyer.token, [
+        { sku: a.sku, quantity: 1 },
+        { sku: b.sku, quantity: 2 },
+      ]);
+      const res = await m.checkout(buyer.token, cart);
+      expect(res.statusCode, res.body).toBe(201);
+      return { order: res.json<{ order: OrderAnswer }>().order, a, b };
+    }
+
+    const sellerCall = (s: Party, orderId: string, action: 'ship' | 'deliver') =>
+      agora.request({
+        method: 'POST',
+        url: `/v1/seller/orders/${orderId}/${action}`,
+        token: s.token,
+        ...(action === 'ship' ? { body: { carrier: 'DHL', trackingNumber: `T-${s.id}` } } : {}),
+      });
+
+    const partOf = (order: OrderAnswer, s: Party) => order.parts.find((p) => p.sellerId === s.id)?.status;
+
+    const readAs = async (orderId: string, s: Party) =>
+      (
+        await agora.request({ method: 'GET', url: `/v1/orders/${orderId}`, token: s.token })
+      ).json<OrderAnswer>();
+
+    const returns = async (s: Party, orderId: string) =>
+      (await agora.request({ method: 'GET', url: `/v1/inventory/${s.sku}/movements`, token: s.token }))
+        .json<{ items: { kind: string; deltaOnHand: number; reason: string; orderId: string | null }[] }>()
+        .items.filter((mv) => mv.kind === 'return' && mv.orderId === orderId);
+
+    it("a full refund after one part shipped cancels the other part, restocks its goods, and its seller can't ship it", async () => {
+      const { order, a, b } = await twoSellerOrder();
+      expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);
+      expect(await m.stock(b.token, b.sku)).toMatchObject({ onHand: 8, reserved: 0 });
+
+      const res = await refund(order.id, { reason: 'lost in transit' }, randomUUID());
+      expect(res.statusCode, res.body).toBe(200);
+      const refunded = res.json<OrderAnswer>();
+      const total = order.totals.total.amount;
+      expect(refunded).toMatchObject({ status: 'refunded', totals: { refunded: { amount: total } } });
+      expect(partOf(refunded, a)).toBe('shipped');
+      expect(partOf(refunded, b)).toBe('cancelled');
+
+      // b's units are back on the shelf, a's are with the buyer; the ledger adds up
+      expect(await m.stock(b.token, b.sku)).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
+      expect(await m.stock(a.token, a.sku)).toMatchObject({ onHand: 9 });
+      expect(await returns(b, order.id)).toMatchObject([
+        {
+          deltaOnHand: 2,
+          reason: `order ${order.id} refunded in full before this part shipped: part cancelled`,
+        },
+      ]);
+      expect(await returns(a, order.id)).toEqual([]);
+      expect(await verifyInventory(db())).toEqual([]);
+
+      // seller b can no longer ship (or deliver) goods the buyer was paid back for
+      for (const action of ['ship', 'deliver'] as const) {
+        const refused = await sellerCall(b, order.id, action);
+        expect(refused.statusCode).toBe(409);
+        expect(refused.json()).toMatchObject({ code: 'conflict' });
+      }
+      expect(partOf(await read(order.id), b)).toBe('cancelled');
+      // seller a's part goes on: it is delivered, and the order stays refunded
+      expect((await sellerCall(a, order.id, 'deliver')).statusCode).toBe(200);
+      const after = await read(order.id);
+      expect(after.status).toBe('refunded');
+      expect(partOf(after, a)).toBe('delivered');
+
+      // the history says what happened; each seller sees the order's entries and its own
+      const cancelledEntry = {
+        status: 'part_cancelled',
+        note: `Cancelled before shipping by the order's full refund (seller ${b.id}); 2 units back in stock`,
+      };
+      expect(after.history.map((h) => h.status)).toEqual([
+        'pending',
+        'confirmed',
+        'part_shipped',
+        'refunded',
+        'part_cancelled',
+        'part_delivered',
+      ]);
+      expect(after.history).toContainEqual(expect.objectContaining(cancelledEntry));
+      expect(after.history).toContainEqual(
+        expect.objectContaining({
+          status: 'refunded',
+          note: `lost in transit (${(total / 100).toFixed(2)} USD refunded)`,
+        }),
+      );
+      expect((await readAs(order.id, b)).history.map((h) => h.status)).toEqual([
+        'pending',
+        'confirmed',
+        'refunded',
+        'part_cancelled',
+      ]);
+      expect((await readAs(order.id, a)).history.map((h) => h.status)).not.toContain('part_cancelled');
+
+      // order.refunded names the cancelled part's lines (a seller's webhook gets its own lines only)
+      const [event] = await eventsOf(agora, 'order.refunded', order.id);
+      expect(event).toMatchObject({
+        amount: { amount: total, currency: 'USD' },
+        sellerIds: [a.id, b.id].sort(),
+        lines: [{ sku: b.sku, sellerId: b.id, quantity: 2 }],
+      });
+      expect(event.lines).toHaveLength(1);
+    });
+
+    it('a refund of exactly what is left is a full refund: the unshipped part is cancelled', async () => {
+      const { order, a, b } = await twoSellerOrder();
+      expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);
+      expect((await refund(order.id, { amount: 500, reason: 'dented' }, randomUUID())).statusCode).toBe(200);
+      const total = order.totals.total.amount;
+      const res = await refund(order.id, { amount: total - 500, reason: 'never mind' }, randomUUID());
+      expect(res.statusCode, res.body).toBe(200);
+      const refunded = res.json<OrderAnswer>();
+      expect(refunded).toMatchObject({ status: 'refunded', totals: { refunded: { amount: total } } });
+      expect(partOf(refunded, a)).toBe('shipped');
+      expect(partOf(refunded, b)).toBe('cancelled');
+      expect(await m.stock(b.token, b.sku)).toMatchObject({ onHand: 10, reserved: 0 });
+      expect(await verifyInventory(db())).toEqual([]);
+      expect((await sellerCall(b, order.id, 'ship')).statusCode).toBe(409);
+    });
+
+    it('a partial refund after one part shipped is money only: the other part still ships', async () => {
+      const { order, a, b } = await twoSellerOrder();
+      expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);
+      const res = await refund(order.id, { amount: 2_000, reason: 'late' }, randomUUID());
+      expect(res.json<OrderAnswer>()).toMatchObject({
+        status: 'partially_refunded',
+        totals: { refunded: { amount: 2_000 } },
+      });
+      expect(partOf(res.json<OrderAnswer>(), b)).toBe('confirmed');
+      expect(await m.stock(b.token, b.sku)).toMatchObject({ onHand: 8, reserved: 0 });
+      expect(await returns(b, order.id)).toEqual([]);
+      const shipped = await sellerCall(b, order.id, 'ship');
+      expect(shipped.statusCode).toBe(200);
+      expect(await read(order.id)).toMatchObject({
+        status: 'shipped',
+        totals: { refunded: { amount: 2_000 } },
+      });
+      expect((await eventsOf(agora, 'order.refunded', order.id))[0]).not.toHaveProperty('lines');
+    });
+
+    it('a full refund the provider refuses: nothing counts as paid back, the cancelled part stays cancelled', async () => {
+      const { order, a, b } = await twoSellerOrder();
+      expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);
+      // the money went back outside Agora (the provider's dashboard): the provider refuses any more
+      const [held] = agora.payments.sandbox!.paymentsOfOrder(order.id);
+      await agora.payments.sandbox!.refund({
+        providerRef: held.ref,
+        amount: { amount: order.totals.total.amount, currency: held.currency },
+        idempotencyKey: `dashboard-${order.id}`,
+      });
+      const res = await refund(order.id, { reason: 'lost in transit' }, randomUUID());
+      expect(res.json<OrderAnswer>()).toMatchObject({ status: 'refunded' });
+      expect(partOf(res.json<OrderAnswer>(), b)).toBe('cancelled');
+      await waitFor(
+        async () => (await read(order.id)).totals.refunded.amount === 0,
+        10_000,
+        'the refused refund to stop counting',
+      );
+      const after = await read(order.id);
+      // by its parts: a's shipped, b's cancelled (its goods were restocked and may be sold again)
+      expect(after.status).toBe('shipped');
+      expect(partOf(after, a)).toBe('shipped');
+      expect(partOf(after, b)).toBe('cancelled');
+      expect(after.payment.status).toBe('captured');
+      expect(after.history.at(-1)).toMatchObject({ status: 'shipped' });
+      expect(after.history.at(-1)?.note).toContain(
+        `Refund of ${(order.totals.total.amount / 100).toFixed(2)} USD refused by the payment provider`,
+      );
+      expect(after.history.at(-1)?.note).toContain(
+        'nothing was paid back; the cancelled parts stay cancelled (their goods were restocked)',
+      );
+      expect(await m.stock(b.token, b.sku)).toMatchObject({ onHand: 10, reserved: 0 });
+      expect(await verifyInventory(db())).toEqual([]);
+      expect((await sellerCall(b, order.id, 'ship')).statusCode).toBe(409);
+      // seller b sees why its part is cancelled and that the refund failed
+      expect((await readAs(order.id, b)).history.map((h) => h.status).slice(-3)).toEqual([
+        'refunded',
+        'part_cancelled',
+        'shipped',
+      ]);
+      // a's part is delivered: so is the order
+      expect((await sellerCall(a, order.id, 'deliver')).statusCode).toBe(200);
+      expect((await read(order.id)).status).toBe('delivered');
+    });
   });
 });

@@ -82,10 +82,13 @@ export interface InventoryModule {
   commit(trx: Trx, holdId: string, opts: { orderId: string; lines?: StockLine[] }): Promise<void>;
   /**
    * Returns sold units to stock (cancel/refund after commit): `on_hand += q` at the default
-   * location, ledger kind `return`. Idempotent per `key`.
+   * location, ledger kind `return` (with `orderId` and `correlationId` when given). Idempotent per `key`.
    * @throws UnknownSkuError; LevelOutOfRangeError (conflict) past the levels' range
    */
-  restock(trx: Trx, input: { lines: StockLine[]; reason: string; key: string }): Promise<void>;
+  restock(
+    trx: Trx,
+    input: { lines: StockLine[]; reason: string; key: string; orderId?: string; correlationId?: string },
+  ): Promise<void>;
   /** Available units per SKU (one query); unknown SKUs are absent. */
   available(db: AnyDb, skus: string[]): Promise<Map<string, number>>;
   /**

@@ -51,6 +51,7 @@ export interface OrdersEvents {
     userId: string;
     amount: Money;
     sellerIds: string[];
+    /** A full refund: the lines of the parts it cancelled before they shipped (their goods restocked). */
     lines?: OrderLineData[];
   };
 }

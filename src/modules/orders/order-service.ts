@@ -9,6 +9,7 @@ import { formatMoney } from '../../platform/money.js';
 import { lineData, orderEventData, publishOrderEvent } from './order-events.js';
 import type { InventoryPort } from './ports.js';
 import * as repo from './repository.js';
+import type { LineRow } from './repository.js';
 import type { OrderStatus } from './tables.js';
 import { sagaOfOrder } from './saga/saga-repository.js';
 import type { Trx } from './saga/types.js';
@@ -161,10 +162,13 @@ export async function deliverPart(ctx: Ctx, orderId: string): Promise<void> {
 }
 
 /**
- * An admin refunds all that is left (no amount) or part of a paid order. Money only: goods are
- * restocked only by a full refund of an order none of whose parts shipped (the goods never left);
- * returned goods come back through an inventory adjustment when they arrive. Idempotent per
- * `input.key`: a key used before changes nothing again (the same reason and amount), or is refused.
+ * An admin refunds all that is left (no amount) or part of a paid order. A refund that leaves
+ * nothing to refund (no amount, or an amount equal to what is left) is a full refund: the order is
+ * `refunded`, and its parts not yet shipped are cancelled (the seller can no longer ship them) and
+ * their goods restocked (see `cancelUnshippedParts`). Shipped and delivered parts
+ * stay as they are: their goods are with the buyer, and come back, if ever, through an inventory
+ * adjustment. Any other refund is money only. Idempotent per `input.key`: a key used before
+ * changes nothing again (the same reason and amount), or is refused.
  * @throws OrderNotFoundError, OrderStateError, ConflictError (more than is left to refund),
  * IdempotencyKeyReusedError (the key was used for another reason or amount)
  */
@@ -177,6 +181,7 @@ export async function refundOrder(
   if (ctx.actor?.role !== 'admin') throw new ForbiddenError();
   const key = `order:${orderId}:refund:${input.key}`;
   await ctx.db.transaction().execute(async (trx) => {
+    // The order's lock also orders a refund against a seller shipping its part (`shipPart`).
     const order = await repo.findOrder(trx, orderId, true);
     if (!order) throw new OrderNotFoundError();
     // A key used before: that refund was counted when it was made (the order's lock orders them).
@@ -207,17 +212,10 @@ export async function refundOrder(
     await repo.transitionOrder(trx, orderId, full ? 'refunded' : 'partially_refunded', {
       note: `${input.reason} (${formatMoney(amount)} refunded)`,
     });
-    const parts = (await repo.partsOf(trx, [orderId])).get(orderId) ?? [];
     const lines = (await repo.linesOf(trx, [orderId])).get(orderId) ?? [];
-    const shipped = parts.some((p) => p.status === 'shipped' || p.status === 'delivered');
-    if (full && !shipped) {
-      await repo.cancelParts(trx, orderId);
-      await deps.inventory.restock(trx, {
-        lines: summedBySku(lines.map((l) => ({ sku: l.sku, quantity: l.quantity }))),
-        reason: `order ${orderId} refunded before shipping`,
-        key: `order:${orderId}:refund-restock`,
-      });
-    }
+    const restocked = full
+      ? await cancelUnshippedParts(trx, deps, orderId, lines, { key, correlationId: ctx.requestId })
+      : [];
     await publishEvents(trx, { source: ORDERS_SOURCE, correlationId: ctx.requestId }, [
       {
         type: 'order.refunded',
@@ -227,18 +225,61 @@ export async function refundOrder(
           userId: order.user_id,
           amount,
           sellerIds: [...new Set(lines.map((l) => l.seller_id))].sort(),
-          ...(full && !shipped ? { lines: lines.map((l) => lineData(l, order.currency)) } : {}),
+          // the lines of the parts this refund cancelled: a seller's webhook gets its own lines
+          // only, so a seller finds its lines here exactly when its part was cancelled
+          ...(restocked.length > 0 ? { lines: restocked.map((l) => lineData(l, order.currency)) } : {}),
         },
       },
     ]);
   });
 }
 
-/** Where an order stands by its parts once no refund counts on it. */
+/**
+ * A full refund's effect on the goods: every part not yet shipped is cancelled (a seller shipping
+ * it now gets a 409), its units go back to stock (ledger kind `return`) and its seller's history
+ * says so. One restock for all the cancelled parts, so the SKUs' rows are locked in SKU order as
+ * every stock writer locks them, keyed by the refund (a refund is counted once, and a part
+ * cancelled once). Returns the lines of the parts it cancelled.
+ */
+async function cancelUnshippedParts(
+  trx: Trx,
+  deps: OrderDeps,
+  orderId: string,
+  lines: LineRow[],
+  refund: { key: string; correlationId: string },
+): Promise<LineRow[]> {
+  const sellers = await repo.cancelParts(trx, orderId);
+  const restocked = lines.filter((l) => sellers.includes(l.seller_id));
+  if (restocked.length === 0) return [];
+  await deps.inventory.restock(trx, {
+    lines: summedBySku(restocked.map((l) => ({ sku: l.sku, quantity: l.quantity }))),
+    reason: `order ${orderId} refunded in full before this part shipped: part cancelled`,
+    key: `${refund.key}:restock`,
+    orderId,
+    correlationId: refund.correlationId,
+  });
+  for (const sellerId of sellers) {
+    const units = restocked.filter((l) => l.seller_id === sellerId).reduce((n, l) => n + l.quantity, 0);
+    await repo.addHistory(
+      trx,
+      orderId,
+      'part_cancelled',
+      `Cancelled before shipping by the order's full refund (seller ${sellerId}); ${units} ${units === 1 ? 'unit' : 'units'} back in stock`,
+      sellerId,
+    );
+  }
+  return restocked;
+}
+
+/**
+ * Where an order stands by its parts once no refund counts on it: cancelled when every part is,
+ * else by the parts that are not cancelled (a full refund cancels only the parts not yet shipped).
+ */
 function statusOfParts(parts: { status: string }[]): OrderStatus {
-  if (parts.length > 0 && parts.every((p) => p.status === 'cancelled')) return 'cancelled';
-  if (parts.length > 0 && parts.every((p) => p.status === 'delivered')) return 'delivered';
-  if (parts.length > 0 && parts.every((p) => p.status === 'shipped' || p.status === 'delivered'))
+  const live = parts.filter((p) => p.status !== 'cancelled');
+  if (parts.length > 0 && live.length === 0) return 'cancelled';
+  if (live.length > 0 && live.every((p) => p.status === 'delivered')) return 'delivered';
+  if (live.length > 0 && live.every((p) => p.status === 'shipped' || p.status === 'delivered'))
     return 'shipped';
   return 'confirmed';
 }
@@ -247,9 +288,12 @@ function statusOfParts(parts: { status: string }[]): OrderStatus {
  * A refund the provider refused for good (payments calls this in the transaction that records the
  * failure). The order counted the refund when it was asked for (`refundOrder`, `cancelOrder`), so it
  * stops counting it: the refunded total drops, an order the refunds had made `refunded` or
- * `partially_refunded` goes back to what its parts say (a full refund before shipping cancelled
- * them and restocked the goods: that order stays cancelled, now without its money back), and the
- * history says that nothing was paid back. Refunds the order never counted (a checkout's own
+ * `partially_refunded` goes back to what its parts say, and the history says that nothing was paid
+ * back. The parts a full refund cancelled stay cancelled: their goods went back to stock and may
+ * be sold again, so they cannot be taken back safely (a full refund before shipping cancelled
+ * every part: that order stays cancelled, now without its money back; one after a part shipped
+ * goes back to `shipped` or `delivered` by the parts that shipped). The admin settles the money
+ * again (another refund) or outside Agora. Refunds the order never counted (a checkout's own
  * compensation) change nothing here.
  */
 export async function refundRefused(trx: Trx, failure: RefundFailure, correlationId: string): Promise<void> {
@@ -257,17 +301,16 @@ export async function refundRefused(trx: Trx, failure: RefundFailure, correlatio
   const order = await repo.findOrder(trx, failure.orderId, true);
   if (!order) return;
   const refunded = Math.max(0, order.refunded_amount - failure.amount.amount);
-  let status = order.status;
-  if (status === 'refunded' || status === 'partially_refunded') {
-    status =
-      refunded > 0
-        ? 'partially_refunded'
-        : statusOfParts((await repo.partsOf(trx, [order.id])).get(order.id) ?? []);
-  }
+  const parts = (await repo.partsOf(trx, [order.id])).get(order.id) ?? [];
+  const byRefunds = order.status === 'refunded' || order.status === 'partially_refunded';
+  const status = !byRefunds ? order.status : refunded > 0 ? 'partially_refunded' : statusOfParts(parts);
+  const kept = byRefunds && parts.some((p) => p.status === 'cancelled');
   await repo.recordRefusedRefund(trx, order.id, {
     refunded,
     status,
-    note: `Refund of ${formatMoney(failure.amount)} refused by the payment provider (${failure.error}); nothing was paid back`,
+    note:
+      `Refund of ${formatMoney(failure.amount)} refused by the payment provider (${failure.error}); nothing was paid back` +
+      (kept ? '; the cancelled parts stay cancelled (their goods were restocked)' : ''),
   });
   const lines = (await repo.linesOf(trx, [order.id])).get(order.id) ?? [];
   await publishEvents(trx, { source: ORDERS_SOURCE, correlationId }, [

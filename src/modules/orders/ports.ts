@@ -29,7 +29,10 @@ export interface InventoryPort {
   ): Promise<{ id: string }>;
   release(trx: Trx, holdId: string, reason: string, lines?: StockLine[]): Promise<void>;
   commit(trx: Trx, holdId: string, opts: { orderId: string; lines?: StockLine[] }): Promise<void>;
-  restock(trx: Trx, input: { lines: StockLine[]; reason: string; key: string }): Promise<void>;
+  restock(
+    trx: Trx,
+    input: { lines: StockLine[]; reason: string; key: string; orderId?: string; correlationId?: string },
+  ): Promise<void>;
   available(db: AnyDb, skus: string[]): Promise<Map<string, number>>;
 }
 

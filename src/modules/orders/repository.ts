@@ -369,13 +369,19 @@ export async function addRefunded(
   return rows[0];
 }
 
-export async function cancelParts(trx: AnyDb, orderId: string): Promise<void> {
-  await db(trx)
+/**
+ * Cancels the order's parts that may still be cancelled (not shipped, not delivered); returns the
+ * sellers of the parts this call cancelled, so each is cancelled (and restocked) once.
+ */
+export async function cancelParts(trx: AnyDb, orderId: string): Promise<string[]> {
+  const rows = await db(trx)
     .updateTable('orders.parts')
     .set({ status: 'cancelled', updated_at: new Date() })
     .where('order_id', '=', orderId)
     .where('status', 'in', sourcesOf(PART_TRANSITIONS, 'cancelled'))
+    .returning('seller_id')
     .execute();
+  return rows.map((r) => r.seller_id).sort();
 }
 
 /**

@@ -217,6 +217,11 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
           tags,
           security,
           summary: 'Refunds all that is left, or part, of a paid order (optional Idempotency-Key)',
+          description:
+            'A refund that leaves nothing to refund (no amount, or an amount equal to what is left) is a ' +
+            'full refund: the order becomes refunded, and its parts not yet shipped are cancelled (their ' +
+            'sellers can no longer ship them) and their goods restocked; shipped and delivered parts keep ' +
+            'their status. Any other refund is money only.',
           headers: OptionalIdempotencyHeaders,
           params: IdParams,
           body: RefundBody,

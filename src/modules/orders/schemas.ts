@@ -186,7 +186,7 @@ export const RefundBody = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: 1_000_000_000_000,
-        description: 'Minor units; default: all that is left',
+        description: 'Minor units; default: all that is left (a full refund, as is the amount left)',
       }),
     ),
     reason: Type.String({ minLength: 1, maxLength: 500 }),

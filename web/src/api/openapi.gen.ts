@@ -686,7 +686,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Refunds all that is left, or part, of a paid order (optional Idempotency-Key) */
+    /**
+     * Refunds all that is left, or part, of a paid order (optional Idempotency-Key)
+     * @description A refund that leaves nothing to refund (no amount, or an amount equal to what is left) is a full refund: the order becomes refunded, and its parts not yet shipped are cancelled (their sellers can no longer ship them) and their goods restocked; shipped and delivered parts keep their status. Any other refund is money only.
+     */
     post: {
       parameters: {
         query?: never;
@@ -701,7 +704,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description Minor units; default: all that is left */
+            /** @description Minor units; default: all that is left (a full refund, as is the amount left) */
             amount?: number;
             reason: string;
           };

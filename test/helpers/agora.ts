@@ -45,11 +45,29 @@ function testConfig(env: Record<string, string>) {
 
 /**
  * A second Agora process on `first`'s PostgreSQL database (cross-process behaviour); `env`
- * overrides configuration. The caller closes it before `first`.
+ * overrides configuration. Its `close` closes it alone; the caller closes it before `first`.
  */
-export function agoraBeside(first: TestAgora, env: Record<string, string> = {}): Promise<Agora> {
+export async function agoraBeside(first: TestAgora, env: Record<string, string> = {}): Promise<TestAgora> {
   if (!first.databaseUrl) throw new Error('a second process needs the first on PostgreSQL');
-  return createAgora(testConfig({ DATABASE_POOL_MAX: '3', DATABASE_URL: first.databaseUrl, ...env }));
+  const agora = await createAgora(
+    testConfig({ DATABASE_POOL_MAX: '3', DATABASE_URL: first.databaseUrl, ...env }),
+  );
+  return { ...agora, mode: 'postgres', databaseUrl: first.databaseUrl, request: requester(agora) };
+}
+
+/** `TestAgora.request`: a request through the app's `inject`. */
+function requester(agora: Agora): TestAgora['request'] {
+  return ({ method, url, body, token, headers = {} }) =>
+    agora.app.inject({
+      method,
+      url,
+      headers: {
+        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
 }
 
 /**
@@ -90,18 +108,6 @@ export async function startAgora(
         await dropDatabase?.();
       }
     },
-    async request({ method, url, body, token, headers = {} }) {
-      const res = await agora.app.inject({
-        method,
-        url,
-        headers: {
-          ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      return res;
-    },
+    request: requester(agora),
   };
 }

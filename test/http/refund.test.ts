@@ -8,6 +8,7 @@ import { marketplace } from '../helpers/checkout.js';
 import { eventsOf } from '../helpers/inventory.js';
 import { verifyInventory } from '../../src/modules/inventory/index.js';
 import { refundOrder } from '../../src/modules/orders/order-service.js';
+import type { KyselyPlugin } from 'kysely';
 
 interface OrderAnswer {
   id: string;
@@ -162,6 +163,33 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
     expect(now.totals.refunded.amount).toBe(400);
     expect(refundEntries(now)).toHaveLength(1);
     expect(await refundsOf(order.id)).toEqual([400]);
+  });
+
+  it('refundOrder looks the refund key up once', async () => {
+    const { order } = await paidOrder();
+    const lookups: string[] = [];
+    const plugin: KyselyPlugin = {
+      transformQuery: (args) => {
+        const text = JSON.stringify(args.node);
+        if (args.node.kind === 'SelectQueryNode' && text.includes('"refunds"')) lookups.push(text);
+        return args.node;
+      },
+      transformResult: (args) => Promise.resolve(args.result),
+    };
+    const ctx = {
+      db: db().withPlugin(plugin),
+      actor: { userId: m.admin.userId, role: 'admin' as const, sessionId: randomUUID() },
+      requestId: 'test',
+      log: agora.rt.log,
+    };
+    const deps = { inventory: agora.inventory, payments: agora.payments };
+    const input = { amount: 300, reason: 'bent', key: randomUUID() };
+    await refundOrder(ctx, deps, order.id, input);
+    expect(lookups).toHaveLength(1);
+    // a repetition is answered by that one lookup too
+    await refundOrder(ctx, deps, order.id, input);
+    expect(lookups).toHaveLength(2);
+    expect((await read(order.id)).totals.refunded.amount).toBe(300);
   });
 
   it('a refund note reads money as money: 10.00 USD, not 1000 USD', async () => {

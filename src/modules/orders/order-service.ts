@@ -198,13 +198,13 @@ export async function refundOrder(
     const saga = await sagaOfOrder(trx, orderId);
     if (saga && saga.status !== 'completed')
       throw new OrderStateError('The checkout of this order is still in progress', order.status);
-    const { amount, created } = await deps.payments.service.requestRefund(trx, {
+    // the key was looked up above, under the order's lock that every refund of this order takes
+    const { amount } = await deps.payments.service.requestNewRefund(trx, {
       paymentId: order.payment_id,
       amount: input.amount,
       reason: input.reason,
       key,
     });
-    if (!created) return; // not reached under the order's lock; never count a refund twice
     const updated = await repo.addRefunded(trx, orderId, amount.amount);
     if (!updated)
       throw new OrderStateError('The refund is larger than what is left of the order', order.status);

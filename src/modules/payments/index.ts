@@ -10,6 +10,7 @@ import { PaymentGateway } from './gateway.js';
 import type { PaymentProvider, ProviderName } from './provider.js';
 import { paymentRoutes } from './routes.js';
 import { SandboxProvider } from './sandbox.js';
+import { sandboxRecords } from './sandbox-records.js';
 import {
   PaymentService,
   REFUND_JOB,
@@ -62,6 +63,9 @@ export async function createPaymentsModule(rt: Runtime, deps: { jobs: JobRunner 
     ? new SandboxProvider({
         slowMs: config.AGORA_PAYMENT_TIMEOUT_MS * 2,
         webhookSecret: config.AGORA_SANDBOX_WEBHOOK_SECRET,
+        // its books outside the process: what this module records (`agora worker` voids and
+        // refunds what `agora start` authorized; a restart forgets nothing)
+        records: sandboxRecords(rt.database.db),
       })
     : null;
   if (sandbox) providers.set('sandbox', sandbox);

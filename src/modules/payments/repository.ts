@@ -322,3 +322,23 @@ export async function recordWebhookEvent(
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** The status of the payment whose authorization was sent with `key`. */
+export async function statusByIdempotencyKey(d: AnyDb, key: string): Promise<PaymentStatus | undefined> {
+  const row = await db(d)
+    .selectFrom('payments.payments')
+    .select('status')
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  return row?.status;
+}
+
+/** A payment's refunds the provider paid back (a refund's id is its idempotency key there). */
+export async function succeededRefundsOf(d: AnyDb, paymentId: string) {
+  return db(d)
+    .selectFrom('payments.refunds')
+    .select(['id', 'amount', 'provider_ref'])
+    .where('payment_id', '=', paymentId)
+    .where('status', '=', 'succeeded')
+    .execute();
+}

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   ProviderRejectedError,
   ProviderUnavailableError,
@@ -11,6 +11,7 @@ import {
   type RefundInput,
   type VoidInput,
 } from './provider.js';
+import type { PaymentStatus } from './tables.js';
 
 /** What the sandbox holds for one authorization: the provider side of the money. */
 export interface SandboxPayment {
@@ -23,29 +24,103 @@ export interface SandboxPayment {
   metadata: AuthorizeInput['metadata'];
 }
 
+/** A payment as the payments module recorded it (`payments.payments`). */
+export interface RecordedPayment {
+  paymentId: string;
+  orderId: string;
+  cartId: string;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  captured: number;
+}
+
+/**
+ * Where the sandbox finds what other processes (or this one before a restart) did: the payments
+ * module's own records, read only (sandbox-records.ts).
+ */
+export interface SandboxRecords {
+  /** The payment recorded with the sandbox reference `ref`. */
+  payment(ref: string): Promise<RecordedPayment | undefined>;
+  /** The status of the payment whose authorization was sent with `authorizeKey`. */
+  statusByKey(authorizeKey: string): Promise<PaymentStatus | undefined>;
+  /** The refunds of a payment recorded as paid back: their idempotency keys, amounts, references. */
+  refundsPaid(paymentId: string): Promise<{ key: string; amount: number; refundRef: string | null }[]>;
+}
+
+type Status = SandboxPayment['status'];
+
+/** How far a payment has gone: a later record of it never goes back. */
+const PROGRESS: Record<Status, number> = {
+  requires_action: 0,
+  authorized: 1,
+  captured: 2,
+  voided: 2,
+  failed: 2,
+};
+
+/**
+ * The provider's state a recorded payment shows. `voiding` is a void on its way: until it arrives
+ * the authorization stands (whether it awaited the customer is not recorded; both can be voided).
+ */
+function statusOf(recorded: PaymentStatus): Status | null {
+  switch (recorded) {
+    case 'requires_action':
+    case 'authorized':
+    case 'voided':
+    case 'failed':
+      return recorded;
+    case 'captured':
+    case 'partially_refunded':
+    case 'refunded':
+      return 'captured';
+    case 'voiding':
+    case 'pending':
+      return null;
+  }
+}
+
+/** A reference that is the same in every process for the same idempotency key. */
+const referenceOf = (prefix: string, key: string) =>
+  `${prefix}${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+
 const SIGNATURE_TOLERANCE_S = 300;
 
 /**
  * The built-in provider of API.md: no network, deterministic by token.
  * `tok_visa` authorizes, `tok_declined` is declined, `tok_unavailable` fails as an outage would,
  * `tok_slow` answers after `slowMs` (longer than the provider timeout), `tok_3ds` needs customer
- * action and is completed by a (signed) webhook. Like a real provider it keeps its own books (in
- * memory), honours idempotency keys, and lets a void that arrives first win over a late answer.
+ * action and is completed by a (signed) webhook. Like a real provider it keeps its own books,
+ * honours idempotency keys, and lets a void that arrives first win over a late answer.
+ *
+ * A real provider's books live outside any one Agora process; so must these, since `agora worker`
+ * voids and refunds what `agora start` authorized, and a restart must not forget a payment. The
+ * books are this process's memory laid over what the payments module records about every sandbox
+ * payment (`records`: its reference, amounts, state, the refunds paid back), read when memory does
+ * not know a payment or cannot say yes: a void, a refund, a capture of a payment unknown here or
+ * not capturable by what this process saw. Memory answers the checkout's own capture, so the
+ * checkout spends no statement and no commit on the sandbox (a shared table of the sandbox's own
+ * would cost a write per authorization and capture, on the benchmarked path). References derive
+ * from the idempotency key (the same key gives the same reference in every process), so a replay
+ * elsewhere finds the first authorization or refund instead of making another. What a call did
+ * before the module recorded its answer is known only to the process that made it, as after a
+ * crash between a provider's answer and its record.
  */
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
   private readonly payments = new Map<string, SandboxPayment>();
   /** idempotency key → the first answer (a promise, so concurrent replays share it). */
   private readonly answers = new Map<string, Promise<AuthorizeResult>>();
-  /** idempotency key → the settled answer's reference, once it has one. */
-  private readonly refsByKey = new Map<string, string>();
   /** Authorization keys voided before their authorization finished. */
   private readonly voidedKeys = new Set<string>();
+  /** refund idempotency key → its reference. */
   private readonly refunds = new Map<string, string>();
+  /** payment reference → the refunds this process paid back on it (idempotency key → amount). */
+  private readonly refundsOfPayment = new Map<string, Map<string, number>>();
   /** Provider calls received, by operation (tests count them). */
   readonly calls = { authorize: 0, capture: 0, void: 0, refund: 0 };
 
-  constructor(private readonly opts: { slowMs: number; webhookSecret?: string }) {}
+  constructor(private readonly opts: { slowMs: number; webhookSecret?: string; records?: SandboxRecords }) {}
 
   authorize(input: AuthorizeInput): Promise<AuthorizeResult> {
     this.calls.authorize++;
@@ -66,6 +141,9 @@ export class SandboxProvider implements PaymentProvider {
         return { status: 'declined', providerRef: null, declineCode: 'card_declined' };
       case 'tok_slow':
         await new Promise((r) => setTimeout(r, this.opts.slowMs));
+        // The caller has given up; its void may have reached another process meanwhile. The
+        // module marks the payment `voiding` before it asks, so the void wins there too.
+        if (await this.abandoned(input.idempotencyKey)) this.voidedKeys.add(input.idempotencyKey);
         return this.record(input, 'authorized');
       case 'tok_3ds':
         return this.record(input, 'requires_action');
@@ -76,10 +154,17 @@ export class SandboxProvider implements PaymentProvider {
     }
   }
 
+  /** Whether the module asked to void the authorization sent with `key`. */
+  private async abandoned(key: string): Promise<boolean> {
+    if (!this.opts.records || this.voidedKeys.has(key)) return false;
+    // unreadable records: the answer lands as it would in one process (the void job finds it there)
+    const status = await this.opts.records.statusByKey(key).catch(() => undefined);
+    return status === 'voiding' || status === 'voided';
+  }
+
   private record(input: AuthorizeInput, status: 'authorized' | 'requires_action'): AuthorizeResult {
     if (this.voidedKeys.has(input.idempotencyKey)) return { status: 'canceled', providerRef: null };
-    const ref = `sbx_${randomUUID()}`;
-    this.refsByKey.set(input.idempotencyKey, ref);
+    const ref = referenceOf('sbx_', input.idempotencyKey);
     this.payments.set(ref, {
       ref,
       amount: input.amount.amount,
@@ -94,9 +179,38 @@ export class SandboxProvider implements PaymentProvider {
       : { status, providerRef: ref, clientSecret: `${ref}_secret` };
   }
 
+  /**
+   * The payment `ref` as the books hold it: this process's record brought up to date with the
+   * module's (a state further on wins: authorized by another process's webhook, captured or
+   * voided elsewhere), or built from the module's record when this process never saw it.
+   */
+  private async books(ref: string): Promise<SandboxPayment | undefined> {
+    const recorded = await this.opts.records?.payment(ref);
+    const mine = this.payments.get(ref);
+    if (!recorded) return mine;
+    const status = statusOf(recorded.status);
+    if (mine) {
+      if (status && PROGRESS[status] > PROGRESS[mine.status]) mine.status = status;
+      mine.captured = Math.max(mine.captured, recorded.captured);
+      return mine;
+    }
+    const p: SandboxPayment = {
+      ref,
+      amount: recorded.amount,
+      currency: recorded.currency,
+      status: status ?? 'authorized',
+      captured: recorded.captured,
+      refunded: 0,
+      metadata: { paymentId: recorded.paymentId, orderId: recorded.orderId, cartId: recorded.cartId },
+    };
+    this.payments.set(ref, p);
+    return p;
+  }
+
   async capture(input: CaptureInput): Promise<void> {
     this.calls.capture++;
-    const p = this.payments.get(input.providerRef);
+    let p = this.payments.get(input.providerRef);
+    if (!p || (p.status !== 'authorized' && p.status !== 'captured')) p = await this.books(input.providerRef);
     if (!p) throw new ProviderRejectedError('sandbox: no such payment', 'resource_missing');
     if (p.status === 'captured') return;
     if (p.status !== 'authorized')
@@ -109,38 +223,48 @@ export class SandboxProvider implements PaymentProvider {
 
   async void(input: VoidInput): Promise<void> {
     this.calls.void++;
-    const ref = input.providerRef ?? (await this.refOf(input.authorizeKey));
-    if (!ref) {
-      // Its authorization has not answered yet (or never will): it must not take effect later.
-      this.voidedKeys.add(input.authorizeKey);
-      return;
-    }
-    const p = this.payments.get(ref);
+    // Without a reference, the authorization is found by its key; one still in flight will see
+    // the voided key when it lands.
+    if (!input.providerRef) this.voidedKeys.add(input.authorizeKey);
+    const p = await this.books(input.providerRef ?? referenceOf('sbx_', input.authorizeKey));
     if (!p || p.status === 'voided') return;
     if (p.status === 'captured')
       throw new ProviderRejectedError('sandbox: a captured payment cannot be voided', 'invalid_state');
     p.status = 'voided';
   }
 
-  private async refOf(authorizeKey: string): Promise<string | null> {
-    // An authorization still in flight will see the voided key when it lands.
-    this.voidedKeys.add(authorizeKey);
-    return this.refsByKey.get(authorizeKey) ?? null;
-  }
-
   async refund(input: RefundInput): Promise<{ refundRef: string }> {
     this.calls.refund++;
-    const done = this.refunds.get(input.idempotencyKey);
+    const key = input.idempotencyKey;
+    const done = this.refunds.get(key);
     if (done) return { refundRef: done };
-    const p = this.payments.get(input.providerRef);
+    const p = await this.books(input.providerRef);
+    const recorded = p && this.opts.records ? await this.opts.records.refundsPaid(p.metadata.paymentId) : [];
+    const earlier = recorded.find((r) => r.key === key);
+    if (earlier)
+      return { refundRef: this.rememberRefund(key, earlier.refundRef ?? referenceOf('sbx_re_', key)) };
+    // a replay that arrived while this one read the records has made the refund
+    const made = this.refunds.get(key);
+    if (made) return { refundRef: made };
     if (!p || p.status !== 'captured')
       throw new ProviderRejectedError('sandbox: only a captured payment can be refunded', 'invalid_state');
-    if (p.refunded + input.amount.amount > p.captured)
+    // What was paid back: the refunds recorded and this process's own, each key once. Summed
+    // after the last await, so two refunds in this process cannot both pass the check.
+    const paid = new Map(recorded.map((r) => [r.key, r.amount]));
+    const mine = this.refundsOfPayment.get(p.ref) ?? new Map<string, number>();
+    for (const [k, amount] of mine) paid.set(k, amount);
+    const refunded = [...paid.values()].reduce((sum, amount) => sum + amount, 0);
+    if (refunded + input.amount.amount > p.captured)
       throw new ProviderRejectedError('sandbox: refund above the captured amount', 'amount_too_large');
-    p.refunded += input.amount.amount;
-    const refundRef = `sbx_re_${randomUUID()}`;
-    this.refunds.set(input.idempotencyKey, refundRef);
-    return { refundRef };
+    mine.set(key, input.amount.amount);
+    this.refundsOfPayment.set(p.ref, mine);
+    p.refunded = refunded + input.amount.amount;
+    return { refundRef: this.rememberRefund(key, referenceOf('sbx_re_', key)) };
+  }
+
+  private rememberRefund(key: string, refundRef: string): string {
+    this.refunds.set(key, refundRef);
+    return refundRef;
   }
 
   /** The provider's own record of a payment (tests and the dev console look at it). */

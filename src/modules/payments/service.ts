@@ -417,6 +417,19 @@ export class PaymentService {
   ): Promise<RequestedRefund> {
     const existing = await repo.findRefundByKey(trx, input.key);
     if (existing) return refundOf(existing, false);
+    return this.requestNewRefund(trx, input);
+  }
+
+  /**
+   * `requestRefund` for a caller that has just looked `key` up itself (`refundByKey`) in this
+   * transaction, under a lock every refund with that key takes first: the key is new, and is not
+   * looked up a second time. The answer is always `created`.
+   * @throws ConflictError as `requestRefund` (a refund recorded with the key meanwhile is one)
+   */
+  async requestNewRefund(
+    trx: Trx,
+    input: { paymentId: string; amount?: number; reason: string; key: string },
+  ): Promise<RequestedRefund> {
     const payment = await repo.findPayment(trx, input.paymentId);
     if (!payment) throw new NotFoundError('Payment');
     const amount = input.amount ?? payment.captured_amount - payment.refunded_amount;

@@ -434,6 +434,7 @@ describe.each(databaseModes())('editing and ending flash sales (%s)', (mode) => 
     expect((await f.reserve(shorter.id, await f.buyer(), a)).json().code).toBe('sale_not_active');
     expect((await f.stockOf(a)).available).toBe(10);
     expect(await eventsOf(agora, 'flash_sale.ended', shorter.id)).toHaveLength(1);
+    expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
     // its old end time passes: that job runs and leaves the sale alone
     const oldEnd = `end:${new Date(longer.endsAt).getTime()}:${longer.id}`;
     await waitFor(

@@ -97,6 +97,59 @@ describe.runIf(browserAvailable())('flash sales in a real browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('an admin edits a scheduled sale, sees a refusal at its field, and ends the sale now', async (ctx) => {
+    if (!hasSales) ctx.skip();
+    const { accessToken } = await server.api('POST', '/v1/auth/login', ADMIN);
+    const hour = 3_600_000;
+    const created = await server.api(
+      'POST',
+      '/v1/admin/flash-sales',
+      {
+        name: 'Dawn buds',
+        startsAt: new Date(Date.now() + 2 * hour).toISOString(),
+        endsAt: new Date(Date.now() + 3 * hour).toISOString(),
+        items: [
+          { sku: 'NB-1', salePrice: { amount: 4_900, currency: 'USD' }, quantity: 3, perCustomerLimit: 1 },
+        ],
+      },
+      accessToken,
+      201,
+    );
+    const admin = await newPage();
+    await admin.goto(`${server.url}/admin/flash-sales/${created.id}`);
+    await signIn(admin, ADMIN.email, ADMIN.password);
+    await admin.getByRole('heading', { level: 2, name: 'Edit flash sale' }).waitFor();
+    expect(await admin.getByLabel('Sale price (item 1)').inputValue()).toBe('49.00');
+
+    await admin.getByLabel('Units offered (item 1)').fill('5');
+    await admin.getByLabel('Limit per customer (item 1)').fill('9');
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await admin.getByText('must not exceed quantity').waitFor();
+    expect(await admin.getByLabel('Limit per customer (item 1)').getAttribute('aria-invalid')).toBe('true');
+
+    await admin.getByLabel('Limit per customer (item 1)').fill('2');
+    await admin.getByLabel('Name', { exact: true }).fill('Dawn deals');
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Changes saved' }).waitFor();
+    await admin.getByRole('heading', { level: 1, name: 'Dawn deals' }).waitFor();
+    await snap(admin, 'admin-flash-sale-edit');
+    const edited = await server.api('GET', `/v1/flash-sales/${created.id}`);
+    expect(edited).toMatchObject({
+      name: 'Dawn deals',
+      startsAt: created.startsAt,
+      endsAt: created.endsAt,
+      items: [{ sku: 'NB-1', quantity: 5, perCustomerLimit: 2 }],
+    });
+
+    admin.once('dialog', (dialog) => void dialog.accept());
+    await admin.getByRole('button', { name: 'End now' }).click();
+    await admin.locator('.badge.status-ended').waitFor();
+    await admin.getByRole('heading', { level: 2, name: 'Edit flash sale' }).waitFor({ state: 'detached' });
+    expect((await server.api('GET', `/v1/flash-sales/${created.id}`)).state).toBe('ended');
+    await admin.close();
+    expect(errors).toEqual([]);
+  });
+
   it('the sale form shows what the server refused at its field, and prices in the currency’s own units', async (ctx) => {
     if (!hasSales) ctx.skip();
     const { accessToken: seller } = await server.api('POST', '/v1/auth/login', {

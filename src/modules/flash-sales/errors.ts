@@ -1,4 +1,11 @@
-import { AppError, ConflictError, NotFoundError, RateLimitedError } from '../../platform/errors.js';
+import {
+  AppError,
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  type FieldError,
+} from '../../platform/errors.js';
+import type { SaleState } from './tables.js';
 
 export class SaleNotFoundError extends NotFoundError {
   constructor() {
@@ -58,5 +65,47 @@ export class InvalidQueueTokenError extends AppError {
 export class HoldUnavailableError extends ConflictError {
   constructor(holdIds: string[]) {
     super('A flash-sale hold in the cart has expired or is no longer available', { holdIds });
+  }
+}
+
+/** An edit of a sale that has ended or sold out: nothing about it can change any more. */
+export class SaleNotEditableError extends ConflictError {
+  constructor(saleId: string, state: SaleState) {
+    super(
+      state === 'sold_out'
+        ? 'This flash sale is sold out and can no longer be edited'
+        : 'This flash sale has ended and can no longer be edited',
+      { saleId, state },
+    );
+  }
+}
+
+/**
+ * Changes a started sale cannot take (its start, a sale price, a limit, its list of items) or a
+ * quantity below the units buyers hold or bought: each offending field named in `errors`.
+ */
+export class StartedSaleEditError extends AppError {
+  constructor(saleId: string, errors: FieldError[]) {
+    super(
+      'conflict',
+      'This flash sale has started: it keeps its start, items, prices and limits, and at least the units sold or held',
+      { saleId },
+      errors,
+    );
+  }
+}
+
+/** A started sale's quantity raised past what ordinary stock has: each short item named. */
+export class SaleStockShortError extends AppError {
+  constructor(saleId: string, short: { index: number; sku: string; requested: number; available: number }[]) {
+    super(
+      'out_of_stock',
+      'Ordinary stock does not cover the raised quantity',
+      { saleId, lines: short.map(({ sku, requested, available }) => ({ sku, requested, available })) },
+      short.map((s) => ({
+        path: `/body/items/${s.index}/quantity`,
+        message: `needs ${s.requested} more units from stock; ${s.available} available`,
+      })),
+    );
   }
 }

@@ -161,12 +161,27 @@ export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): Flash
     return total;
   }
 
-  deps.jobs.register<{ saleId: string }>(START_JOB, async ({ saleId }) => {
-    await startSale(db, saleDeps, saleId);
+  /**
+   * After this process changed a sale (created, edited, ended it): the sale book at once, so this
+   * process answers from the new state; for a running sale, the gate's counts too (the shared gate
+   * for every process at once). Other processes learn it at their next refresh, as they learn a
+   * sale's start (every `AGORA_FLASH_REFRESH_MS`); the database decides every grant meanwhile.
+   */
+  async function changed(saleId: string): Promise<void> {
+    const sale = await book.reload(saleId);
+    if (!sale || (sale.state !== 'active' && sale.state !== 'sold_out')) return;
+    for (const r of await repo.remainingOf(db, [saleId])) {
+      await gate.reconcile(itemKey(r.saleId, r.sku), r.remaining);
+    }
+  }
+
+  // a job carries the time it was scheduled for (`at`): one for a time the sale no longer has does nothing
+  deps.jobs.register<{ saleId: string; at?: string }>(START_JOB, async ({ saleId, at }) => {
+    await startSale(db, saleDeps, saleId, at);
     await reconcile();
   });
-  deps.jobs.register<{ saleId: string }>(END_JOB, async ({ saleId }) => {
-    await endSale(db, saleDeps, saleId);
+  deps.jobs.register<{ saleId: string; at?: string }>(END_JOB, async ({ saleId, at }) => {
+    await endSale(db, saleDeps, saleId, at);
     await book.reload(saleId);
   });
   deps.jobs.every(SWEEP_JOB, config.AGORA_FLASH_SWEEP_MS, async () => {
@@ -209,9 +224,7 @@ export function createFlashSalesModule(rt: Runtime, deps: FlashSalesDeps): Flash
         reservations,
         room,
         book,
-        onChange: async (id) => {
-          await book.reload(id);
-        },
+        onChange: changed,
       }),
     holds,
     offers: {

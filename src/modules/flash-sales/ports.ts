@@ -27,6 +27,8 @@ export interface InventoryPort {
     },
   ): Promise<{ id: string }>;
   release(trx: Trx, holdId: string, reason: string, lines?: StockLine[]): Promise<void>;
+  /** All or nothing; `out_of_stock` naming the short lines; `conflict` when the hold is not live. */
+  addToHold(trx: Trx, holdId: string, lines: StockLine[], correlationId?: string): Promise<void>;
   commit(trx: Trx, holdId: string, opts: { orderId: string; lines?: StockLine[] }): Promise<void>;
 }
 

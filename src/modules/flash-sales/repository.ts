@@ -61,26 +61,29 @@ export async function insertSale(
 }
 
 /**
- * The SKUs among `skus` already in a sale that has not ended and whose window meets
- * [startsAt, endsAt), with that sale's id. Takes a transaction lock per SKU first (in SKU order), so
- * two sales created at once for one SKU are checked one after the other.
+ * The SKUs among `skus` already in a sale (other than `except`) that has not ended and whose window
+ * meets [startsAt, endsAt), with that sale's id. Takes a transaction lock per SKU first (in SKU
+ * order), so two sales created or moved at once for one SKU are checked one after the other.
  */
 export async function overlappingItems(
   trx: Trx,
   skus: string[],
   window: { startsAt: Date; endsAt: Date },
+  except?: string,
 ): Promise<{ sku: string; sale_id: string }[]> {
+  if (!skus.length) return [];
   for (const sku of [...new Set(skus)].sort())
     await sql`select pg_advisory_xact_lock(hashtext(${`flash_sales.sku:${sku}`}))`.execute(trx);
-  return t(trx)
+  let q = t(trx)
     .selectFrom('flash_sales.items as i')
     .innerJoin('flash_sales.sales as s', 's.id', 'i.sale_id')
     .select(['i.sku', 'i.sale_id'])
     .where('i.sku', 'in', skus)
     .where('s.state', '<>', 'ended')
     .where('s.starts_at', '<', window.endsAt)
-    .where('s.ends_at', '>', window.startsAt)
-    .execute();
+    .where('s.ends_at', '>', window.startsAt);
+  if (except) q = q.where('s.id', '<>', except);
+  return q.execute();
 }
 
 export async function findSale(db: AnyDb, id: string): Promise<SaleRow | undefined> {
@@ -111,6 +114,57 @@ export async function setSaleState(
       ...(stamps.endedAt ? { ended_at: stamps.endedAt } : {}),
     })
     .where('id', '=', id)
+    .execute();
+}
+
+/** A sale's name and times (an admin's edit). */
+export async function updateSale(
+  trx: Trx,
+  id: string,
+  change: { name?: string; startsAt?: Date; endsAt?: Date },
+): Promise<void> {
+  await t(trx)
+    .updateTable('flash_sales.sales')
+    .set({
+      updated_at: new Date(),
+      ...(change.name !== undefined ? { name: change.name } : {}),
+      ...(change.startsAt ? { starts_at: change.startsAt } : {}),
+      ...(change.endsAt ? { ends_at: change.endsAt } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A scheduled sale's items become `items` (nothing is allocated, held or sold before the start). */
+export async function replaceItems(
+  trx: Trx,
+  saleId: string,
+  items: Omit<ItemRow, 'allocated' | 'remaining' | 'returned' | 'allocation_hold_id'>[],
+): Promise<void> {
+  await t(trx).deleteFrom('flash_sales.items').where('sale_id', '=', saleId).execute();
+  await t(trx)
+    .insertInto('flash_sales.items')
+    .values(items.map((i) => ({ ...i, allocation_hold_id: null })))
+    .execute();
+}
+
+/** A started item's quantity and what it holds from stock (the caller moved the stock). */
+export async function setItemQuantity(
+  trx: Trx,
+  saleId: string,
+  sku: string,
+  to: { quantity: number; allocated: number; remaining: number; allocationHoldId: string | null },
+): Promise<void> {
+  await t(trx)
+    .updateTable('flash_sales.items')
+    .set({
+      quantity: to.quantity,
+      allocated: to.allocated,
+      remaining: to.remaining,
+      allocation_hold_id: to.allocationHoldId,
+    })
+    .where('sale_id', '=', saleId)
+    .where('sku', '=', sku)
     .execute();
 }
 

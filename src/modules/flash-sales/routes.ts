@@ -10,6 +10,7 @@ import { problems } from '../../platform/http/problem.js';
 import { SaleNotFoundError } from './errors.js';
 import type { Reservations } from './reservations.js';
 import type { SaleBook } from './sale-book.js';
+import * as edits from './sale-edit.js';
 import * as sales from './sale-service.js';
 import {
   CreateSaleBody,
@@ -22,6 +23,7 @@ import {
   SaleListQuery,
   SalePage,
   SaleParams,
+  UpdateSaleBody,
 } from './schemas.js';
 import type { WaitingRoom } from './waiting-room.js';
 
@@ -32,7 +34,10 @@ export interface FlashRouteDeps {
   reservations: Reservations;
   room: WaitingRoom;
   book: SaleBook;
-  /** After this process created a sale: refresh what it keeps in memory. */
+  /**
+   * After this process created, edited or ended a sale: refresh what it keeps in memory (the sale
+   * book, and the admission gate's counts of a running sale), so its next request sees the change.
+   */
   onChange(saleId: string): Promise<void>;
 }
 
@@ -60,6 +65,53 @@ export function flashSaleRoutes(deps: FlashRouteDeps): FastifyPluginAsync {
         const sale = await sales.createSale(ctxOf(req, db), deps.saleDeps, req.body);
         await deps.onChange(sale.id);
         return reply.code(201).send(sale);
+      },
+    );
+
+    app.patch(
+      '/v1/admin/flash-sales/:id',
+      {
+        preHandler: guard.requireRole('admin'),
+        schema: {
+          tags,
+          security,
+          description:
+            'Edits a sale. Scheduled: name, startsAt, endsAt and items (the whole new list), checked as on ' +
+            'create. Active: name, endsAt (an endsAt not in the future ends the sale now, as POST …/end) and ' +
+            'item quantities: never below the units sold or held; a raise takes the extra units from ordinary stock, ' +
+            'all of them or 409 out_of_stock. Anything else a started sale cannot change, and any edit of an ended ' +
+            'or sold-out sale, is a 409 conflict.',
+          params: SaleParams,
+          body: UpdateSaleBody,
+          response: { 200: Type.Ref('FlashSale'), ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (req) => {
+        const sale = await edits.updateSale(ctxOf(req, db), deps.saleDeps, req.params.id, req.body);
+        await deps.onChange(sale.id);
+        return sale;
+      },
+    );
+
+    app.post(
+      '/v1/admin/flash-sales/:id/end',
+      {
+        preHandler: guard.requireRole('admin'),
+        schema: {
+          tags,
+          security,
+          description:
+            'Ends a scheduled, active or sold-out sale now, as its end time would: reservations stop, its unsold and ' +
+            'unheld units go back to ordinary stock, flash_sale.ended is published; holds already in carts may ' +
+            'still be checked out until they expire. Idempotent: an ended sale is answered as it is (200).',
+          params: SaleParams,
+          response: { 200: Type.Ref('FlashSale'), ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (req) => {
+        const sale = await edits.endSaleNow(ctxOf(req, db), deps.saleDeps, req.params.id);
+        await deps.onChange(sale.id);
+        return sale;
       },
     );
 

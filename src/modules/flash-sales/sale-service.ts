@@ -2,22 +2,31 @@ import { sql, type Transaction } from 'kysely';
 import { isIsoInstant, isUuid, uuidv7 } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/context.js';
 import type { AnyDb } from '../../platform/db.js';
-import { AppError, ValidationError, type FieldError } from '../../platform/errors.js';
+import { AppError, ValidationError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
-import { scheduleJob } from '../../platform/jobs/runner.js';
 import { SaleNotFoundError } from './errors.js';
 import { FLASH_SALES_SOURCE, type FlashSaleEvents } from './events.js';
 import { markSoldOut } from './holds.js';
 import { assertTransition, SALE_TRANSITIONS } from './lifecycle.js';
 import type { FindVariants, InventoryPort } from './ports.js';
 import * as repo from './repository.js';
+import {
+  blankName,
+  itemErrors,
+  itemRows,
+  jobStillDue,
+  NOT_VALID,
+  refuseOverlaps,
+  scheduleEnd,
+  scheduleStart,
+  timeErrors,
+} from './sale-rules.js';
 import type { CreateSaleBody, FlashSale, SaleListQuery } from './schemas.js';
 import type { ItemRow, SaleRow } from './tables.js';
 
 type Trx = Transaction<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export const START_JOB = 'flash_sales.start';
-export const END_JOB = 'flash_sales.end';
+export { END_JOB, START_JOB } from './sale-rules.js';
 
 export interface SaleDeps {
   inventory: InventoryPort;
@@ -34,76 +43,29 @@ export interface SaleDeps {
 export async function createSale(ctx: Ctx, deps: SaleDeps, body: CreateSaleBody): Promise<FlashSale> {
   const startsAt = new Date(body.startsAt);
   const endsAt = new Date(body.endsAt);
-  const errors: FieldError[] = [];
-  if (!body.name.trim()) errors.push({ path: '/body/name', message: 'must not be blank' });
-  if (endsAt.getTime() <= startsAt.getTime())
-    errors.push({ path: '/body/endsAt', message: 'must be after startsAt' });
-  if (endsAt.getTime() <= Date.now()) errors.push({ path: '/body/endsAt', message: 'must be in the future' });
-  const skus = body.items.map((i) => i.sku);
-  const variants = await deps.findVariants(ctx.db, skus);
-  const seen = new Set<string>();
-  body.items.forEach((item, i) => {
-    const path = `/body/items/${i}`;
-    if (seen.has(item.sku)) errors.push({ path: `${path}/sku`, message: 'appears twice in this sale' });
-    seen.add(item.sku);
-    const v = variants.get(item.sku);
-    if (!v) return errors.push({ path: `${path}/sku`, message: 'is not a known SKU' });
-    if (v.status !== 'published')
-      errors.push({ path: `${path}/sku`, message: 'belongs to a product that is not published' });
-    if (v.price.currency !== item.salePrice.currency)
-      errors.push({
-        path: `${path}/salePrice/currency`,
-        message: `must be the variant's currency (${v.price.currency})`,
-      });
-    else if (item.salePrice.amount > v.price.amount)
-      errors.push({ path: `${path}/salePrice/amount`, message: 'must not exceed the regular price' });
-    if (item.perCustomerLimit > item.quantity)
-      errors.push({ path: `${path}/perCustomerLimit`, message: 'must not exceed quantity' });
-  });
-  if (errors.length) throw new ValidationError(errors, 'The flash sale is not valid');
+  const checked = await itemErrors(ctx.db, deps.findVariants, body.items);
+  const errors = [...blankName(body.name), ...timeErrors(startsAt, endsAt), ...checked.errors];
+  if (errors.length) throw new ValidationError(errors, NOT_VALID);
 
   const id = uuidv7();
   await ctx.db.transaction().execute(async (trx) => {
-    // a SKU is in one sale at a time: pages show one sale price, and one sale holds its units
-    const taken = new Map(
-      (await repo.overlappingItems(trx, skus, { startsAt, endsAt })).map((r) => [r.sku, r.sale_id]),
+    const index = new Map(body.items.map((item, i) => [item.sku, i]));
+    await refuseOverlaps(
+      trx,
+      body.items.map((i) => i.sku),
+      { startsAt, endsAt },
+      (sku, other) => ({
+        path: `/body/items/${index.get(sku)}/sku`,
+        message: `is already in flash sale ${other} at that time`,
+      }),
     );
-    if (taken.size)
-      throw new ValidationError(
-        body.items.flatMap((item, i) =>
-          taken.has(item.sku)
-            ? [
-                {
-                  path: `/body/items/${i}/sku`,
-                  message: `is already in flash sale ${taken.get(item.sku)} at that time`,
-                },
-              ]
-            : [],
-        ),
-        'The flash sale is not valid',
-      );
     await repo.insertSale(
       trx,
       { id, name: body.name, startsAt, endsAt, createdBy: ctx.actor?.userId ?? null },
-      body.items.map((item, position) => {
-        const v = variants.get(item.sku)!;
-        return {
-          sale_id: id,
-          sku: item.sku,
-          product_id: v.productId,
-          seller_id: v.sellerId,
-          title: v.variantTitle ? `${v.productTitle} — ${v.variantTitle}` : v.productTitle,
-          sale_price: item.salePrice.amount,
-          regular_price: v.price.amount,
-          currency: item.salePrice.currency,
-          quantity: item.quantity,
-          per_customer_limit: item.perCustomerLimit,
-          position,
-        };
-      }),
+      itemRows(id, body.items, checked.variants),
     );
-    await scheduleJob(trx, START_JOB, { saleId: id }, startsAt, { key: `start:${id}` });
-    await scheduleJob(trx, END_JOB, { saleId: id }, endsAt, { key: `end:${id}` });
+    await scheduleStart(trx, id, startsAt);
+    await scheduleEnd(trx, id, endsAt);
   });
   return getSale(ctx.db, id);
 }
@@ -192,16 +154,18 @@ export function presentSale(row: SaleRow, items: ItemRow[], sold: Map<string, nu
  * The start job: takes the sale's units out of ordinary stock (one inventory hold per item, no
  * expiry); when stock is short, takes what exists and records it as `allocated`. Then the sale is
  * active and `flash_sale.started` is published. Idempotent: a sale not `scheduled` is left alone;
- * a sale whose end has passed is ended instead.
+ * a sale whose end has passed is ended instead. `at`: the start time the job was scheduled for; a
+ * sale whose start was moved since is left alone (another job starts it).
  */
 export async function startSale(
   db: AnyDb,
   deps: SaleDeps,
   saleId: string,
+  at?: string,
 ): Promise<'started' | 'ended' | 'skipped'> {
   return db.transaction().execute(async (trx) => {
     const sale = await repo.lockSale(trx, saleId);
-    if (!sale || sale.state !== 'scheduled') return 'skipped';
+    if (!sale || sale.state !== 'scheduled' || !jobStillDue(at, sale.starts_at)) return 'skipped';
     if (sale.ends_at.getTime() <= Date.now()) {
       await endLocked(trx, deps, sale);
       return 'ended';
@@ -283,17 +247,27 @@ async function allocate(
  * The end job: the sale stops taking reservations, its unsold and unheld units go back to
  * ordinary stock (a partial release of each item's inventory hold), `flash_sale.ended` is
  * published. Holds still outstanding give their units back to stock when they expire. Idempotent.
+ * `at`: the end time the job was scheduled for; a sale whose end was moved since is left alone.
  */
-export async function endSale(db: AnyDb, deps: SaleDeps, saleId: string): Promise<boolean> {
+export async function endSale(db: AnyDb, deps: SaleDeps, saleId: string, at?: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const sale = await repo.lockSale(trx, saleId);
-    if (!sale || sale.state === 'ended') return false;
+    if (!sale || sale.state === 'ended' || !jobStillDue(at, sale.ends_at)) return false;
     await endLocked(trx, deps, sale);
     return true;
   });
 }
 
-async function endLocked(trx: Trx, deps: SaleDeps, sale: SaleRow): Promise<void> {
+/**
+ * Ends a locked sale now (the end job, an admin's end, an edit that ends it): what `endSale` does
+ * once the sale is locked. `correlationId`: the request that ended it.
+ */
+export async function endLocked(
+  trx: Trx,
+  deps: SaleDeps,
+  sale: SaleRow,
+  correlationId?: string,
+): Promise<void> {
   assertTransition(SALE_TRANSITIONS, sale.state, 'ended', 'flash sale');
   const items = (await repo.itemsOf(trx, [sale.id], true)).get(sale.id) ?? [];
   for (const item of [...items].sort((a, b) => a.sku.localeCompare(b.sku))) {
@@ -319,7 +293,7 @@ async function endLocked(trx: Trx, deps: SaleDeps, sale: SaleRow): Promise<void>
       returnedToStock: i.returned + i.remaining,
     })),
   };
-  await publishEvents(trx, { source: FLASH_SALES_SOURCE }, [
+  await publishEvents(trx, { source: FLASH_SALES_SOURCE, correlationId }, [
     { type: 'flash_sale.ended', subject: sale.id, data },
   ]);
 }

@@ -163,6 +163,30 @@ describe.each(databaseModes())('flash-sale lifecycle (%s)', (mode) => {
     expect(await inventory.level(plenty)).toEqual({ on_hand: 50, reserved: 0 });
   });
 
+  it('a start or end job scheduled for a time the sale no longer has does nothing', async () => {
+    const db = agora.rt.database.db;
+    const sku = await variant(5);
+    const sale = await createSale(ctx(), deps(), {
+      name: 'Moved',
+      startsAt: soon(60_000),
+      endsAt: soon(3_600_000),
+      items: [{ sku, salePrice: { amount: 100, currency: 'USD' }, quantity: 2, perCustomerLimit: 1 }],
+    });
+    const { rows } = await sql<{ name: string; payload: { saleId: string; at: string } }>`
+      select name, payload from platform.jobs where key like ${'%' + sale.id} order by name`.execute(db);
+    expect(rows.map((r) => [r.name, r.payload])).toEqual([
+      ['flash_sales.end', { saleId: sale.id, at: sale.endsAt }],
+      ['flash_sales.start', { saleId: sale.id, at: sale.startsAt }],
+    ]);
+    expect(await startSale(db, deps(), sale.id, soon(30_000))).toBe('skipped');
+    expect((await getSale(db, sale.id)).state).toBe('scheduled');
+    expect(await startSale(db, deps(), sale.id, sale.startsAt)).toBe('started');
+    expect(await endSale(db, deps(), sale.id, soon(120_000))).toBe(false);
+    expect((await getSale(db, sale.id)).state).toBe('active');
+    expect(await endSale(db, deps(), sale.id, sale.endsAt)).toBe(true);
+    expect((await getSale(db, sale.id)).state).toBe('ended');
+  });
+
   it('checkout claims a hold, converts it into a sale from the allocation, and the sale sells out', async () => {
     const db = agora.rt.database.db;
     const sku = await variant(5);

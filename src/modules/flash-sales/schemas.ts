@@ -13,25 +13,25 @@ export const SaleState = Type.Union(
   { description: 'scheduled → active → sold_out | ended' },
 );
 
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const SalePrice = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'Minor units' }),
+    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
+  },
+  { additionalProperties: false },
+);
+const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+const PerCustomerLimit = Type.Integer({ minimum: 1, maximum: 1_000 });
+
 export const CreateSaleBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Name,
     startsAt: Timestamp,
     endsAt: Timestamp,
     items: Type.Array(
       Type.Object(
-        {
-          sku: Sku,
-          salePrice: Type.Object(
-            {
-              amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000, description: 'Minor units' }),
-              currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' }),
-            },
-            { additionalProperties: false },
-          ),
-          quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-          perCustomerLimit: Type.Integer({ minimum: 1, maximum: 1_000 }),
-        },
+        { sku: Sku, salePrice: SalePrice, quantity: Quantity, perCustomerLimit: PerCustomerLimit },
         { additionalProperties: false },
       ),
       { minItems: 1, maxItems: 100 },
@@ -40,6 +40,47 @@ export const CreateSaleBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreateSaleBody = Static<typeof CreateSaleBody>;
+
+export const UpdateSaleBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    startsAt: Type.Optional(Timestamp),
+    endsAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'On an active sale: later extends it, earlier shortens it, not in the future ends it now',
+      }),
+    ),
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            sku: Sku,
+            salePrice: Type.Optional(SalePrice),
+            quantity: Type.Optional(Quantity),
+            perCustomerLimit: Type.Optional(PerCustomerLimit),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 100,
+          description:
+            "The sale's whole new list of items; an item already in the sale keeps what it leaves out. " +
+            'A started sale keeps its items, prices and limits: only quantities change',
+        },
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      'A scheduled sale: any field, checked as on create. An active sale: name, endsAt, item quantities',
+  },
+);
+export type UpdateSaleBody = Static<typeof UpdateSaleBody>;
 
 export const SaleItem = Type.Object({
   sku: Type.String(),

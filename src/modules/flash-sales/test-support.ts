@@ -105,6 +105,22 @@ export async function tableInventory(db: AnyDb): Promise<
       );
       return { id };
     },
+    async addToHold(trx, holdId, lines) {
+      for (const l of lines) {
+        const { rows } = await sql`
+          update ${S} set reserved = reserved + ${l.quantity}
+           where sku = ${l.sku} and on_hand - reserved >= ${l.quantity} returning sku`.execute(trx);
+        if (!rows.length) {
+          const { rows: a } = await sql<{
+            available: number;
+          }>`select on_hand - reserved as available from ${S} where sku = ${l.sku}`.execute(trx);
+          throw new AppError('out_of_stock', 'short', {
+            lines: [{ sku: l.sku, requested: l.quantity, available: a[0]?.available ?? 0 }],
+          });
+        }
+        await sql`update ${H} set quantity = quantity + ${l.quantity} where id = ${holdId}`.execute(trx);
+      }
+    },
     async release(trx, holdId, _reason, lines) {
       for (const l of lines ?? []) {
         await sql`update ${H} set quantity = quantity - ${l.quantity} where id = ${holdId}`.execute(trx);

@@ -186,6 +186,19 @@ export async function drawDown(trx: AnyDb, holdId: string, takes: [string, numbe
     throw new Error(`hold ${holdId} changed under its lock: ${rows.length}/${takes.length} lines drawn`);
 }
 
+/** Grows a hold's lines by `adds` (a SKU it did not hold gets a line); the caller holds its lock. */
+export async function growLines(trx: AnyDb, holdId: string, adds: [string, number][]): Promise<void> {
+  if (!adds.length) return;
+  const json = JSON.stringify(adds.map(([sku, q]) => ({ sku, q })));
+  await sql`
+    insert into inventory.hold_lines as h (hold_id, sku, quantity, remaining)
+    select ${holdId}::uuid, v.sku, v.q, v.q from jsonb_to_recordset(${json}::jsonb) as v(sku text, q integer)
+    on conflict (hold_id, sku) do update
+       set quantity = h.quantity + excluded.quantity, remaining = h.remaining + excluded.remaining`.execute(
+    trx,
+  );
+}
+
 /**
  * A hold with nothing left is over: `committed` when any unit was sold, else `released`. Holds are
  * given as ids; one statement.

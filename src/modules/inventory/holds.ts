@@ -111,6 +111,64 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
   return { id, lines: linesOf(wanted), expiresAt: input.expiresAt, status: 'held', ref: input.ref };
 }
 
+/**
+ * Adds units to a live hold (a flash sale offering more than it took at its start): all or
+ * nothing, like `reserve` — per SKU, in SKU order, one conditional UPDATE
+ * (`reserved = reserved + q WHERE on_hand - reserved >= q`); then the hold's lines grow (a SKU it
+ * did not hold gets a line), with their ledger rows and events. When any line is short, the units
+ * taken for the others are given back in the same transaction and the error names every short line.
+ * @throws HoldNotFoundError; HoldNotActiveError when the hold is not live (released, committed,
+ *   expired); OutOfStockError, InvalidStockLinesError
+ */
+export async function addToHold(
+  trx: Trx,
+  holdId: string,
+  lines: StockLine[],
+  correlationId?: string,
+): Promise<void> {
+  const wanted = bySku(lines);
+  if (!wanted.length) throw new InvalidStockLinesError('at least one line is needed');
+  const hold = await holds.lockHold(trx, holdId);
+  if (!hold) throw new HoldNotFoundError();
+  if (hold.status !== 'held') throw new HoldNotActiveError(holdId, `is ${hold.status}`);
+  if (hold.expired) throw new HoldNotActiveError(holdId, 'has expired');
+  const taken: [string, number, repo.Level][] = [];
+  const short: [string, number][] = [];
+  for (const [sku, q] of wanted) {
+    const level = await repo.reserveUnits(trx, sku, q);
+    if (level) taken.push([sku, q, level]);
+    else short.push([sku, q]);
+  }
+  if (short.length) {
+    for (const [sku, q] of taken) await repo.unreserveUnits(trx, sku, q);
+    const left = await repo.availableOf(
+      trx,
+      short.map(([sku]) => sku),
+    );
+    throw new OutOfStockError(
+      short.map(([sku, q]) => ({ sku, requested: q, available: Math.max(0, left.get(sku) ?? 0) })),
+    );
+  }
+  await holds.growLines(trx, holdId, wanted);
+  await record(trx, correlationId, {
+    movements: wanted.map(([sku, q]) => ({
+      sku,
+      locationId: null,
+      kind: 'reservation' as const,
+      deltaOnHand: 0,
+      deltaReserved: q,
+      reason: `added to the hold of ${hold.refKind} ${hold.refId}`,
+      cause: holdCause(holdId),
+      orderId: hold.refKind === 'order' ? hold.refId : null,
+    })),
+    changes: taken.map(([, q, level]) => ({
+      level,
+      availableBefore: available(level) + q,
+      cause: 'reservation',
+    })),
+  });
+}
+
 /** What to draw from a hold: the named lines (each at most what is still held), or all of it. */
 function draw(held: holds.HoldLineRow[], lines: StockLine[] | undefined, strict: boolean, holdId: string) {
   const remaining = new Map(held.map((l) => [l.sku, l.remaining]));

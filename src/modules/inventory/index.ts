@@ -73,6 +73,13 @@ export interface InventoryModule {
    */
   release(trx: Trx, holdId: string, reason: string, lines?: StockLine[]): Promise<void>;
   /**
+   * Adds units to a live hold, all or nothing like `reserve` (a flash sale whose quantity an admin
+   * raised takes the extra units into the same allocation).
+   * @throws HoldNotFoundError; HoldNotActiveError (conflict) when the hold is not live;
+   *   OutOfStockError naming every short line; InvalidStockLinesError
+   */
+  addToHold(trx: Trx, holdId: string, lines: StockLine[], correlationId?: string): Promise<void>;
+  /**
    * Idempotent per (holdId, orderId). Held units become sold: `on_hand -= q, reserved -= q`.
    * `lines` defaults to everything still held; a partial commit lowers what the hold holds.
    * `orderId` is recorded on the ledger rows.
@@ -155,6 +162,15 @@ export function createInventoryModule(
       }
     },
     release: (trx, holdId, reason, lines) => ops.release(trx, holdId, reason, lines),
+    async addToHold(trx, holdId, lines, correlationId) {
+      try {
+        await ops.addToHold(trx, holdId, lines, correlationId);
+        reservations.inc({ outcome: 'reserved' });
+      } catch (err) {
+        if (err instanceof OutOfStockError) reservations.inc({ outcome: 'out_of_stock' });
+        throw err;
+      }
+    },
     commit: (trx, holdId, opts) => ops.commit(trx, holdId, opts),
     restock: (trx, input) => ops.restock(trx, input),
     available: (anyDb, skus) => availableOf(anyDb, skus),

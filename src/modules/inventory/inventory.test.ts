@@ -198,6 +198,48 @@ describe.each(databaseModes())('inventory door (%s)', (mode) => {
     expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
   });
 
+  it('a live hold takes more units all or nothing: short lines are named, a settled hold refuses', async () => {
+    const [sku, other] = await fx.stocked([10, 2]);
+    const hold = await inTrx((trx) =>
+      agora.inventory.reserve(trx, {
+        lines: [{ sku, quantity: 4 }],
+        ref: { kind: 'flash_sale', id: 'sale-grow' },
+        expiresAt: null,
+      }),
+    );
+    await inTrx((trx) => agora.inventory.addToHold(trx, hold.id, [{ sku, quantity: 3 }]));
+    expect(await levelRow(agora, sku)).toEqual({ on_hand: 10, reserved: 7 });
+    // all or nothing: the short line is named, the other keeps its units
+    await expect(
+      inTrx((trx) =>
+        agora.inventory.addToHold(trx, hold.id, [
+          { sku, quantity: 1 },
+          { sku: other, quantity: 3 },
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: 'out_of_stock', lines: [{ sku: other, requested: 3, available: 2 }] });
+    expect(await levelRow(agora, sku)).toEqual({ on_hand: 10, reserved: 7 });
+    // a SKU the hold did not have gets a line
+    await inTrx((trx) => agora.inventory.addToHold(trx, hold.id, [{ sku: other, quantity: 2 }]));
+    expect(await agora.inventory.getHold(agora.rt.database.db, hold.id)).toMatchObject({
+      status: 'held',
+      lines: expect.arrayContaining([
+        { sku, quantity: 7 },
+        { sku: other, quantity: 2 },
+      ]),
+    });
+    await inTrx((trx) =>
+      agora.inventory.commit(trx, hold.id, { orderId: 'grow-1', lines: [{ sku, quantity: 7 }] }),
+    );
+    await inTrx((trx) => agora.inventory.release(trx, hold.id, 'done'));
+    await expect(
+      inTrx((trx) => agora.inventory.addToHold(trx, hold.id, [{ sku, quantity: 1 }])),
+    ).rejects.toBeInstanceOf(HoldNotActiveError);
+    expect(await levelRow(agora, sku)).toEqual({ on_hand: 3, reserved: 0 });
+    expect(await levelRow(agora, other)).toEqual({ on_hand: 2, reserved: 0 });
+    expect(await verifyInventory(agora.rt.database.db)).toEqual([]);
+  });
+
   it('the expiry job releases expired holds, the units can be reserved again, and an expired hold cannot be committed', async () => {
     const [sku] = await fx.stocked([2]);
     const hold = await reserve([{ sku, quantity: 2 }], 'cart-exp', new Date(Date.now() + 300));

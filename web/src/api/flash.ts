@@ -10,6 +10,7 @@ import type {
   QueueStatus,
   Reservation,
   SaleState,
+  UpdateFlashSaleBody,
 } from './types';
 
 /** Sales in one state; running ones are read again every few seconds for their remaining units. */
@@ -39,6 +40,26 @@ export function useCreateFlashSale() {
   return useMutation({
     mutationFn: (body: CreateFlashSaleBody) =>
       api<FlashSale>('/v1/admin/flash-sales', { method: 'POST', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.flashSales.all }),
+  });
+}
+
+const adminSale = (id: string) => `/v1/admin/flash-sales/${encodeURIComponent(id)}`;
+
+/** An admin's edit: a scheduled sale in any field, a running one in its name, end and quantities. */
+export function useUpdateFlashSale(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateFlashSaleBody) => api<FlashSale>(adminSale(id), { method: 'PATCH', body }),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.flashSales.all }),
+  });
+}
+
+/** Ends a scheduled or running sale now (an ended one is answered as it is). */
+export function useEndFlashSale(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<FlashSale>(`${adminSale(id)}/end`, { method: 'POST' }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.flashSales.all }),
   });
 }

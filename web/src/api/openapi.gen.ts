@@ -677,6 +677,189 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/flash-sales/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** @description Edits a sale. Scheduled: name, startsAt, endsAt and items (the whole new list), checked as on create. Active: name, endsAt (an endsAt not in the future ends the sale now, as POST …/end) and item quantities: never below the units sold or held; a raise takes the extra units from ordinary stock, all of them or 409 out_of_stock. Anything else a started sale cannot change, and any edit of an ended or sold-out sale, is a 409 conflict. */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      /** @description A scheduled sale: any field, checked as on create. An active sale: name, endsAt, item quantities */
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date-time
+             * @description On an active sale: later extends it, earlier shortens it, not in the future ends it now
+             */
+            endsAt?: string;
+            /** @description The sale's whole new list of items; an item already in the sale keeps what it leaves out. A started sale keeps its items, prices and limits: only quantities change */
+            items?: {
+              perCustomerLimit?: number;
+              quantity?: number;
+              salePrice?: {
+                /** @description Minor units */
+                amount: number;
+                /** @description ISO 4217 */
+                currency: string;
+              };
+              sku: string;
+            }[];
+            name?: string;
+            /** Format: date-time */
+            startsAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FlashSale'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/admin/flash-sales/{id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Ends a scheduled, active or sold-out sale now, as its end time would: reservations stop, its unsold and unheld units go back to ordinary stock, flash_sale.ended is published; holds already in carts may still be checked out until they expire. Idempotent: an ended sale is answered as it is (200). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['FlashSale'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/orders/{id}/refund': {
     parameters: {
       query?: never;

@@ -168,6 +168,7 @@ export interface CreateFlashSaleBody {
   endsAt: string;
   items: { sku: string; salePrice: Money; quantity: number; perCustomerLimit: number }[];
 }
+export type UpdateFlashSaleBody = Body<'/v1/admin/flash-sales/{id}', 'patch'>;
 export interface Reservation {
   reservationId: string;
   expiresAt: string;

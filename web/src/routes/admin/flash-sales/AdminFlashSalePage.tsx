@@ -1,13 +1,43 @@
 import { Link, useParams } from 'react-router';
-import { useLiveSale } from '@/api/flash';
+import { useEndFlashSale, useLiveSale } from '@/api/flash';
+import type { FlashSale } from '@/api/types';
 import { AreaNav } from '@/components/AreaNav';
 import { Remaining, SaleTimer } from '@/components/FlashSales';
 import { formatDate } from '@/components/OrderView';
 import { formatMoney } from '@/components/Price';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
+import { SaleForm } from './SaleForm';
 
-/** A sale watched live: read every two seconds, units left and reservations per second. */
+/** "End now" for a scheduled or running sale: it stops at once, its unsold units back to stock. */
+function EndNow({ sale }: { sale: FlashSale }) {
+  const end = useEndFlashSale(sale.id);
+  return (
+    <div className="actions sale-end">
+      <button
+        type="button"
+        className="danger"
+        disabled={end.isPending}
+        onClick={() => {
+          if (
+            window.confirm(
+              `End "${sale.name}" now? Reservations stop at once and unsold units go back to stock.`,
+            )
+          )
+            end.mutate();
+        }}
+      >
+        {end.isPending ? 'Ending…' : 'End now'}
+      </button>
+      <ErrorNotice error={end.error} />
+    </div>
+  );
+}
+
+/**
+ * A sale watched live: read every two seconds, units left and reservations per second; a scheduled
+ * or running sale can be ended now or edited here.
+ */
 export default function AdminFlashSalePage() {
   const { id } = useParams();
   const live = useLiveSale(id);
@@ -58,6 +88,13 @@ export default function AdminFlashSalePage() {
           </tbody>
         </table>
       </div>
+      {(s.state === 'scheduled' || s.state === 'active') && (
+        <>
+          <EndNow sale={s} />
+          {/* a new form when the sale starts: what may change differs */}
+          <SaleForm key={`${s.id}:${s.state}`} sale={s} onSaved={() => undefined} />
+        </>
+      )}
     </section>
   );
 }

@@ -49,7 +49,7 @@ export default function AdminFlashSalesPage() {
           </table>
         </div>
       )}
-      <SaleForm onCreated={(sale) => void navigate(`/admin/flash-sales/${sale.id}`)} />
+      <SaleForm onSaved={(sale) => void navigate(`/admin/flash-sales/${sale.id}`)} />
     </section>
   );
 }

@@ -90,16 +90,7 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
     if (level) taken.push([sku, q, level]);
     else short.push([sku, q]);
   }
-  if (short.length) {
-    for (const [sku, q] of taken) await repo.unreserveUnits(trx, sku, q);
-    const left = await repo.availableOf(
-      trx,
-      short.map(([sku]) => sku),
-    );
-    throw new OutOfStockError(
-      short.map(([sku, q]) => ({ sku, requested: q, available: Math.max(0, left.get(sku) ?? 0) })),
-    );
-  }
+  if (short.length) await refuseShort(trx, taken, short);
   await publishChanges(trx, input.correlationId, {
     changes: taken.map(([, q, level]) => ({
       level,
@@ -109,6 +100,26 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
     flipped,
   });
   return { id, lines: linesOf(wanted), expiresAt: input.expiresAt, status: 'held', ref: input.ref };
+}
+
+/**
+ * All or nothing: gives back the units `taken` for the other lines (in the same transaction) and
+ * throws the error that names every `short` line with what is available of it.
+ * @throws OutOfStockError, always
+ */
+async function refuseShort(
+  trx: Trx,
+  taken: [string, number, repo.Level][],
+  short: [string, number][],
+): Promise<never> {
+  for (const [sku, q] of taken) await repo.unreserveUnits(trx, sku, q);
+  const left = await repo.availableOf(
+    trx,
+    short.map(([sku]) => sku),
+  );
+  throw new OutOfStockError(
+    short.map(([sku, q]) => ({ sku, requested: q, available: Math.max(0, left.get(sku) ?? 0) })),
+  );
 }
 
 /**
@@ -139,16 +150,7 @@ export async function addToHold(
     if (level) taken.push([sku, q, level]);
     else short.push([sku, q]);
   }
-  if (short.length) {
-    for (const [sku, q] of taken) await repo.unreserveUnits(trx, sku, q);
-    const left = await repo.availableOf(
-      trx,
-      short.map(([sku]) => sku),
-    );
-    throw new OutOfStockError(
-      short.map(([sku, q]) => ({ sku, requested: q, available: Math.max(0, left.get(sku) ?? 0) })),
-    );
-  }
+  if (short.length) await refuseShort(trx, taken, short);
   await holds.growLines(trx, holdId, wanted);
   await record(trx, correlationId, {
     movements: wanted.map(([sku, q]) => ({

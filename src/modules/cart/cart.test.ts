@@ -245,6 +245,7 @@ describe.each(databaseModes())('cart (%s)', (mode) => {
         total: { amount: 4497, currency: 'USD' },
         country: 'US',
         taxRate: 0,
+        shippingAvailable: true,
       });
       const de = (await get(cartId, undefined, '?country=DE')).json().totals;
       expect(de).toMatchObject({

@@ -78,6 +78,10 @@ export const CartTotals = Type.Object({
   total: Money,
   country: Type.String({ description: 'The destination whose tax rate was applied' }),
   taxRate: Type.Integer({ description: 'Basis points (1900 = 19 %)' }),
+  shippingAvailable: Type.Boolean({
+    description:
+      'Whether the shop ships carts in this currency (a shipping rate is configured for it). When false, shipping and total leave shipping out and checkout is refused (409 conflict, reason shipping_unavailable)',
+  }),
 });
 
 export const Cart = Type.Object(

@@ -5372,6 +5372,8 @@ export interface components {
           amount: number;
           currency: string;
         };
+        /** @description Whether the shop ships carts in this currency (a shipping rate is configured for it). When false, shipping and total leave shipping out and checkout is refused (409 conflict, reason shipping_unavailable) */
+        shippingAvailable: boolean;
         subtotal: {
           amount: number;
           currency: string;

@@ -41,3 +41,22 @@ describe('configuration: shipping per currency', () => {
     expect(() => load(env)).toThrow(message);
   });
 });
+
+describe('configuration: countries', () => {
+  it.each([
+    [{ AGORA_TAX_RATES: 'US:0,ZZ:0' }, /AGORA_TAX_RATES: ZZ is not an ISO 3166-1 alpha-2 country code/],
+    [{ AGORA_TAX_RATES: 'US:0,UK:2000' }, /AGORA_TAX_RATES: UK is not/],
+    [
+      { AGORA_TAX_RATES: 'XK:1800', AGORA_DEFAULT_COUNTRY: 'XK' },
+      /AGORA_TAX_RATES: XK is not an ISO 3166-1 alpha-2 country code/,
+    ],
+  ])('refuses to start with a country code ISO has not assigned: %j', (env, message) => {
+    expect(() => load(env)).toThrow(message);
+  });
+
+  it('refuses an unassigned default country, naming the variable', () => {
+    expect(() => load({ AGORA_DEFAULT_COUNTRY: 'ZZ' })).toThrow(
+      /AGORA_DEFAULT_COUNTRY: ZZ is not an ISO 3166-1 alpha-2 country code/,
+    );
+  });
+});

@@ -2,6 +2,7 @@ import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isCountryCode } from './countries.js';
 
 const Bool = (def: boolean) => Type.Boolean({ default: def });
 const Int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -148,8 +149,8 @@ export interface ShippingRate {
 
 /**
  * `US:0,DE:1900` → `{US: 0, DE: 1900}` (basis points: 1900 = 19 %).
- * @throws Error naming the variable for a rate above 100 %, a repeated country, or a default
- * country without a rate.
+ * @throws Error naming the variable for a rate above 100 %, a code that is no assigned ISO 3166-1
+ * country, a repeated country, or a default country without a rate.
  */
 export function parseTaxRates(value: string, defaultCountry: string): Record<string, number> {
   const rates: Record<string, number> = {};
@@ -158,9 +159,13 @@ export function parseTaxRates(value: string, defaultCountry: string): Record<str
     const rate = Number(bp);
     if (!/^[A-Z]{2}$/.test(country) || !Number.isInteger(rate) || rate < 0 || rate > 10_000)
       throw new Error(`AGORA_TAX_RATES: "${entry}" is not COUNTRY:basis points (0 to 10000)`);
+    if (!isCountryCode(country))
+      throw new Error(`AGORA_TAX_RATES: ${country} is not an ISO 3166-1 alpha-2 country code`);
     if (country in rates) throw new Error(`AGORA_TAX_RATES: ${country} appears twice`);
     rates[country] = rate;
   }
+  if (!isCountryCode(defaultCountry))
+    throw new Error(`AGORA_DEFAULT_COUNTRY: ${defaultCountry} is not an ISO 3166-1 alpha-2 country code`);
   if (!(defaultCountry in rates))
     throw new Error(`AGORA_TAX_RATES has no rate for AGORA_DEFAULT_COUNTRY (${defaultCountry})`);
   return rates;

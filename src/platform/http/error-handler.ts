@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { COUNTRY_FORMAT, COUNTRY_MESSAGE } from '../countries.js';
 import { AppError, type FieldError } from '../errors.js';
 import { problemOf, STATUS_OF } from './problem.js';
 
@@ -8,6 +9,9 @@ interface AjvIssue {
   message?: string;
   params: Record<string, unknown>;
 }
+
+/** What a value outside one of our own formats is told (ajv would say `must match format "…"`). */
+const FORMAT_MESSAGES: Record<string, string> = { [COUNTRY_FORMAT]: COUNTRY_MESSAGE };
 
 const CONTEXT_PREFIX: Record<string, string> = {
   body: '/body',
@@ -30,6 +34,8 @@ export function fieldErrors(issues: AjvIssue[], context: string | undefined): Fi
     } else if (issue.keyword === 'additionalProperties') {
       path += `/${String(issue.params.additionalProperty)}`;
       message = 'is not a known field';
+    } else if (issue.keyword === 'format') {
+      message = FORMAT_MESSAGES[String(issue.params.format)] ?? message;
     }
     const entry = { path: prefix + path, message };
     const key = `${entry.path} ${entry.message}`;

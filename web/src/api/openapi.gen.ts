@@ -1440,7 +1440,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          /** @description Destination (ISO 3166-1 alpha-2) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY */
+          /** @description Destination (ISO 3166-1 alpha-2, an assigned code) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY */
           country?: string;
         };
         header?: never;
@@ -2091,7 +2091,10 @@ export interface paths {
             };
             shippingAddress: {
               city: string;
-              /** @description ISO 3166-1 alpha-2 */
+              /**
+               * Format: iso-3166-1-alpha-2
+               * @description ISO 3166-1 alpha-2 (an assigned code)
+               */
               country: string;
               line1: string;
               line2?: string | null;
@@ -3168,7 +3171,10 @@ export interface paths {
         content: {
           'application/json': {
             city: string;
-            /** @description ISO 3166-1 alpha-2 */
+            /**
+             * Format: iso-3166-1-alpha-2
+             * @description ISO 3166-1 alpha-2 (an assigned code)
+             */
             country: string;
             isDefault?: boolean;
             line1: string;
@@ -3310,7 +3316,10 @@ export interface paths {
         content: {
           'application/json': {
             city?: string;
-            /** @description ISO 3166-1 alpha-2 */
+            /**
+             * Format: iso-3166-1-alpha-2
+             * @description ISO 3166-1 alpha-2 (an assigned code)
+             */
             country?: string;
             isDefault?: boolean;
             line1?: string;

@@ -119,19 +119,36 @@ export function frameworkErrorHandler(
   };
 }
 
-/** The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. */
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. A
+ * request no route took is a 405 `method_not_allowed` with `Allow` when its path has routes under
+ * other methods (`allowedMethods`, asked only here), else a 404.
+ */
+export function installErrorHandling(
+  app: FastifyInstance,
+  allowedMethods: (request: FastifyRequest) => string[] = () => [],
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
     if (appError.code === 'internal') request.log.error({ err: error }, 'unhandled error');
     else if (STATUS_OF[appError.code] >= 500) request.log.warn({ code: appError.code }, appError.message);
     return sendProblem(reply, request, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allow = allowedMethods(request);
+    // a route of this very method that handed the request on (the web app's page route for an
+    // API path, a static file that is not there) leaves the path unknown to that method: a 404
+    if (allow.length === 0 || allow.includes(request.method))
+      return sendProblem(reply, request, new AppError('not_found', `No route for ${request.method} ${path}`));
+    reply.header('allow', allow.join(', '));
+    return sendProblem(
       reply,
       request,
-      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+      new AppError(
+        'method_not_allowed',
+        `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`,
+      ),
+    );
+  });
 }

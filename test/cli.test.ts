@@ -158,6 +158,33 @@ describe('agora CLI', { timeout: 180_000 }, () => {
     180_000,
   );
 
+  it('seed says how many products it added and how many were there, so a re-run of the same seed adds none', async () => {
+    const server = databaseModes().includes('postgres') ? await startAgora('postgres', FAST_ENV) : undefined;
+    const env: Record<string, string> = server
+      ? { DATABASE_URL: server.databaseUrl!, LOG_LEVEL: 'warn' }
+      : { AGORA_DATA_DIR: await tempDir(), LOG_LEVEL: 'warn' };
+    const seed = async (products: string) => {
+      const run = await agora(['seed', '--products', products], env).done;
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    try {
+      expect(await seed('12')).toMatch(
+        /^added 12 products of seed 1 \(0 of the 12 asked for already there\); the catalog has 12 products; [\d.]+ s$/m,
+      );
+      expect(await seed('20')).toMatch(
+        /^added 8 products of seed 1 \(12 of the 20 asked for already there\); the catalog has 20 products;/m,
+      );
+      const again = await seed('20');
+      expect(again).toMatch(
+        /^added 0 products of seed 1 \(20 of the 20 asked for already there\); the catalog has 20 products;/m,
+      );
+      expect(again).toMatch(/seller seller1@demo\.agora\.test \(existing\)/);
+    } finally {
+      await server?.close();
+    }
+  });
+
   it.runIf(databaseModes().includes('postgres'))(
     'start exits with an error when its port is taken, instead of lingering without serving',
     async () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgora, type TestAgora } from '../../test/helpers/agora.js';
 import { FAST_ENV } from '../../test/helpers/catalog.js';
-import { seedAll, seedDemoIfEmpty } from './seed.js';
+import { seedAll, seedDemoIfEmpty, seedSummary } from './seed.js';
 
 describe('seeding (pglite)', () => {
   let a: TestAgora;
@@ -42,7 +42,8 @@ describe('seeding (pglite)', () => {
   });
 
   it('the same seed gives the same catalog in another database', async () => {
-    await seedAll(b.rt, b.search, { products: 60, seed: 1, quiet: true });
+    const report = await seedAll(b.rt, b.search, { products: 60, seed: 1, quiet: true });
+    expect(report).toMatchObject({ requested: 60, added: 60, total: 60 });
     const read = (agora: TestAgora) =>
       agora.rt.database.db
         .selectFrom('catalog.products')
@@ -53,5 +54,18 @@ describe('seeding (pglite)', () => {
     expect(right).toHaveLength(60);
     expect(right).toEqual(left);
     expect(new Set(right.map((r: { brand: string }) => r.brand)).size).toBeGreaterThan(10);
+  });
+
+  it('a second run of the same seed adds nothing and reports so; a larger one adds only the new products', async () => {
+    const again = await seedAll(b.rt, b.search, { products: 60, seed: 1, quiet: true });
+    expect(again).toMatchObject({ requested: 60, added: 0, total: 60 });
+    expect(seedSummary(again, 1)).toMatch(
+      /^added 0 products of seed 1 \(60 of the 60 asked for already there\); the catalog has 60 products;/,
+    );
+    const more = await seedAll(b.rt, b.search, { products: 61, seed: 1, quiet: true });
+    expect(more).toMatchObject({ requested: 61, added: 1, total: 61 });
+    expect(seedSummary(more, 1)).toMatch(
+      /^added 1 product of seed 1 \(60 of the 61 asked for already there\)/,
+    );
   });
 });

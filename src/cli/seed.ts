@@ -9,7 +9,12 @@ import { createSearchModule, type SearchModule } from '../modules/search/index.j
 import { inventoryStock } from '../modules/inventory/index.js';
 
 interface SeedReport {
-  products: number;
+  /** Products of this seed asked for (`--products`). */
+  requested: number;
+  /** Of those, the ones this run inserted; the rest were there from an earlier run. */
+  added: number;
+  /** Products in the catalog afterwards, of every seed and seller. */
+  total: number;
   sellers: { email: string; password?: string }[];
   ms: number;
 }
@@ -58,7 +63,7 @@ export async function seedAll(
     sellers.push(created ? { email, password } : { email });
   }
   const catalogBar = progressBar('catalog', opts.products, opts.quiet ?? false);
-  await seedCatalog(db, {
+  const { added } = await seedCatalog(db, {
     products: opts.products,
     sellerIds,
     stock: inventoryStock,
@@ -70,7 +75,26 @@ export async function seedAll(
   const indexBar = progressBar('search', total, opts.quiet ?? false);
   await search.rebuild(streamProductsForIndex(db, 1_000), indexBar.update);
   indexBar.stop();
-  return { products: opts.products, sellers, ms: Math.round(performance.now() - started) };
+  return {
+    requested: opts.products,
+    added,
+    total,
+    sellers,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * What a seed run did: the products it added, not the number asked for (the seed is deterministic,
+ * so a second run of the same seed adds none), and those it found there.
+ */
+export function seedSummary(report: SeedReport, seed: number): string {
+  const existing = report.requested - report.added;
+  const plural = (n: number) => `${n} product${n === 1 ? '' : 's'}`;
+  return (
+    `added ${plural(report.added)} of seed ${seed} (${existing} of the ${report.requested} asked for ` +
+    `already there); the catalog has ${plural(report.total)}; ${(report.ms / 1000).toFixed(1)} s`
+  );
 }
 
 /** `agora seed --products N [--seed S]` */
@@ -79,7 +103,7 @@ export async function seedCommand(config: Config, opts: { products: number; seed
   try {
     await migrate(rt);
     const report = await seedAll(rt, createSearchModule(rt), opts);
-    process.stdout.write(`seeded ${report.products} products in ${(report.ms / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`${seedSummary(report, opts.seed)}\n`);
     for (const s of report.sellers)
       process.stdout.write(`  seller ${s.email}${s.password ? ` password ${s.password}` : ' (existing)'}\n`);
     return 0;
@@ -109,7 +133,7 @@ export async function seedDemoIfEmpty(rt: Runtime, search: SearchModule): Promis
   if (!rt.config.AGORA_SEED_DEMO || (await countProducts(rt.database.db)) > 0) return;
   const report = await seedAll(rt, search, { products: 60, seed: 1, quiet: true });
   rt.log.info(
-    { products: report.products, sellers: report.sellers.map((s) => s.email), ms: report.ms },
+    { products: report.added, sellers: report.sellers.map((s) => s.email), ms: report.ms },
     'seeded a demo catalog (AGORA_SEED_DEMO)',
   );
 }

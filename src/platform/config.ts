@@ -2,10 +2,14 @@ import { envSchema } from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isCountryCode } from './countries.js';
 
 const Bool = (def: boolean) => Type.Boolean({ default: def });
 const Int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   Type.Integer({ default: def, minimum: min, maximum: max });
+
+/** `499` (the default currency's) or `USD:499,EUR:499,JPY:500`: minor units per ISO 4217 currency. */
+const CURRENCY_AMOUNTS = '^([0-9]{1,16}|[A-Z]{3}:[0-9]{1,16}(,[A-Z]{3}:[0-9]{1,16})*)$';
 
 /**
  * Every setting Agora reads, from the environment. `.env.example` lists them with their meaning.
@@ -117,8 +121,8 @@ const ConfigSchema = Type.Object({
   AGORA_CART_TTL_HOURS: Int(168, 1, 365 * 24),
   AGORA_USER_CART_TTL_HOURS: Int(720, 1, 10 * 365 * 24),
   AGORA_CART_EXPIRY_INTERVAL_MS: Int(600_000, 1_000, 86_400_000),
-  AGORA_SHIPPING_FLAT_AMOUNT: Int(499, 0, 1_000_000_000),
-  AGORA_FREE_SHIPPING_FROM: Int(5000, 0, 1_000_000_000_000),
+  AGORA_SHIPPING_FLAT_AMOUNT: Type.String({ default: '499', pattern: CURRENCY_AMOUNTS }),
+  AGORA_FREE_SHIPPING_FROM: Type.String({ default: '5000', pattern: CURRENCY_AMOUNTS }),
   AGORA_TAX_RATES: Type.String({
     default: 'US:0,DE:1900,GB:2000,FR:2000',
     pattern: '^[A-Z]{2}:[0-9]{1,5}(,[A-Z]{2}:[0-9]{1,5})*$',
@@ -132,12 +136,26 @@ export type Config = Static<typeof ConfigSchema> & {
   dataDir: string;
   /** AGORA_TAX_RATES parsed: basis points per ISO 3166-1 alpha-2 country. */
   taxRates: Readonly<Record<string, number>>;
+  /**
+   * AGORA_SHIPPING_FLAT_AMOUNT and AGORA_FREE_SHIPPING_FROM parsed: per ISO 4217 currency, the flat
+   * shipping rate and the goods total from which shipping is free (0 = never), in its minor units.
+   * A currency missing here has no shipping rate: its carts cannot be checked out.
+   */
+  shippingRates: Readonly<Record<string, ShippingRate>>;
 };
+
+/** Shipping of a cart in one currency (minor units of that currency). */
+export interface ShippingRate {
+  /** Flat shipping per cart. */
+  flatAmount: number;
+  /** Goods total (after discount) from which shipping is free; 0 = never free. */
+  freeFrom: number;
+}
 
 /**
  * `US:0,DE:1900` → `{US: 0, DE: 1900}` (basis points: 1900 = 19 %).
- * @throws Error naming the variable for a rate above 100 %, a repeated country, or a default
- * country without a rate.
+ * @throws Error naming the variable for a rate above 100 %, a code that is no assigned ISO 3166-1
+ * country, a repeated country, or a default country without a rate.
  */
 export function parseTaxRates(value: string, defaultCountry: string): Record<string, number> {
   const rates: Record<string, number> = {};
@@ -146,12 +164,71 @@ export function parseTaxRates(value: string, defaultCountry: string): Record<str
     const rate = Number(bp);
     if (!/^[A-Z]{2}$/.test(country) || !Number.isInteger(rate) || rate < 0 || rate > 10_000)
       throw new Error(`AGORA_TAX_RATES: "${entry}" is not COUNTRY:basis points (0 to 10000)`);
+    if (!isCountryCode(country))
+      throw new Error(`AGORA_TAX_RATES: ${country} is not an ISO 3166-1 alpha-2 country code`);
     if (country in rates) throw new Error(`AGORA_TAX_RATES: ${country} appears twice`);
     rates[country] = rate;
   }
+  if (!isCountryCode(defaultCountry))
+    throw new Error(`AGORA_DEFAULT_COUNTRY: ${defaultCountry} is not an ISO 3166-1 alpha-2 country code`);
   if (!(defaultCountry in rates))
     throw new Error(`AGORA_TAX_RATES has no rate for AGORA_DEFAULT_COUNTRY (${defaultCountry})`);
   return rates;
+}
+
+/**
+ * An amount per currency: `USD:499,JPY:500` → `{USD: 499, JPY: 500}`; a bare amount (`499`, the
+ * form these variables had before they took currencies) is `defaultCurrency`'s alone, since one
+ * number of minor units means a different price in every other currency (499 cents, ¥499).
+ * @throws Error naming `name` for an amount above `max`, a malformed entry or a repeated currency.
+ */
+export function parseCurrencyAmounts(
+  name: string,
+  value: string,
+  defaultCurrency: string,
+  max: number,
+): Record<string, number> {
+  const amounts: Record<string, number> = {};
+  const entries = /^[0-9]+$/.test(value) ? [`${defaultCurrency}:${value}`] : value.split(',');
+  for (const entry of entries) {
+    const [currency, digits] = entry.split(':');
+    const amount = Number(digits);
+    if (!/^[A-Z]{3}$/.test(currency) || !/^[0-9]+$/.test(digits ?? '') || amount > max)
+      throw new Error(`${name}: "${entry}" is not CURRENCY:minor units (0 to ${max}), e.g. USD:499,JPY:500`);
+    if (currency in amounts) throw new Error(`${name}: ${currency} appears twice`);
+    amounts[currency] = amount;
+  }
+  return amounts;
+}
+
+/**
+ * The shipping rate per currency from AGORA_SHIPPING_FLAT_AMOUNT and AGORA_FREE_SHIPPING_FROM.
+ * @throws Error naming the variable for a wrong entry, or a free-shipping threshold for a currency
+ * that has no flat rate (it would never apply).
+ */
+export function parseShippingRates(
+  flat: string,
+  freeFrom: string,
+  defaultCurrency: string,
+): Record<string, ShippingRate> {
+  const flats = parseCurrencyAmounts('AGORA_SHIPPING_FLAT_AMOUNT', flat, defaultCurrency, 1_000_000_000);
+  const thresholds = parseCurrencyAmounts(
+    'AGORA_FREE_SHIPPING_FROM',
+    freeFrom,
+    defaultCurrency,
+    1_000_000_000_000,
+  );
+  const orphans = Object.keys(thresholds).filter((c) => !(c in flats));
+  if (orphans.length)
+    throw new Error(
+      `AGORA_FREE_SHIPPING_FROM: ${orphans.join(', ')} ${orphans.length > 1 ? 'have' : 'has'} no rate in AGORA_SHIPPING_FLAT_AMOUNT`,
+    );
+  return Object.fromEntries(
+    Object.entries(flats).map(([currency, flatAmount]) => [
+      currency,
+      { flatAmount, freeFrom: thresholds[currency] ?? 0 },
+    ]),
+  );
 }
 
 /** Reads `.env` (when present) and the environment, validates, and returns the typed configuration. */
@@ -170,6 +247,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { dotenv?
     ...parsed,
     dataDir: path.resolve(parsed.AGORA_DATA_DIR),
     taxRates: parseTaxRates(parsed.AGORA_TAX_RATES, parsed.AGORA_DEFAULT_COUNTRY),
+    shippingRates: parseShippingRates(
+      parsed.AGORA_SHIPPING_FLAT_AMOUNT,
+      parsed.AGORA_FREE_SHIPPING_FROM,
+      parsed.AGORA_DEFAULT_CURRENCY,
+    ),
   };
 }
 

@@ -110,6 +110,27 @@ describe('the web app served by the API process', () => {
     expect(missingAsset.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
+  it('answers a wrong method on an API path 405, also from the browser; the client-side routes make no path exist', async () => {
+    for (const accept of ['application/json', 'text/html,*/*;q=0.8']) {
+      const checkout = await get('/v1/checkout', accept);
+      expect(checkout.statusCode, accept).toBe(405);
+      expect(checkout.headers.allow).toBe('POST');
+      expect(checkout.json().code).toBe('method_not_allowed');
+    }
+    const send = (method: 'POST' | 'DELETE', url: string) =>
+      agora.app.inject({ method, url, headers: { accept: 'text/html,*/*;q=0.8' } });
+    for (const url of ['/', '/favicon.svg', '/assets/index-Ab12Cd34.js']) {
+      const res = await send('POST', url);
+      expect(res.statusCode, url).toBe(405);
+      expect(res.headers.allow, url).toBe('GET, HEAD');
+    }
+    for (const url of ['/products/aurora-phone-x', '/v1/nope', '/assets/gone-123.js']) {
+      const res = await send('DELETE', url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers.allow, url).toBeUndefined();
+    }
+  });
+
   it('leaves the API, health and OpenAPI routes as they were', async () => {
     expect((await get('/healthz', 'application/json')).json()).toEqual({ status: 'ok' });
     expect((await get('/openapi.json', 'application/json')).json().openapi).toBe('3.1.0');

@@ -5,11 +5,12 @@ import {
   CartNotOpenError,
   CartOverMaximumError,
   EmptyCartError,
+  ShippingUnavailableError,
 } from './errors.js';
 import { priceLines, totalsLines, variantsOf } from './lines.js';
 import * as repo from './repository.js';
 import { taxRateOf } from './service.js';
-import type { CartSettings } from './settings.js';
+import { pricingOf, type CartSettings } from './settings.js';
 import { computeTotals, exceedsMaximum, type Totals } from './totals.js';
 
 export interface CheckoutLine {
@@ -41,7 +42,8 @@ export interface CheckoutCart {
  * @throws CartNotFoundError (no such cart, or not the user's: a guest cart must be merged first),
  * CartNotOpenError (checked out, merged or expired), EmptyCartError, CartLinesUnavailableError
  * (lines whose product is gone or unpublished, or priced in another currency),
- * UnknownCountryError (no tax rate for `country`), CartOverMaximumError (totals past `MAX_CART_AMOUNT`)
+ * UnknownCountryError (no tax rate for `country`), ShippingUnavailableError (no shipping rate for
+ * the cart's currency), CartOverMaximumError (totals past `MAX_CART_AMOUNT`)
  */
 export async function forCheckout(
   trx: repo.Trx,
@@ -55,6 +57,8 @@ export async function forCheckout(
   if (cart.status !== 'open') throw new CartNotOpenError(cart.status);
   if (!items.length || !cart.currency) throw new EmptyCartError();
   const currency = cart.currency;
+  const { pricing, ships } = pricingOf(settings, currency);
+  if (!ships) throw new ShippingUnavailableError(currency);
   const lines = priceLines(items, await variantsOf(trx, items), currency);
   const bad = lines.filter((l) => l.issue !== null);
   if (bad.length)
@@ -65,7 +69,7 @@ export async function forCheckout(
         reason: l.issue === 'currency_mismatch' ? 'currency_mismatch' : 'unavailable',
       })),
     );
-  const totals = computeTotals(totalsLines(lines), currency, rate, settings.pricing);
+  const totals = computeTotals(totalsLines(lines), currency, rate, pricing);
   if (exceedsMaximum(totals)) throw new CartOverMaximumError();
   return {
     id: cart.id,

@@ -117,6 +117,19 @@ export class CartOverMaximumError extends ConflictError {
   }
 }
 
+/**
+ * At checkout: a cart in a currency the shop has no shipping rate for (AGORA_SHIPPING_FLAT_AMOUNT).
+ * Refused rather than shipped at another currency's number of minor units, or free by accident.
+ */
+export class ShippingUnavailableError extends ConflictError {
+  constructor(currency: string) {
+    super(`Orders in ${currency} cannot be shipped: no shipping rate is set for ${currency}`, {
+      reason: 'shipping_unavailable',
+      currency,
+    });
+  }
+}
+
 /** A destination country with no configured tax rate. */
 export class UnknownCountryError extends ValidationError {
   constructor(country: string, path = '/query/country') {

@@ -32,6 +32,7 @@ export {
   CartOverMaximumError,
   CurrencyMismatchError,
   EmptyCartError,
+  ShippingUnavailableError,
   UnknownCountryError,
 } from './errors.js';
 
@@ -43,7 +44,7 @@ export interface CartModule {
    * Locks the cart row (FOR UPDATE), checks owner, non-empty, status 'open'; live prices (held
    * lines keep their held price); totals with tax for `country`.
    * @throws CartNotFoundError (unknown, or not this user's), CartNotOpenError, EmptyCartError,
-   * CartLinesUnavailableError, UnknownCountryError
+   * CartLinesUnavailableError, UnknownCountryError, ShippingUnavailableError, CartOverMaximumError
    */
   forCheckout(trx: Trx, input: { cartId: string; userId: string; country: string }): Promise<CheckoutCart>;
   /** Idempotent: cart status 'open' → 'checked_out' with orderId. @throws CartNotOpenError */

@@ -1,7 +1,7 @@
 import type { AnyDb } from '../../platform/db.js';
 import { findVariants, type VariantInfo } from '../catalog/index.js';
 import type { ItemRow } from './tables.js';
-import type { CartSettings } from './settings.js';
+import { pricingOf, type CartSettings } from './settings.js';
 import { computeTotals, exceedsMaximum, type TotalsLine } from './totals.js';
 
 /**
@@ -114,5 +114,6 @@ export function totalsFit(
   currency: string,
 ): boolean {
   const lines = totalsLines(priceLines(items, variants, currency));
-  return !exceedsMaximum(computeTotals(lines, currency, highestTaxRate(settings), settings.pricing));
+  const { pricing } = pricingOf(settings, currency);
+  return !exceedsMaximum(computeTotals(lines, currency, highestTaxRate(settings), pricing));
 }

@@ -40,7 +40,7 @@ export function presentCart(
   cart: CartRow,
   items: CartItem[],
   totals: Totals,
-  tax: { country: string; rate: number },
+  tax: { country: string; rate: number; ships: boolean },
 ): Cart {
   return {
     id: cart.id,
@@ -49,7 +49,7 @@ export function presentCart(
     currency: cart.currency,
     items,
     itemCount: items.reduce((n, i) => n + i.quantity, 0),
-    totals: { ...totals, country: tax.country, taxRate: tax.rate },
+    totals: { ...totals, country: tax.country, taxRate: tax.rate, shippingAvailable: tax.ships },
     expiresAt: cart.expires_at.toISOString(),
     createdAt: cart.created_at.toISOString(),
     updatedAt: cart.updated_at.toISOString(),

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { COUNTRY_FORMAT } from '../../platform/countries.js';
 
 const Id = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -15,9 +16,9 @@ export const CartQuery = Type.Object(
   {
     country: Type.Optional(
       Type.String({
-        pattern: '^[A-Z]{2}$',
+        format: COUNTRY_FORMAT,
         description:
-          'Destination (ISO 3166-1 alpha-2) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY',
+          'Destination (ISO 3166-1 alpha-2, an assigned code) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY',
       }),
     ),
   },
@@ -78,6 +79,10 @@ export const CartTotals = Type.Object({
   total: Money,
   country: Type.String({ description: 'The destination whose tax rate was applied' }),
   taxRate: Type.Integer({ description: 'Basis points (1900 = 19 %)' }),
+  shippingAvailable: Type.Boolean({
+    description:
+      'Whether the shop ships carts in this currency (a shipping rate is configured for it). When false, shipping and total leave shipping out and checkout is refused (409 conflict, reason shipping_unavailable)',
+  }),
 });
 
 export const Cart = Type.Object(

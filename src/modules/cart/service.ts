@@ -28,7 +28,7 @@ import {
 import { presentCart, presentItem } from './presenters.js';
 import * as repo from './repository.js';
 import { MAX_LINE_QUANTITY, type AddItemBody, type Cart } from './schemas.js';
-import { ttlOf, type CartSettings } from './settings.js';
+import { pricingOf, ttlOf, type CartSettings } from './settings.js';
 import type { CartRow, ItemRow } from './tables.js';
 import { computeTotals } from './totals.js';
 
@@ -96,9 +96,10 @@ async function viewCart(db: AnyDb, deps: CartDeps, cart: CartRow, country: strin
   const rate = taxRateOf(deps.settings, country);
   const items = await repo.itemsOf(db, cart.id);
   const currency = cart.currency ?? deps.settings.defaultCurrency;
+  const { pricing, ships } = pricingOf(deps.settings, currency);
   if (!items.length) {
-    const totals = computeTotals([], currency, rate, deps.settings.pricing);
-    return presentCart(cart, [], totals, { country, rate });
+    const totals = computeTotals([], currency, rate, pricing);
+    return presentCart(cart, [], totals, { country, rate, ships });
   }
   const skus = [...new Set(items.map((i) => i.sku))];
   const [variants, available] = await Promise.all([
@@ -106,12 +107,12 @@ async function viewCart(db: AnyDb, deps: CartDeps, cart: CartRow, country: strin
     deps.availability.available(db, skus),
   ]);
   const lines = priceLines(items, variants, cart.currency, available);
-  const totals = computeTotals(totalsLines(lines), currency, rate, deps.settings.pricing);
+  const totals = computeTotals(totalsLines(lines), currency, rate, pricing);
   return presentCart(
     cart,
     lines.map((l) => presentItem(l, currency, available.get(l.item.sku) ?? 0)),
     totals,
-    { country, rate },
+    { country, rate, ships },
   );
 }
 

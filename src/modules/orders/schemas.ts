@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { COUNTRY_FORMAT } from '../../platform/countries.js';
 
 const Id = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -12,7 +13,7 @@ export const ShippingAddressBody = Type.Object(
     city: Type.String({ minLength: 1, maxLength: 100 }),
     region: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
     postalCode: Type.String({ minLength: 1, maxLength: 20 }),
-    country: Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2' }),
+    country: Type.String({ format: COUNTRY_FORMAT, description: 'ISO 3166-1 alpha-2 (an assigned code)' }),
     phone: Type.Optional(Type.Union([Type.String({ pattern: '^[+0-9 ()-]{4,30}$' }), Type.Null()])),
   },
   { additionalProperties: false },

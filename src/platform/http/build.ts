@@ -24,6 +24,7 @@ import { buildSerializer } from './serialization.js';
 import { buildValidator } from './validation.js';
 import { bodilessPlugin } from './bodiless.js';
 import { webAppPlugin } from './static.js';
+import { allowedMethodsOf } from './allowed-methods.js';
 
 export type App = FastifyInstance;
 
@@ -37,6 +38,13 @@ export interface HttpOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * find-my-way's default (100 characters) refused a waiting-room queue token (about 210, up to 400
+ * by its schema) before its route saw it; past this a parameter is a 400 from the router. Also the
+ * options of the router that finds a 405's allowed methods, so both match paths alike.
+ */
+const ROUTER_OPTIONS = { maxParamLength: 512 };
 
 /**
  * Builds the HTTP edge: request ids, logging, security headers and CORS (edge.ts), rate limits, load shedding,
@@ -62,9 +70,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
     },
     // A malformed URL is answered by the router before any hook runs: problem+json all the same.
     frameworkErrors: frameworkErrorHandler(everyAnswerHeaders(config.AGORA_CORS_ORIGINS)),
-    // find-my-way's default (100 characters) refused a waiting-room queue token (about 210, up to
-    // 400 by its schema) before its route saw it; past this a parameter is a 400 from the router.
-    routerOptions: { maxParamLength: 512 },
+    routerOptions: ROUTER_OPTIONS,
     bodyLimit: config.AGORA_BODY_LIMIT,
     trustProxy: config.AGORA_TRUST_PROXY,
     // The factory type of @fastify/ajv-compiler is narrower than what Fastify calls it with.
@@ -81,7 +87,7 @@ export async function buildHttp(rt: Runtime, options: HttpOptions): Promise<App>
   // first: the request's span must be open (and active) around every hook and handler after it
   if (rt.tracing) await app.register(rt.tracing.fastifyPlugin);
   app.decorateRequest('actor', null);
-  installErrorHandling(app);
+  installErrorHandling(app, allowedMethodsOf(app, ROUTER_OPTIONS));
   // The API speaks JSON: a text/plain body is a 415 like any other type it does not read (Fastify
   // reads text/plain as a string by default, which a route then refused as "must be object").
   app.removeContentTypeParser('text/plain');

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { COUNTRY_FORMAT, COUNTRY_MESSAGE } from '../countries.js';
 import { AppError, type FieldError } from '../errors.js';
 import { problemOf, STATUS_OF } from './problem.js';
 
@@ -8,6 +9,9 @@ interface AjvIssue {
   message?: string;
   params: Record<string, unknown>;
 }
+
+/** What a value outside one of our own formats is told (ajv would say `must match format "…"`). */
+const FORMAT_MESSAGES: Record<string, string> = { [COUNTRY_FORMAT]: COUNTRY_MESSAGE };
 
 const CONTEXT_PREFIX: Record<string, string> = {
   body: '/body',
@@ -30,6 +34,8 @@ export function fieldErrors(issues: AjvIssue[], context: string | undefined): Fi
     } else if (issue.keyword === 'additionalProperties') {
       path += `/${String(issue.params.additionalProperty)}`;
       message = 'is not a known field';
+    } else if (issue.keyword === 'format') {
+      message = FORMAT_MESSAGES[String(issue.params.format)] ?? message;
     }
     const entry = { path: prefix + path, message };
     const key = `${entry.path} ${entry.message}`;
@@ -113,19 +119,36 @@ export function frameworkErrorHandler(
   };
 }
 
-/** The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. */
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * The one place errors become HTTP answers: problem+json, no stack traces, SQL or internals. A
+ * request no route took is a 405 `method_not_allowed` with `Allow` when its path has routes under
+ * other methods (`allowedMethods`, asked only here), else a 404.
+ */
+export function installErrorHandling(
+  app: FastifyInstance,
+  allowedMethods: (request: FastifyRequest) => string[] = () => [],
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
     if (appError.code === 'internal') request.log.error({ err: error }, 'unhandled error');
     else if (STATUS_OF[appError.code] >= 500) request.log.warn({ code: appError.code }, appError.message);
     return sendProblem(reply, request, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allow = allowedMethods(request);
+    // a route of this very method that handed the request on (the web app's page route for an
+    // API path, a static file that is not there) leaves the path unknown to that method: a 404
+    if (allow.length === 0 || allow.includes(request.method))
+      return sendProblem(reply, request, new AppError('not_found', `No route for ${request.method} ${path}`));
+    reply.header('allow', allow.join(', '));
+    return sendProblem(
       reply,
       request,
-      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-    ),
-  );
+      new AppError(
+        'method_not_allowed',
+        `${request.method} is not allowed on ${path}; use ${allow.join(', ')}`,
+      ),
+    );
+  });
 }

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CATCH_ALL } from './allowed-methods.js';
 
 export interface WebAppOptions {
   /** Directory of the built web app (`web/dist`): `index.html` and hashed files under `assets/`. */
@@ -62,7 +63,7 @@ export const webAppPlugin = fp<WebAppOptions>(
       return reply.sendFile('index.html');
     };
     app.get('/', { schema: { hide: true }, config: { rateLimit: false } }, page);
-    app.get('/*', { schema: { hide: true }, config: { rateLimit: false } }, page);
+    app.get('/*', { schema: { hide: true }, config: { rateLimit: false, ...CATCH_ALL } }, page);
   },
   { name: 'agora-web-app' },
 );

@@ -1,6 +1,7 @@
 import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { COUNTRY_FORMAT, isCountryCode } from '../countries.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable sits on `.default`.
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
@@ -15,6 +16,7 @@ function makeAjv(coerce: boolean, externalSchemas: object[]): Ajv {
   };
   const ajv = new Ajv(options);
   addFormats.default(ajv);
+  ajv.addFormat(COUNTRY_FORMAT, { type: 'string', validate: isCountryCode });
   for (const schema of externalSchemas) ajv.addSchema(schema);
   return ajv;
 }

@@ -1626,7 +1626,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          /** @description Destination (ISO 3166-1 alpha-2) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY */
+          /** @description Destination (ISO 3166-1 alpha-2, an assigned code) whose tax the totals estimate; default AGORA_DEFAULT_COUNTRY */
           country?: string;
         };
         header?: never;
@@ -2277,7 +2277,10 @@ export interface paths {
             };
             shippingAddress: {
               city: string;
-              /** @description ISO 3166-1 alpha-2 */
+              /**
+               * Format: iso-3166-1-alpha-2
+               * @description ISO 3166-1 alpha-2 (an assigned code)
+               */
               country: string;
               line1: string;
               line2?: string | null;
@@ -3354,7 +3357,10 @@ export interface paths {
         content: {
           'application/json': {
             city: string;
-            /** @description ISO 3166-1 alpha-2 */
+            /**
+             * Format: iso-3166-1-alpha-2
+             * @description ISO 3166-1 alpha-2 (an assigned code)
+             */
             country: string;
             isDefault?: boolean;
             line1: string;
@@ -3496,7 +3502,10 @@ export interface paths {
         content: {
           'application/json': {
             city?: string;
-            /** @description ISO 3166-1 alpha-2 */
+            /**
+             * Format: iso-3166-1-alpha-2
+             * @description ISO 3166-1 alpha-2 (an assigned code)
+             */
             country?: string;
             isDefault?: boolean;
             line1?: string;
@@ -5558,6 +5567,8 @@ export interface components {
           amount: number;
           currency: string;
         };
+        /** @description Whether the shop ships carts in this currency (a shipping rate is configured for it). When false, shipping and total leave shipping out and checkout is refused (409 conflict, reason shipping_unavailable) */
+        shippingAvailable: boolean;
         subtotal: {
           amount: number;
           currency: string;

@@ -18,7 +18,13 @@ export function CartTotals({ totals, estimate = true }: { totals: Totals; estima
       )}
       <div>
         <dt>Shipping</dt>
-        <dd>{totals.shipping.amount === 0 ? 'Free' : formatMoney(totals.shipping)}</dd>
+        <dd>
+          {!totals.shippingAvailable
+            ? `Not shipped in ${totals.shipping.currency}`
+            : totals.shipping.amount === 0
+              ? 'Free'
+              : formatMoney(totals.shipping)}
+        </dd>
       </div>
       <div>
         <dt>

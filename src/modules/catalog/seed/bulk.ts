@@ -35,10 +35,12 @@ export interface BulkVariant {
 /**
  * Inserts many products with one parameter (a JSON array expanded by jsonb_to_recordset): far
  * cheaper to send and plan than 16 parameters per row. Rows whose id or slug exists are skipped.
+ * @returns how many it inserted (the rest existed)
  */
-export async function bulkInsertProducts(db: AnyDb, rows: BulkProduct[]): Promise<void> {
-  if (!rows.length) return;
-  await sql`
+export async function bulkInsertProducts(db: AnyDb, rows: BulkProduct[]): Promise<number> {
+  if (!rows.length) return 0;
+  const { rows: counted } = await sql<{ n: number }>`
+    with inserted as (
     insert into catalog.products (id, seller_id, title, slug, description, brand, category_id, category_path,
       attributes, images, status, price_amount, currency, in_stock, created_at, updated_at)
     select id, seller_id, title, slug, description, brand, category_id, category_path,
@@ -46,7 +48,10 @@ export async function bulkInsertProducts(db: AnyDb, rows: BulkProduct[]): Promis
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id uuid, seller_id uuid, title text, slug text,
       description text, brand text, category_id uuid, category_path text, attributes jsonb, images jsonb,
       status text, price_amount bigint, currency text, in_stock boolean, created_at timestamptz)
-    on conflict do nothing`.execute(db);
+    on conflict do nothing
+    returning 1)
+    select count(*)::int as n from inserted`.execute(db);
+  return counted[0]?.n ?? 0;
 }
 
 /** Inserts variants of products that exist; a SKU that exists is skipped. */

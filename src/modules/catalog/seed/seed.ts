@@ -144,15 +144,18 @@ export interface SeedOptions {
  * prices, stock (through `opts.stock`) and descriptions, inserted in batches (one statement per batch
  * and table).
  * Products that exist (same seed and index) are skipped, so running it twice adds nothing.
+ * @returns `requested` (`opts.products`), `added` (the products it inserted; the others were
+ * there) and the number of leaf categories
  */
 export async function seedCatalog(
   db: AnyDb,
   opts: SeedOptions,
-): Promise<{ products: number; categories: number }> {
+): Promise<{ requested: number; added: number; categories: number }> {
   if (!opts.sellerIds.length) throw new Error('seedCatalog needs at least one seller');
   const seed = opts.seed ?? 1;
   const batchSize = opts.batchSize ?? 1_000;
   const leaves = await seedCategories(db);
+  let added = 0;
   for (let start = 0; start < opts.products; start += batchSize) {
     const end = Math.min(opts.products, start + batchSize);
     const products: BulkProduct[] = [];
@@ -163,8 +166,8 @@ export async function seedCatalog(
       variants.push(...p.variants);
     }
     const sellerOf = new Map(products.map((p) => [p.id, p.seller_id]));
-    await db.transaction().execute(async (trx) => {
-      await bulkInsertProducts(trx, products);
+    added += await db.transaction().execute(async (trx) => {
+      const inserted = await bulkInsertProducts(trx, products);
       await bulkInsertVariants(trx, variants);
       // Every generated variant, also of products a previous run created: a seed run fills in
       // the stock of its own products that have none yet, and leaves existing stock alone.
@@ -176,8 +179,9 @@ export async function seedCatalog(
           quantity: v.initial_stock,
         })),
       );
+      return inserted;
     });
     opts.onProgress?.(end);
   }
-  return { products: opts.products, categories: leaves.length };
+  return { requested: opts.products, added, categories: leaves.length };
 }

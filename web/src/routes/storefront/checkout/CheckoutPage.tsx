@@ -162,6 +162,11 @@ export default function CheckoutPage() {
             ))}
           </ul>
           <CartTotals totals={c.totals} />
+          {!c.totals.shippingAvailable && (
+            <p className="field-error" role="alert">
+              We do not ship orders in {c.totals.shipping.currency} yet.
+            </p>
+          )}
           {checkout.error && (
             <div className="error" role="alert">
               <p>{checkoutMessage(checkout.error)}</p>
@@ -172,7 +177,10 @@ export default function CheckoutPage() {
               )}
             </div>
           )}
-          <button type="submit" disabled={checkout.isPending || Boolean(countryError)}>
+          <button
+            type="submit"
+            disabled={checkout.isPending || Boolean(countryError) || !c.totals.shippingAvailable}
+          >
             {checkout.isPending
               ? 'Placing your order…'
               : retry

@@ -17,13 +17,25 @@ describe('configuration: shipping per currency', () => {
   });
 
   it('reads a bare amount, the older form, as the default currency’s only', () => {
-    expect(load({}).shippingRates).toEqual({ USD: { flatAmount: 499, freeFrom: 5000 } });
+    expect(
+      load({ AGORA_SHIPPING_FLAT_AMOUNT: '499', AGORA_FREE_SHIPPING_FROM: '5000' }).shippingRates,
+    ).toEqual({
+      USD: { flatAmount: 499, freeFrom: 5000 },
+    });
     const euro = load({
       AGORA_DEFAULT_CURRENCY: 'EUR',
       AGORA_SHIPPING_FLAT_AMOUNT: '390',
       AGORA_FREE_SHIPPING_FROM: '0',
     });
     expect(euro.shippingRates).toEqual({ EUR: { flatAmount: 390, freeFrom: 0 } });
+  });
+
+  it('ships the currencies of the default tax countries out of the box', () => {
+    expect(load({}).shippingRates).toEqual({
+      USD: { flatAmount: 499, freeFrom: 5000 },
+      EUR: { flatAmount: 499, freeFrom: 5000 },
+      GBP: { flatAmount: 499, freeFrom: 5000 },
+    });
   });
 
   it.each([

@@ -121,8 +121,8 @@ const ConfigSchema = Type.Object({
   AGORA_CART_TTL_HOURS: Int(168, 1, 365 * 24),
   AGORA_USER_CART_TTL_HOURS: Int(720, 1, 10 * 365 * 24),
   AGORA_CART_EXPIRY_INTERVAL_MS: Int(600_000, 1_000, 86_400_000),
-  AGORA_SHIPPING_FLAT_AMOUNT: Type.String({ default: '499', pattern: CURRENCY_AMOUNTS }),
-  AGORA_FREE_SHIPPING_FROM: Type.String({ default: '5000', pattern: CURRENCY_AMOUNTS }),
+  AGORA_SHIPPING_FLAT_AMOUNT: Type.String({ default: 'USD:499,EUR:499,GBP:499', pattern: CURRENCY_AMOUNTS }),
+  AGORA_FREE_SHIPPING_FROM: Type.String({ default: 'USD:5000,EUR:5000,GBP:5000', pattern: CURRENCY_AMOUNTS }),
   AGORA_TAX_RATES: Type.String({
     default: 'US:0,DE:1900,GB:2000,FR:2000',
     pattern: '^[A-Z]{2}:[0-9]{1,5}(,[A-Z]{2}:[0-9]{1,5})*$',

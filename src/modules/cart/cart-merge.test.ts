@@ -8,6 +8,7 @@ import { FAST_ENV } from '../../../test/helpers/catalog.js';
 import { addToCart, buildCartCatalog, newCart, setAvailable } from '../../../test/helpers/cart.js';
 import { createAuthGuard } from '../../platform/http/auth.js';
 import { Problem } from '../../platform/http/problem.js';
+import { buildValidator } from '../../platform/http/validation.js';
 import { createIdentityModule } from '../identity/index.js';
 
 describe.each(databaseModes())('cart merge on login (%s)', (mode) => {
@@ -104,7 +105,11 @@ describe.each(databaseModes())('cart merge on login (%s)', (mode) => {
     const identity = await createIdentityModule(agora.rt, {
       afterLogin: () => Promise.reject(new Error('merge exploded')),
     });
-    const app = Fastify({ loggerInstance: log });
+    // the routes' schemas are compiled as the app compiles them (its formats: country codes)
+    const app = Fastify({
+      loggerInstance: log,
+      schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    });
     app.decorateRequest('actor', null);
     app.addSchema(Problem);
     await app.register(identity.routes(createAuthGuard(identity.tokens)));

@@ -98,8 +98,10 @@ export type SandboxAuthentication =
  * The built-in provider of API.md: no network, deterministic by token.
  * `tok_visa` authorizes, `tok_declined` is declined, `tok_unavailable` fails as an outage would,
  * `tok_slow` answers after `slowMs` (longer than the provider timeout), `tok_3ds` needs customer
- * action and is completed by a (signed) webhook. Like a real provider it keeps its own books,
- * honours idempotency keys, and lets a void that arrives first win over a late answer.
+ * action and is completed by the customer's step (`authenticate`, with its client secret) or by a
+ * (signed) webhook. Like a real provider it keeps its own books, honours idempotency keys, and lets
+ * a void that arrives first win over a late answer (a payment the shop voided can no longer be
+ * authenticated).
  *
  * A real provider's books live outside any one Agora process; so must these, since `agora worker`
  * voids and refunds what `agora start` authorized, and a restart must not forget a payment. The

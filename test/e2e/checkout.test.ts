@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, launch, PHONE, snap, watchConsole } from './browser.js';
 import { PASSWORD, seedCatalog, type Seeded } from './seed.js';
-import { startWebServer, type WebServer } from './server.js';
+import { eventually, startWebServer, webDist, type WebServer } from './server.js';
 
 describe.runIf(browserAvailable())('buying in a real browser', () => {
   let server: WebServer;
@@ -12,7 +12,9 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    server = await startWebServer();
+    // the jobs run as in a deployment: a 3-D Secure completion reaches the order through them
+    server = await startWebServer(webDist, { AGORA_JOBS_POLL_MS: '200' });
+    await server.agora.startBackground();
     // The cart and checkout routes come with their modules; before they are in, there is nothing to buy.
     canBuy = server.agora.app.hasRoute({ method: 'POST', url: '/v1/checkout' });
     if (!canBuy)
@@ -242,6 +244,91 @@ describe.runIf(browserAvailable())('buying in a real browser', () => {
     await page.getByRole('link', { name: 'See the order being paid' }).click();
     await page.waitForURL(new RegExp(`/account/orders/${order.id}$`));
     await page.getByRole('heading', { name: /Payment pending/ }).waitFor();
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+  /** A new buyer, signed in on `page`, with `quantity` Nimbus Buds in the cart, at the checkout. */
+  async function buyerAtCheckout(page: Page, email: string) {
+    const { accessToken } = await server.api(
+      'POST',
+      '/v1/auth/register',
+      { email, password: PASSWORD, name: 'Cass Card' },
+      undefined,
+      201,
+    );
+    const cart = await server.api('POST', '/v1/carts', {}, accessToken);
+    await server.api('POST', `/v1/carts/${cart.id}/items`, { sku: 'NB-1', quantity: 2 }, accessToken, 201);
+    await page.goto(`${server.url}/sign-in?next=%2Fcheckout`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    return accessToken as string;
+  }
+
+  async function placeOrder(page: Page, card: string) {
+    await page.getByLabel('Full name').fill('Cass Card');
+    await page.getByLabel('Address line 1').fill('1 Main Street');
+    await page.getByLabel('City').fill('Springfield');
+    await page.getByLabel('Postal code').fill('12345');
+    await page.getByLabel('Country code (2 letters, e.g. US)').fill('US');
+    await page.getByRole('radio', { name: new RegExp(card) }).check();
+    await page.getByRole('button', { name: /Place order/ }).click();
+  }
+
+  it('pays with the 3-D Secure card: the order waits with Complete authentication and Cancel and pay another way; cancelling frees the cart and tok_visa confirms it', async (ctx) => {
+    const page = await newPage(ctx);
+    const keys = checkoutKeys(page);
+    const token = await buyerAtCheckout(page, 'cass@agora.test');
+    await placeOrder(page, 'tok_3ds');
+
+    await page.waitForURL(/\/account\/orders\/[0-9a-f-]{36}$/);
+    const pendingId = page.url().split('/').pop()!;
+    await page.getByRole('heading', { name: /Payment pending/ }).waitFor();
+    await page.getByRole('heading', { name: 'Your bank needs you to confirm this payment' }).waitFor();
+    await page.getByRole('button', { name: 'Complete authentication' }).waitFor();
+    await snap(page, 'order-3ds-pending');
+    const pending = await server.api('GET', `/v1/orders/${pendingId}`, undefined, token);
+    expect(pending).toMatchObject({ status: 'pending', payment: { status: 'requires_action' } });
+
+    await page.getByRole('button', { name: 'Cancel and pay another way' }).click();
+    await page.waitForURL(/\/checkout$/);
+    await page.getByRole('heading', { name: 'Checkout' }).waitFor();
+    await page.getByText('2 × Nimbus Buds').waitFor();
+    const cancelled = await server.api('GET', `/v1/orders/${pendingId}`, undefined, token);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.history.at(-1).note).toMatch(/nothing was charged/);
+    await eventually(async () => {
+      const o = await server.api('GET', `/v1/orders/${pendingId}`, undefined, token);
+      return o.payment.status === 'voided';
+    });
+
+    await placeOrder(page, 'tok_visa');
+    await page.getByRole('heading', { level: 1, name: 'Order confirmed' }).waitFor();
+    const orderId = (await page.locator('.order-id').textContent()) ?? '';
+    expect(orderId).not.toBe(pendingId);
+    const order = await server.api('GET', `/v1/orders/${orderId}`, undefined, token);
+    expect(order).toMatchObject({ status: 'confirmed', payment: { status: 'captured' } });
+    expect(order.lines[0]).toMatchObject({ sku: 'NB-1', quantity: 2 });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).not.toBe(keys[1]);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('Complete authentication finishes the 3-D Secure payment in the sandbox: the order becomes confirmed and paid', async (ctx) => {
+    const page = await newPage(ctx);
+    const token = await buyerAtCheckout(page, 'dora@agora.test');
+    await placeOrder(page, 'tok_3ds');
+    await page.waitForURL(/\/account\/orders\/[0-9a-f-]{36}$/);
+    const orderId = page.url().split('/').pop()!;
+    await page.getByRole('button', { name: 'Complete authentication' }).click();
+    // the order page follows the order until the checkout completes
+    await page.getByRole('heading', { name: /Confirmed/ }).waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Cancel and pay another way' }).count()).toBe(0);
+    expect(await page.locator('.history').textContent()).toMatch(/Payment authorized/);
+    const order = await server.api('GET', `/v1/orders/${orderId}`, undefined, token);
+    expect(order).toMatchObject({ status: 'confirmed', payment: { status: 'captured' } });
     await page.close();
     expect(errors).toEqual([]);
   });

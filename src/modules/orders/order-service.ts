@@ -11,6 +11,7 @@ import type { InventoryPort } from './ports.js';
 import * as repo from './repository.js';
 import type { LineRow } from './repository.js';
 import type { OrderStatus } from './tables.js';
+import type { Checkout } from './saga/checkout.js';
 import { sagaOfOrder } from './saga/saga-repository.js';
 import type { Trx } from './saga/types.js';
 import { summedBySku } from './steps/reserve-stock.js';
@@ -24,14 +25,39 @@ export interface OrderDeps {
  * Cancels an order before any part shipped: the buyer (own order) or an admin. Sold units go back
  * to stock; captured money is refunded (counted in the order's `refunded_amount` and named in the
  * history note), an authorization voided (both by durable jobs).
+ * A `pending` order, whose checkout waits for the customer's payment action (3-D Secure), is given
+ * up (`Checkout.abandon`): its authorization voided, its stock released, nothing charged, and its
+ * cart free for another checkout. `onlyIfPending` refuses an order that is no longer pending (its
+ * payment went through meanwhile) instead of cancelling and refunding it.
  * Orders whose checkout is still running are refused (their saga finishes or compensates them).
  * @throws OrderNotFoundError, OrderStateError (409)
  */
-export async function cancelOrder(ctx: Ctx, deps: OrderDeps, orderId: string, reason: string): Promise<void> {
+export async function cancelOrder(
+  ctx: Ctx,
+  deps: OrderDeps & { checkout: Pick<Checkout, 'abandon'> },
+  orderId: string,
+  reason: string,
+  opts: { onlyIfPending?: boolean } = {},
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const order = await repo.findOrder(trx, orderId, true);
     const actor = ctx.actor!;
     if (!order || (actor.role !== 'admin' && order.user_id !== actor.userId)) throw new OrderNotFoundError();
+    if (order.status === 'pending') {
+      // the saga's save is the transaction's last statement: nothing may follow it
+      const pending = { id: order.id, cartId: order.cart_id };
+      if (await deps.checkout.abandon(trx, pending, reason, ctx.requestId)) return;
+      // a completion of the payment (webhook, recovery) is driving the checkout right now
+      throw new OrderStateError(
+        'The payment of this order is being completed right now; look at the order again in a moment',
+        'pending',
+      );
+    }
+    if (opts.onlyIfPending)
+      throw new OrderStateError(
+        `The payment of this order went through: it is ${order.status}`,
+        order.status,
+      );
     const saga = await sagaOfOrder(trx, orderId);
     if (saga && saga.status !== 'completed')
       throw new OrderStateError('The checkout of this order is still in progress', order.status);

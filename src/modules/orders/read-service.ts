@@ -3,11 +3,14 @@ import type { PaymentsModule } from '../payments/index.js';
 import { OrderNotFoundError } from './errors.js';
 import { orderOut, sellerOrderOut } from './presenters.js';
 import * as repo from './repository.js';
+import { clientSecretOf } from './saga/saga-repository.js';
 import type { Order } from './schemas.js';
 
 /**
  * One order for its buyer, an admin, or one of its sellers once it was confirmed (who sees its part
- * only); anyone else gets a 404, as if it did not exist. Four indexed reads whatever the order's size.
+ * only); anyone else gets a 404, as if it did not exist. Four indexed reads whatever the order's size,
+ * and for its buyer a fifth while it is pending: the client secret of the payment that waits for
+ * them (`payment.clientSecret`).
  * @throws OrderNotFoundError
  */
 export async function getOrder(
@@ -25,6 +28,12 @@ export async function getOrder(
   const parts = (await repo.partsOf(ctx.db, [orderId])).get(orderId) ?? [];
   const history = await repo.historyOf(ctx.db, orderId);
   const payment = await payments.service.get(ctx.db, order.payment_id);
+  if (actor.userId === order.user_id && order.status === 'pending' && opts.clientSecret === undefined) {
+    // The buyer finishes a payment that waits for them (3-D Secure) with its client secret,
+    // whenever they come back to the order, not only from the checkout's answer.
+    const clientSecret = await clientSecretOf(ctx.db, order.cart_id, order.id);
+    return orderOut(order, lines, parts, history, payment, { clientSecret });
+  }
   if (actor.role === 'admin' || actor.userId === order.user_id)
     return orderOut(order, lines, parts, history, payment, opts);
   // A seller's order is one that was confirmed, as in its list: a checkout still awaiting payment,

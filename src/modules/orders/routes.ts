@@ -144,6 +144,8 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
           tags,
           security,
           params: IdParams,
+          summary:
+            'Cancels an order before shipping (refunds what was paid), or gives up a pending checkout (3-D Secure): its authorization voided, its stock released, its cart free again',
           body: CancelBody,
           response: { 200: OrderRef, ...problems(400, 401, 404, 409) },
         },
@@ -153,7 +155,9 @@ export function orderRoutes(deps: OrderRouteDeps): FastifyPluginAsync {
         const reason =
           req.body?.reason ??
           (ctx.actor!.role === 'admin' ? 'cancelled by an admin' : 'cancelled by the buyer');
-        await orders.cancelOrder(ctx, deps, req.params.id, reason);
+        await orders.cancelOrder(ctx, deps, req.params.id, reason, {
+          onlyIfPending: req.body?.onlyIfPending,
+        });
         return reads.getOrder(ctx, deps.payments, req.params.id);
       },
     );

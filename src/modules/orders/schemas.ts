@@ -171,7 +171,15 @@ export type ListQuery = Static<typeof ListQuery>;
 export const IdParams = Type.Object({ id: Id });
 
 export const CancelBody = Type.Object(
-  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  {
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    onlyIfPending: Type.Optional(
+      Type.Boolean({
+        description:
+          'Cancel only while the payment is still pending (3-D Secure): an order paid meanwhile is a 409, not cancelled and refunded',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );
 export const ShipBody = Type.Object(

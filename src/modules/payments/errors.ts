@@ -1,4 +1,4 @@
-import { AppError, NotFoundError, UnauthorizedError } from '../../platform/errors.js';
+import { AppError, ConflictError, NotFoundError, UnauthorizedError } from '../../platform/errors.js';
 
 export class PaymentDeclinedError extends AppError {
   constructor(declineCode: string) {
@@ -24,5 +24,19 @@ export class UnknownProviderError extends NotFoundError {
 export class BadWebhookSignatureError extends UnauthorizedError {
   constructor(message: string) {
     super(message);
+  }
+}
+
+/** A sandbox client secret no payment has (in this process: the sandbox keeps its books in memory). */
+export class UnknownClientSecretError extends NotFoundError {
+  constructor() {
+    super('Payment awaiting authentication');
+  }
+}
+
+/** The payment no longer waits for the customer's 3-D Secure step (cancelled, or decided otherwise). */
+export class NotAwaitingActionError extends ConflictError {
+  constructor(status: string) {
+    super('This payment no longer waits for authentication', { paymentStatus: status });
   }
 }

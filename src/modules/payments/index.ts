@@ -11,6 +11,7 @@ import type { PaymentProvider, ProviderName } from './provider.js';
 import { paymentRoutes } from './routes.js';
 import { SandboxProvider } from './sandbox.js';
 import { sandboxRecords } from './sandbox-records.js';
+import { sandboxRoutes } from './sandbox-routes.js';
 import {
   PaymentService,
   REFUND_JOB,
@@ -22,7 +23,7 @@ import {
 export { paymentsMigrations } from './migrations/index.js';
 export { PaymentDeclinedError, PaymentUnavailableError } from './errors.js';
 export { PAYMENT_TRANSITIONS } from './state.js';
-export { SandboxProvider, type SandboxPayment } from './sandbox.js';
+export { SandboxProvider, type SandboxAuthentication, type SandboxPayment } from './sandbox.js';
 export type { PaymentStatus } from './tables.js';
 export type { Money, ProviderName } from './provider.js';
 export type { PaymentsEvents, PaymentEventData } from './events.js';
@@ -104,8 +105,16 @@ export async function createPaymentsModule(rt: Runtime, deps: { jobs: JobRunner 
     retry,
   );
   deps.jobs.register<{ refundId: string }>(REFUND_JOB, (p, ctx) => service.runRefund(p, ctx), retry);
+  const webhookRoutes = paymentRoutes({ db, jobs: deps.jobs, gateway, service });
   return {
-    routes: () => paymentRoutes({ db, jobs: deps.jobs, gateway, service }),
+    routes: () =>
+      sandbox
+        ? async (app) => {
+            await app.register(webhookRoutes);
+            // the customer's side of 3-D Secure exists only for the sandbox (Stripe's is Stripe.js)
+            await app.register(sandboxRoutes({ db, jobs: deps.jobs, service, sandbox }));
+          }
+        : webhookRoutes,
     service,
     providers: [...providers.keys()],
     sandbox,

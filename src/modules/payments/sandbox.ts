@@ -86,12 +86,22 @@ const referenceOf = (prefix: string, key: string) =>
 
 const SIGNATURE_TOLERANCE_S = 300;
 
+/** What the customer's 3-D Secure step did (`SandboxProvider.authenticate`). */
+export type SandboxAuthentication =
+  | { kind: 'done'; status: 'authorized' | 'failed' | 'captured'; event: ProviderEvent }
+  /** No payment has this client secret. */
+  | { kind: 'unknown' }
+  /** The payment no longer waits for the customer: voided by the shop, or given the other outcome. */
+  | { kind: 'not_awaiting'; status: SandboxPayment['status'] };
+
 /**
  * The built-in provider of API.md: no network, deterministic by token.
  * `tok_visa` authorizes, `tok_declined` is declined, `tok_unavailable` fails as an outage would,
  * `tok_slow` answers after `slowMs` (longer than the provider timeout), `tok_3ds` needs customer
- * action and is completed by a (signed) webhook. Like a real provider it keeps its own books,
- * honours idempotency keys, and lets a void that arrives first win over a late answer.
+ * action and is completed by the customer's step (`authenticate`, with its client secret) or by a
+ * (signed) webhook. Like a real provider it keeps its own books, honours idempotency keys, and lets
+ * a void that arrives first win over a late answer (a payment the shop voided can no longer be
+ * authenticated).
  *
  * A real provider's books live outside any one Agora process; so must these, since `agora worker`
  * voids and refunds what `agora start` authorized, and a restart must not forget a payment. The
@@ -295,6 +305,46 @@ export class SandboxProvider implements PaymentProvider {
       providerRef: ref,
       metadata: p.metadata,
     });
+  }
+
+  /**
+   * The customer's side of 3-D Secure, as Stripe.js's `confirmCardPayment(clientSecret)` is for
+   * Stripe: the payment `clientSecret` names (`<ref>_secret`; the reference derives from the
+   * checkout's idempotency key, which only its buyer knows, and appears in no answer) passes
+   * (`authenticated`) or fails its challenge, and the event the provider reports about it is
+   * returned for the shop to apply as it applies a webhook (its id is fixed per payment and
+   * outcome, so it is applied once). The books are read as for a void or a refund, so the step may
+   * reach any process. Asking again for the outcome already reached answers it again; a payment
+   * that no longer waits for the customer (voided, or on its way to be, because the shop cancelled
+   * the checkout; or given the other outcome) is refused.
+   */
+  async authenticate(
+    clientSecret: string,
+    outcome: 'authenticated' | 'failed',
+  ): Promise<SandboxAuthentication> {
+    const ref = /^(sbx_[0-9a-f]{32})_secret$/.exec(clientSecret)?.[1];
+    const recorded = ref ? await this.opts.records?.payment(ref) : undefined;
+    // a void on its way: the shop gave the payment up, whatever this process last saw of it
+    if (recorded?.status === 'voiding') return { kind: 'not_awaiting', status: 'voided' };
+    const p = ref ? await this.books(ref) : undefined;
+    if (!p) return { kind: 'unknown' };
+    const wanted = outcome === 'authenticated' ? 'authorized' : 'failed';
+    this.finishAction(p, wanted);
+    const reached =
+      wanted === 'authorized' ? p.status === 'authorized' || p.status === 'captured' : p.status === 'failed';
+    if (!reached) return { kind: 'not_awaiting', status: p.status };
+    return {
+      kind: 'done',
+      status: p.status as 'authorized' | 'failed' | 'captured',
+      event: {
+        id: `evt_sbx_${p.ref}_${wanted}`,
+        type: wanted === 'authorized' ? 'payment.authorized' : 'payment.failed',
+        providerRef: p.ref,
+        outcome: wanted,
+        metadata: p.metadata,
+        ...(wanted === 'failed' ? { reason: 'authentication_failed' } : {}),
+      },
+    };
   }
 
   /** A payment awaiting the customer takes the customer's outcome; any other is left as it is. */

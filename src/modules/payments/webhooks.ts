@@ -1,7 +1,12 @@
 import type { AnyDb } from '../../platform/db.js';
 import { isUuid } from '../../platform/ids.js';
 import type { JobRunner } from '../../platform/jobs/runner.js';
-import { WebhookSignatureError, type PaymentProvider, type ProviderEvent } from './provider.js';
+import {
+  WebhookSignatureError,
+  type PaymentProvider,
+  type ProviderEvent,
+  type ProviderName,
+} from './provider.js';
 import { BadWebhookSignatureError } from './errors.js';
 import * as repo from './repository.js';
 import { VOID_JOB, type PaymentListener, type PaymentService } from './service.js';
@@ -34,14 +39,27 @@ export async function receiveWebhook(
     if (err instanceof WebhookSignatureError) throw new BadWebhookSignatureError(err.message);
     throw err;
   }
+  return applyProviderEvent(deps, provider.name, event, correlationId);
+}
+
+/**
+ * Applies a verified provider event once (its id is recorded with the change): a webhook's, or
+ * the sandbox's own report of a customer's 3-D Secure step (`sandbox-routes.ts`).
+ */
+export async function applyProviderEvent(
+  deps: { db: AnyDb; jobs: JobRunner; service: PaymentService },
+  providerName: ProviderName,
+  event: ProviderEvent,
+  correlationId: string,
+): Promise<WebhookAnswer> {
   return deps.db.transaction().execute(async (trx) => {
     const payment =
-      (event.providerRef ? await repo.findByProviderRef(trx, provider.name, event.providerRef) : undefined) ??
+      (event.providerRef ? await repo.findByProviderRef(trx, providerName, event.providerRef) : undefined) ??
       (event.metadata.paymentId && isUuid(event.metadata.paymentId)
         ? await repo.findPayment(trx, event.metadata.paymentId)
         : undefined);
     const fresh = await repo.recordWebhookEvent(trx, {
-      provider: provider.name,
+      provider: providerName,
       eventId: event.id,
       type: event.type,
       paymentId: payment?.id ?? null,

@@ -4000,6 +4000,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Cancels an order before shipping (refunds what was paid), or gives up a pending checkout (3-D Secure): its authorization voided, its stock released, its cart free again */
     post: {
       parameters: {
         query?: never;
@@ -4012,6 +4013,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Cancel only while the payment is still pending (3-D Secure): an order paid meanwhile is a 409, not cancelled and refunded */
+            onlyIfPending?: boolean;
             reason?: string;
           };
         };
@@ -4055,6 +4058,90 @@ export interface paths {
         };
         /** @description RFC 9457 problem details */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/payments/sandbox/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sandbox only: the customer’s 3-D Secure step of a pending payment (what Stripe.js’s confirm does for Stripe) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The pending payment’s `clientSecret` (the checkout’s 202 answer, or the order read by its buyer) */
+            clientSecret: string;
+            /** @description What the customer’s challenge gives: `authenticated` (the default) or `failed` */
+            outcome?: 'authenticated' | 'failed';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The provider’s status of the payment: `authorized` (the checkout completes: the order becomes confirmed), `failed` (the checkout is cancelled, nothing charged), `captured` (completed before) */
+              status: 'authorized' | 'failed' | 'captured';
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
           headers: {
             [name: string]: unknown;
           };

@@ -128,6 +128,28 @@ export function useCancelOrder() {
   );
 }
 
+/**
+ * Gives up a checkout whose payment waits for the buyer (3-D Secure): nothing is charged and the
+ * cart can be checked out again at once. Only while it is pending: an order paid meanwhile is a
+ * 409, not cancelled and refunded.
+ */
+export function useAbandonCheckout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<Order>(`/v1/orders/${id}/cancel`, {
+        method: 'POST',
+        body: { reason: 'cancelled by the buyer to pay another way', onlyIfPending: true },
+      }),
+    onSuccess: (order) => client.setQueryData(keys.orders.detail(order.id), order),
+    onSettled: (_order, _err, id) => {
+      void client.invalidateQueries({ queryKey: keys.orders.all });
+      if (id) void client.invalidateQueries({ queryKey: keys.orders.detail(id) });
+      void client.invalidateQueries({ queryKey: keys.cart.all });
+    },
+  });
+}
+
 export function useRefundOrder() {
   return useOrderChange(({ id, amount, reason }: { id: string; amount?: number; reason: string }) =>
     api<Order>(`/v1/admin/orders/${id}/refund`, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../../../platform/ids.js';
 import { AppError, NotFoundError, ValidationError } from '../../../platform/errors.js';
+import { collectEvents } from '../../../platform/events/outbox.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { ProviderName } from '../../payments/index.js';
 import { CartAlreadyCheckedOutError, CheckoutInProgressError } from '../errors.js';
@@ -56,6 +57,13 @@ export interface CheckoutResult {
 export class CheckoutAbandonedError extends AppError {
   constructor() {
     super('conflict', 'The checkout could not be completed and was cancelled; nothing was charged');
+  }
+}
+
+/** The buyer (or an admin) cancelled the checkout before its payment completed. */
+export class CheckoutCancelledError extends AppError {
+  constructor(reason: string) {
+    super('conflict', `The checkout was cancelled before its payment completed: ${reason}`);
   }
 }
 
@@ -199,6 +207,34 @@ export class Checkout {
       });
     }
     return stuck.length;
+  }
+
+  /**
+   * The buyer gives up a checkout that waits for the customer's payment action (3-D Secure), in
+   * the caller's transaction (which holds the order's lock). Its parked saga is taken over as a
+   * resume takes it, so of this cancel, a completion (webhook, `completeCheckout`) and recovery
+   * exactly one gets it, and compensated as a payment that failed is: the authorization released
+   * at the provider (`requestVoid`: voiding and a durable void job; Stripe's PaymentIntent is
+   * cancelled), the reserved stock and flash-sale holds released, the order cancelled with
+   * `reason`, `order.cancelled`, and the saga failed, so its cart takes a new checkout at once.
+   * The saga's save is the transaction's last statement (the lease is checked in it).
+   * Returns false, having changed nothing, when the saga is not parked: a completion is driving
+   * it (it ends confirmed and paid, or compensated) or it has finished.
+   */
+  async abandon(
+    trx: Trx,
+    order: { id: string; cartId: string },
+    reason: string,
+    correlationId: string,
+  ): Promise<boolean> {
+    const saga = await sagas.takeParked(trx, order.cartId, order.id, randomUUID(), this.deps.leaseMs);
+    if (!saga) return false;
+    const ctx = this.ctx(saga, { correlationId, resuming: true, cancelReason: reason });
+    // A parked saga called the provider: its authorization is compensated as well.
+    await collectEvents(trx, () =>
+      compensate(CHECKOUT_FLOW, ctx, trx, 'authorize-payment', new CheckoutCancelledError(reason)),
+    );
+    return true;
   }
 
   private async runQuietly(saga: SagaRecord, over: Partial<StepCtx>): Promise<void> {

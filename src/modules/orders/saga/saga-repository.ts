@@ -117,6 +117,39 @@ export async function takeForResume(
 }
 
 /**
+ * Takes over, in the caller's transaction, the saga of `orderId` that waits for its customer's
+ * payment action (3-D Secure), for the buyer's cancel. The same conditional UPDATE as a resume's
+ * (`takeForResume`): of a cancel, a webhook-triggered resume and recovery, exactly one takes a
+ * parked saga; one that is being driven (`running`) is left to its driver. Undefined when the
+ * saga is not parked.
+ */
+export async function takeParked(
+  trx: Trx,
+  cartId: string,
+  orderId: string,
+  owner: string,
+  leaseMs: number,
+): Promise<SagaRecord | undefined> {
+  const { rows } = await sql<SagaRow>`
+    update orders.sagas
+       set lease_owner = ${owner}, locked_until = now() + ${leaseMs} * interval '1 millisecond',
+           status = 'running', updated_at = now()
+     where cart_id = ${cartId} and order_id = ${orderId} and status = 'awaiting_payment'
+    returning ${COLUMNS}`.execute(trx);
+  return rows[0] ? recordOf(rows[0]) : undefined;
+}
+
+/** The client secret of the payment a cart's live saga waits for (3-D Secure), if any. */
+export async function clientSecretOf(d: AnyDb, cartId: string, orderId: string): Promise<string | null> {
+  const { rows } = await sql<{ client_secret: string | null }>`
+    select state->>'clientSecret' as client_secret from orders.sagas
+     where cart_id = ${cartId} and order_id = ${orderId} and status in ('awaiting_payment', 'running')`.execute(
+    d,
+  );
+  return rows[0]?.client_secret ?? null;
+}
+
+/**
  * Claims sagas nobody drives: running past their lease, or waiting for a
  * payment past its time. Each claim counts an attempt.
  */

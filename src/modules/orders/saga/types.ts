@@ -86,6 +86,8 @@ export interface StepCtx {
   expired: boolean;
   /** Runs in the transaction that completes the saga, after its last step (the caller's answer). */
   onCompleted?: (trx: Trx) => Promise<void>;
+  /** The buyer (or an admin) cancelled the checkout: the order's cancel reason, for compensation. */
+  cancelReason?: string;
 }
 
 /** What a remote step's answer means for the saga. */

@@ -88,9 +88,9 @@ export const createOrder: LocalStep = {
   },
   async compensate(ctx, trx) {
     const { saga } = ctx;
-    const reason = 'checkout failed';
+    const reason = ctx.cancelReason ?? 'checkout failed';
     const order = await repo.transitionOrder(trx, saga.orderId, 'cancelled', {
-      note: reason,
+      note: ctx.cancelReason ? `${reason} (the payment was not completed; nothing was charged)` : reason,
       cancelReason: reason,
       parts: 'cancelled',
     });

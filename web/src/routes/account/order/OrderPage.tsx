@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { useCancelOrder, useOrder } from '@/api/orders';
 import { formatDate, OrderView, StatusBadge } from '@/components/OrderView';
+import { PendingPayment } from '@/components/PendingPayment';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 
@@ -31,6 +32,7 @@ export default function OrderPage() {
         Order of {formatDate(o.createdAt)} <StatusBadge status={o.status} />
       </h1>
       <p className="muted">Order number {o.id}</p>
+      {o.status === 'pending' && <PendingPayment order={o} />}
       <OrderView order={o} />
       {cancellable && (
         <div className="actions">

@@ -18,6 +18,7 @@ const CARDS = [
   { token: 'tok_declined', label: 'Card that is declined' },
   { token: 'tok_unavailable', label: 'Card whose provider is down' },
   { token: 'tok_slow', label: 'Card whose provider is too slow' },
+  { token: 'tok_3ds', label: 'Card that asks for 3-D Secure' },
 ];
 
 const optional = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
@@ -77,7 +78,14 @@ export default function CheckoutPage() {
     e.preventDefault();
     checkout.mutate(
       { cartId: c.id, shippingAddress: address, payment: { provider: 'sandbox', token } },
-      { onSuccess: (order) => void navigate(`/orders/${order.id}/confirmation`) },
+      {
+        // 202 pending: the payment waits for the buyer (3-D Secure); the order page lets them finish
+        // it or give it up and pay another way
+        onSuccess: (order) =>
+          void navigate(
+            order.status === 'pending' ? `/account/orders/${order.id}` : `/orders/${order.id}/confirmation`,
+          ),
+      },
     );
   };
   const retry = checkout.error && answerLost(checkout.error);

@@ -55,10 +55,13 @@ export async function agoraBeside(first: TestAgora, env: Record<string, string> 
   return { ...agora, mode: 'postgres', databaseUrl: first.databaseUrl, request: requester(agora) };
 }
 
-/** `TestAgora.request`: a request through the app's `inject`. */
+/**
+ * `TestAgora.request`: a request through the app's `inject`, sent at the call (awaited here: an
+ * inject not awaited is sent when first awaited, in the awaiting caller's async context).
+ */
 function requester(agora: Agora): TestAgora['request'] {
-  return ({ method, url, body, token, headers = {} }) =>
-    agora.app.inject({
+  return async ({ method, url, body, token, headers = {} }) =>
+    await agora.app.inject({
       method,
       url,
       headers: {

@@ -395,6 +395,23 @@ describe.each(databaseModes())('refunds and cancellations (%s)', (mode) => {
         .json<{ items: { kind: string; deltaOnHand: number; reason: string; orderId: string | null }[] }>()
         .items.filter((mv) => mv.kind === 'return' && mv.orderId === orderId);
 
+    it('a part left open by a full refund made before refunds cancelled parts does not ship', async () => {
+      const { order, a, b } = await twoSellerOrder();
+      expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);
+      expect((await refund(order.id, { reason: 'lost in transit' }, randomUUID())).statusCode).toBe(200);
+      // the state such an order was left in: refunded in full, b's part still confirmed
+      await sql`update orders.parts set status = 'confirmed' where order_id = ${order.id} and seller_id = ${b.id}`.execute(
+        db(),
+      );
+      const refused = await sellerCall(b, order.id, 'ship');
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json()).toMatchObject({
+        code: 'conflict',
+        detail: 'The order was refunded in full: its parts do not ship',
+      });
+      expect(partOf(await read(order.id), b)).toBe('confirmed');
+    });
+
     it("a full refund after one part shipped cancels the other part, restocks its goods, and its seller can't ship it", async () => {
       const { order, a, b } = await twoSellerOrder();
       expect((await sellerCall(a, order.id, 'ship')).statusCode).toBe(200);

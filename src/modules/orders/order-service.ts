@@ -127,6 +127,16 @@ export async function shipPart(
   await ctx.db.transaction().execute(async (trx) => {
     const order = await repo.findOrder(trx, orderId, true);
     if (!order) throw new OrderNotFoundError();
+    if (order.status === 'refunded') {
+      // A full refund cancels the parts not shipped yet; an order refunded in full before it did
+      // may still have one open. Its buyer was paid back for it: it does not ship.
+      const mine = ((await repo.partsOf(trx, [orderId])).get(orderId) ?? []).find(
+        (p) => p.seller_id === sellerId,
+      );
+      if (!mine) throw new OrderNotFoundError();
+      if (mine.status === 'confirmed')
+        throw new OrderStateError('The order was refunded in full: its parts do not ship', 'refunded');
+    }
     const part = await repo.shipPart(trx, orderId, sellerId, input.carrier, input.trackingNumber);
     if (!part) {
       const parts = (await repo.partsOf(trx, [orderId])).get(orderId) ?? [];

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import type { Logger } from './logger.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { listenPostgres } from './listen.js';
+import { PostgresListener } from './listen.js';
 import { inSpan, SpanKind, traced, tracingOn } from './tracing.js';
 import { pgliteDialect } from './pglite-dialect.js';
 import { pipelinedStatements } from './pipelined.js';
@@ -77,14 +77,18 @@ function openPostgres(url: string, poolMax: number, poolTimeoutMs: number, log?:
     if (tracingOn()) traceStatements(client, client.database ?? '');
   });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }) as AnyDb;
+  const listener = new PostgresListener(url, log);
   return {
     kind: 'postgres',
     db,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify, log),
-    close: () => db.destroy(),
+    listen: (channel, onNotify) => listener.listen(channel, onNotify),
+    close: async () => {
+      await listener.close();
+      await db.destroy();
+    },
   };
 }
 

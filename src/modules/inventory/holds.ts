@@ -43,6 +43,27 @@ const holdCause = (id: string) => ({ kind: 'hold', id });
 const linesOf = (entries: [string, number][]): StockLine[] =>
   entries.map(([sku, quantity]) => ({ sku, quantity }));
 
+/** The ledger rows of units reserved for hold `holdId`: one per line. */
+function reservedMovements(
+  lines: [string, number][],
+  holdId: string,
+  reason: string,
+  orderId: string | null,
+  correlationId: string | null,
+) {
+  return lines.map(([sku, q]) => ({
+    sku,
+    locationId: null,
+    kind: 'reservation' as const,
+    deltaOnHand: 0,
+    deltaReserved: q,
+    reason,
+    cause: holdCause(holdId),
+    orderId,
+    correlationId,
+  }));
+}
+
 /**
  * Reserves every line or none. Per SKU, in SKU order, one conditional UPDATE
  * (`reserved = reserved + q WHERE on_hand - reserved >= q`); the last one also writes the hold,
@@ -65,17 +86,13 @@ export async function reserve(trx: Trx, input: ReserveInput): Promise<Hold> {
     correlationId,
     lines: wanted,
     // written only when every line is reserved: one row per line
-    movements: wanted.map(([sku, q]) => ({
-      sku,
-      locationId: null,
-      kind: 'reservation' as const,
-      deltaOnHand: 0,
-      deltaReserved: q,
+    movements: reservedMovements(
+      wanted,
+      id,
       reason,
-      cause: holdCause(id),
-      orderId: input.ref.kind === 'order' ? input.ref.id : null,
+      input.ref.kind === 'order' ? input.ref.id : null,
       correlationId,
-    })),
+    ),
   };
   const taken: [string, number, repo.Level][] = [];
   const short: [string, number][] = [];
@@ -153,16 +170,13 @@ export async function addToHold(
   if (short.length) await refuseShort(trx, taken, short);
   await holds.growLines(trx, holdId, wanted);
   await record(trx, correlationId, {
-    movements: wanted.map(([sku, q]) => ({
-      sku,
-      locationId: null,
-      kind: 'reservation' as const,
-      deltaOnHand: 0,
-      deltaReserved: q,
-      reason: `added to the hold of ${hold.refKind} ${hold.refId}`,
-      cause: holdCause(holdId),
-      orderId: hold.refKind === 'order' ? hold.refId : null,
-    })),
+    movements: reservedMovements(
+      wanted,
+      holdId,
+      `added to the hold of ${hold.refKind} ${hold.refId}`,
+      hold.refKind === 'order' ? hold.refId : null,
+      correlationId ?? null,
+    ),
     changes: taken.map(([, q, level]) => ({
       level,
       availableBefore: available(level) + q,

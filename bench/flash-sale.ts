@@ -21,6 +21,10 @@
  * Environment: BENCH_PG_URL (admin URL), BENCH_REDIS_URL (redis://127.0.0.1:6379/14),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`),
  * BENCH_SERVER_LOG (a file for the server's log lines, level warn).
+ *
+ * autocannon runs in a worker thread (`workers: 1`): the simulator's heap holds every buyer, and its
+ * collections took 6–40 ms each on a loaded machine, which autocannon, in the same heap, counted
+ * into the latencies of the answers it was waiting for.
  */
 import { execFile } from 'node:child_process';
 import { appendFile, writeFile, rm } from 'node:fs/promises';
@@ -463,6 +467,7 @@ async function runGate(gate: 'redis' | 'memory'): Promise<string> {
         url: `${base}/v1/flash-sales/${saleId}/reservations`,
         method: 'POST',
         connections,
+        workers: 1,
         duration: Math.max(3, Math.round(SECONDS / 2)),
         headers: { authorization: `Bearer ${idle.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ sku, quantity: 1 }),
@@ -627,6 +632,7 @@ async function bare(): Promise<Bare> {
     const r = await autocannon({
       url: `${bareServer.url}/`,
       connections: CONCURRENCY,
+      workers: 1,
       duration: SECONDS,
     });
     const cpu = cpuReport(
@@ -640,6 +646,7 @@ async function bare(): Promise<Bare> {
       url: `${bareServer.url}/sales/${randomUUID()}/reservations`,
       method: 'POST',
       connections: CONCURRENCY,
+      workers: 1,
       duration: Math.max(3, Math.round(SECONDS / 2)),
       headers: { authorization: `Bearer ${SHAPED_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ sku: 'FLASH-SKU-1', quantity: 1 }),
@@ -715,7 +722,7 @@ const load = os
 const entry = `
 ## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — flash sale (bench/flash-sale.ts)
 
-Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process (\`bin/agora.js start\`, the bundle), \`NODE_ENV=production\`, rate limit off; the simulator in another process; 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
+Command: \`npm run bench:flash -- --buyers ${BUYERS} --units ${UNITS} --concurrency ${CONCURRENCY}\` (limit ${LIMIT}, hold TTL ${TTL_S} s, after a warm-up sale of ${WARM_UNITS} units to ${WARM_BUYERS} other buyers, ${Math.round(CHECKOUT_SHARE * 100)} % of winners check out per wave, ${Math.round(RETRY_SHARE * 100)} % retry after out_of_stock, up to ${WAVES} waves). Agora on PostgreSQL (same machine) in its own process (\`bin/agora.js start\`, the bundle), \`NODE_ENV=production\`, rate limit off; the simulator in another process (young generation 32 MB, as the server's), its autocannon runs in a worker thread (a heap of their own, so the simulator's garbage collections do not enter autocannon's latencies); 2 CPU cores shared by both; Node ${process.version}; CPU probe ${probeMs} ms (\`cpuProbeMs\` in bench/lib.ts, lower is faster); load average at the end ${load}.
 Goals: decisions ≥ 40 % of the bare Fastify route, p99 ≤ 100 ms at ${CONCURRENCY} concurrent buyers, sold-out answer p99 ≤ 5 ms, zero invariant violations.
 
 Bare Fastify route (same run, ${CONCURRENCY} connections, ${SECONDS} s): **${baseline.rps} req/s**, p99 ${baseline.p99} ms (40 % = ${Math.round(baseline.rps * 0.4)}/s); ${baseline.cpu}. The same bare server's route shaped like a sold-out decision (POST with a bearer token of a buyer's token's size and a JSON body checked by a schema, a 409 problem+json of the same form, \`bench/bare-server.ts\`): ${baseline.shaped.rps} req/s; ${baseline.shaped.cpu}.

@@ -183,6 +183,7 @@ export async function createAgora(
       saleOverlay: flash.offers,
     });
     const identity = await createIdentityModule(rt, {
+      jobs,
       afterLogin: async ({ userId, cartId }) => {
         if (cartId) await cart.mergeGuestCart(rt.database.db, { guestCartId: cartId, userId });
       },

@@ -1,5 +1,7 @@
 import { inject } from 'vitest';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { createAgora, type Agora, type AgoraOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
@@ -113,4 +115,27 @@ export async function startAgora(
     },
     request: requester(agora),
   };
+}
+
+/**
+ * An embedded Agora (PGlite) on the data directory `dataDir`: closed and started again on the same
+ * directory, it is a restarted process. An empty directory is first filled from the migrated dump
+ * (in `pg/`, where the runtime keeps PGlite's files), so no start runs initdb.
+ */
+export async function startEmbeddedAt(dataDir: string, env: Record<string, string> = {}): Promise<TestAgora> {
+  const pgDir = path.join(dataDir, 'pg');
+  if (!existsSync(pgDir)) {
+    const [{ PGlite }, { pg_trgm }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+    ]);
+    const seed = await PGlite.create({
+      dataDir: pgDir,
+      loadDataDir: new Blob([await readFile(inject('pgliteDump'))]),
+      extensions: { pg_trgm },
+    });
+    await seed.close();
+  }
+  const agora = await createAgora(testConfig({ AGORA_DATA_DIR: dataDir, ...env }));
+  return { ...agora, mode: 'pglite', request: requester(agora) };
 }

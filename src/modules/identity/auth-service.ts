@@ -1,6 +1,5 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { Ctx } from '../../platform/context.js';
-import type { Cache } from '../../platform/cache.js';
 import { ValidationError } from '../../platform/errors.js';
 import { publishEvents } from '../../platform/events/outbox.js';
 import type { Role } from '../../platform/http/auth.js';
@@ -22,7 +21,6 @@ import type { UserRow } from './tables.js';
 export interface AuthDeps {
   tokens: TokenService;
   hasher: PasswordHasher;
-  cache: Cache;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   loginMaxFailures: number;
@@ -64,8 +62,11 @@ export async function register(
 }
 
 /**
- * Signs in with email and password. Failures are counted per account; past the limit the account
- * is locked for a while whatever the password. Per-IP limits sit on the route.
+ * Signs in with email and password. Failures are counted per account (per normalized email, known
+ * or not) in `identity.login_failures`, which every process shares: past `loginMaxFailures` within
+ * a window of `loginLockSeconds` from the first failure, the account is locked until the window
+ * ends, whatever the password, and the lock is checked before the password so it costs no hash.
+ * A success forgets the failures. Per-IP limits sit on the route.
  * @throws BadCredentialsError (same for unknown email and wrong password), LoginThrottledError, AccountDisabledError
  */
 export async function login(
@@ -74,22 +75,22 @@ export async function login(
   input: { email: string; password: string },
 ): Promise<AuthResult> {
   const email = normalizeEmail(input.email);
-  const failKey = `login:fail:${email}`;
-  const failures = (await deps.cache.get<number>(failKey)) ?? 0;
-  if (failures >= deps.loginMaxFailures) {
-    throw new LoginThrottledError(Math.max(1, await deps.cache.ttl(failKey)));
+  const failed = await repo.findLoginFailures(ctx.db, email);
+  if (failed?.live && failed.failures >= deps.loginMaxFailures) {
+    throw new LoginThrottledError(Math.max(1, failed.secondsLeft));
   }
   const user = await repo.findUserByEmail(ctx.db, email);
   const ok = user
     ? await deps.hasher.verify(user.password_hash, input.password)
     : await deps.hasher.verifyNothing(input.password);
   if (!user || !ok) {
-    await deps.cache.incr(failKey, deps.loginLockSeconds);
+    await repo.recordLoginFailure(ctx.db, email, deps.loginLockSeconds);
     ctx.log.info({ event: 'login_failed' }, 'sign-in failed');
     throw new BadCredentialsError();
   }
   if (user.disabled_at) throw new AccountDisabledError();
-  if (failures > 0) await deps.cache.del(failKey);
+  // a sign-in without failures writes nothing; an ended window's row goes too
+  if (failed) await repo.clearLoginFailures(ctx.db, email);
   return ctx.db.transaction().execute(async (trx) => {
     // Read again, share-locked: an admin may have disabled the account or changed its role while
     // the password was checked, and a change that comes now waits, then revokes this session.
@@ -97,6 +98,26 @@ export async function login(
     if (!current || current.disabled_at) throw new AccountDisabledError();
     return startSession(trx, deps, current);
   });
+}
+
+/** The recurring job that deletes the failure rows of ended windows. */
+export const LOGIN_FAILURES_SWEEP_JOB = 'identity.login_failures.sweep';
+/** How often it runs: a row outlives its window by at most this (the table stays small). */
+export const LOGIN_FAILURES_SWEEP_MS = 3_600_000;
+const SWEEP_BATCH = 5_000;
+
+/**
+ * Deletes the failure rows whose window has ended, in batches (short statements, even after a
+ * spray of unknown emails); returns how many. A row for an email that fails again is restarted by
+ * the failure's own upsert, so only emails nobody tries again wait for this.
+ */
+export async function sweepLoginFailures(db: Ctx['db']): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await repo.deleteEndedLoginFailures(db, SWEEP_BATCH);
+    total += deleted;
+    if (deleted < SWEEP_BATCH) return total;
+  }
 }
 
 /**

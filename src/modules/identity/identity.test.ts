@@ -205,26 +205,6 @@ describe.each(databaseModes())('identity (%s)', (mode) => {
       const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
       expect(strip(wrong.json())).toEqual(strip(unknown.json()));
     });
-
-    it('locks an account after repeated failures, even for the right password', async () => {
-      const { user } = await registerUser(agora);
-      for (let i = 0; i < 3; i++) {
-        const r = await agora.request({
-          method: 'POST',
-          url: '/v1/auth/login',
-          body: { email: user.email, password: 'wrong password!' },
-        });
-        expect(r.statusCode).toBe(401);
-      }
-      const res = await agora.request({
-        method: 'POST',
-        url: '/v1/auth/login',
-        body: { email: user.email, password: PASSWORD },
-      });
-      expect(res.statusCode).toBe(429);
-      expect(res.json().code).toBe('rate_limited');
-      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    });
   });
 
   describe('tokens and sessions', () => {

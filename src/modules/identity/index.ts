@@ -4,13 +4,21 @@
  */
 import type { Runtime } from '../../platform/runtime.js';
 import type { AuthGuard } from '../../platform/http/auth.js';
-import { ensureAdmin, ensureSeller, type AuthDeps } from './auth-service.js';
+import {
+  ensureAdmin,
+  ensureSeller,
+  LOGIN_FAILURES_SWEEP_JOB,
+  LOGIN_FAILURES_SWEEP_MS,
+  sweepLoginFailures,
+  type AuthDeps,
+} from './auth-service.js';
 import { PasswordHasher } from './passwords.js';
 import { identityRoutes, type AfterLogin } from './routes.js';
 import { TokenService, rotateSigningKey } from './tokens.js';
 import { REVOCATIONS_RELOAD_MS } from './revocations.js';
 import { findUserByEmail, findUserById } from './repository.js';
 import type { AnyDb } from '../../platform/db.js';
+import type { JobRunner } from '../../platform/jobs/runner.js';
 
 export { identityMigrations } from './migrations/index.js';
 export type { IdentityEvents } from './events.js';
@@ -28,12 +36,19 @@ export interface IdentityModule {
  * client passed (the composition root merges that guest cart); a failure is logged, the sign-in stands.
  * @param opts.revocationsReloadMs how often the routes' app reloads the sessions whose access tokens
  * are revoked (the safety net beside NOTIFY); default REVOCATIONS_RELOAD_MS.
+ * @param opts.jobs the runner the module registers its recurring sweep of ended sign-in failure
+ * windows with (`identity.login_failures.sweep`, hourly); the app passes its runner, a second
+ * module on the same runtime (tests) none.
  */
 export async function createIdentityModule(
   rt: Runtime,
-  opts: { afterLogin?: AfterLogin; revocationsReloadMs?: number } = {},
+  opts: { afterLogin?: AfterLogin; revocationsReloadMs?: number; jobs?: JobRunner } = {},
 ): Promise<IdentityModule> {
   const { config } = rt;
+  opts.jobs?.every(LOGIN_FAILURES_SWEEP_JOB, LOGIN_FAILURES_SWEEP_MS, async (_payload, ctx) => {
+    const removed = await sweepLoginFailures(ctx.db);
+    if (removed > 0) ctx.log.info({ removed }, 'identity: swept ended sign-in failure windows');
+  });
   const tokens = await TokenService.create(rt.database.db, {
     issuer: config.AGORA_PUBLIC_URL,
     accessTtlSeconds: config.AGORA_ACCESS_TOKEN_TTL,
@@ -42,7 +57,6 @@ export async function createIdentityModule(
   const authDeps: AuthDeps = {
     tokens,
     hasher: createPasswordHasher(rt),
-    cache: rt.cache,
     accessTtlSeconds: config.AGORA_ACCESS_TOKEN_TTL,
     refreshTtlSeconds: config.AGORA_REFRESH_TOKEN_TTL,
     loginMaxFailures: config.AGORA_LOGIN_MAX_FAILURES,

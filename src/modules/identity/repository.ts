@@ -238,6 +238,83 @@ export function lockUserForSession(trx: Transaction<unknown>, id: string): Promi
     .executeTakeFirst();
 }
 
+// Failed sign-ins ------------------------------------------------------------------------------
+
+/**
+ * The failures counted against `email` and whether their window is still running, with the whole
+ * seconds left of it (by the database's clock, which every process shares); undefined when none are
+ * recorded. One read by the primary key:
+ * `select failures, window_ends_at > now() as live, ceil(extract(epoch from window_ends_at - now()))
+ *  from identity.login_failures where email = $1`.
+ */
+export async function findLoginFailures(
+  db: AnyDb,
+  email: string,
+): Promise<{ failures: number; live: boolean; secondsLeft: number } | undefined> {
+  const row = await t(db)
+    .selectFrom('identity.login_failures')
+    .select([
+      'failures',
+      sql<boolean>`window_ends_at > now()`.as('live'),
+      sql<number>`ceil(extract(epoch from window_ends_at - now()))::int`.as('seconds_left'),
+    ])
+    .where('email', '=', email)
+    .executeTakeFirst();
+  return row && { failures: row.failures, live: row.live, secondsLeft: row.seconds_left };
+}
+
+/**
+ * Counts a failed sign-in of `email` and returns the count of its window: one statement, so
+ * concurrent failures each add one (the upsert waits for the row's lock and re-reads it). A window
+ * that has ended starts again at one, ending `windowSeconds` from now; a running one keeps its end.
+ */
+export async function recordLoginFailure(db: AnyDb, email: string, windowSeconds: number): Promise<number> {
+  const row = await t(db)
+    .insertInto('identity.login_failures')
+    .values({
+      email,
+      failures: 1,
+      window_ends_at: sql<Date>`now() + make_interval(secs => ${windowSeconds})`,
+    })
+    .onConflict((oc) =>
+      oc.column('email').doUpdateSet({
+        failures: sql<number>`case when login_failures.window_ends_at > now()
+          then login_failures.failures + 1 else 1 end`,
+        window_ends_at: sql<Date>`case when login_failures.window_ends_at > now()
+          then login_failures.window_ends_at else excluded.window_ends_at end`,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return row.failures;
+}
+
+export async function clearLoginFailures(db: AnyDb, email: string): Promise<void> {
+  await t(db).deleteFrom('identity.login_failures').where('email', '=', email).execute();
+}
+
+/**
+ * Deletes up to `limit` rows whose window has ended, the oldest first; returns how many. The keys
+ * come from a range scan of `login_failures_window_ends_idx` and the rows by the primary key (an
+ * `in (subquery)` is planned as a scan of every ended row, each batch); the condition is checked
+ * again on the row, so one a failure has just restarted stays.
+ */
+export async function deleteEndedLoginFailures(db: AnyDb, limit: number): Promise<number> {
+  const ended = t(db)
+    .selectFrom('identity.login_failures')
+    .select('email')
+    .where('window_ends_at', '<=', sql<Date>`now()`)
+    .orderBy('window_ends_at')
+    .limit(limit);
+  const rows = await t(db)
+    .deleteFrom('identity.login_failures')
+    .where(sql<boolean>`email = any(array(${ended}))`)
+    .where('window_ends_at', '<=', sql<Date>`now()`)
+    .returning('email')
+    .execute();
+  return rows.length;
+}
+
 // Addresses -----------------------------------------------------------------------------------
 
 export type AddressValues = {

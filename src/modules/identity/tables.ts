@@ -51,6 +51,13 @@ export interface IdentityTables {
     expires_at: Date;
     used_at: Date | null;
   };
+  'identity.login_failures': {
+    /** Normalized; any address tried, registered or not. */
+    email: string;
+    failures: number;
+    /** The window starts at its first failure and lasts AGORA_LOGIN_LOCK_SECONDS. */
+    window_ends_at: Date;
+  };
   'identity.signing_keys': {
     kid: string;
     alg: string;

@@ -10,10 +10,6 @@ export interface Cache {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
-  /** Increments a counter that expires `ttlSeconds` after its first increment; returns the new value. */
-  incr(key: string, ttlSeconds: number): Promise<number>;
-  /** Seconds until `key` expires, or 0 when it does not exist. */
-  ttl(key: string): Promise<number>;
   /**
    * Reads `key`, or loads it once however many callers miss at the same time in this process
    * (single flight), stores it and returns it.
@@ -79,20 +75,6 @@ export class MemoryCache extends BaseCache implements Cache {
     if (!keys) this.lru.clear();
     else for (const k of keys) this.lru.delete(k);
   }
-  async incr(key: string, ttlSeconds: number): Promise<number> {
-    const entry = this.lru.get(key);
-    if (entry) {
-      const next = (entry.v as number) + 1;
-      this.lru.set(key, { v: next }, { ttl: this.lru.getRemainingTTL(key), noUpdateTTL: true });
-      return next;
-    }
-    this.lru.set(key, { v: 1 }, { ttl: ttlSeconds * 1000 });
-    return 1;
-  }
-  async ttl(key: string): Promise<number> {
-    const ms = this.lru.getRemainingTTL(key);
-    return ms > 0 && Number.isFinite(ms) ? Math.ceil(ms / 1000) : 0;
-  }
 }
 
 export class RedisCache extends BaseCache implements Cache {
@@ -113,13 +95,5 @@ export class RedisCache extends BaseCache implements Cache {
   }
   async del(...keys: string[]): Promise<void> {
     if (keys.length) await this.redis.del(...keys.map((k) => this.prefix + k));
-  }
-  async incr(key: string, ttlSeconds: number): Promise<number> {
-    const k = this.prefix + key;
-    const [[, n]] = (await this.redis.multi().incr(k).expire(k, ttlSeconds, 'NX').exec()) as [[null, number]];
-    return n;
-  }
-  async ttl(key: string): Promise<number> {
-    return Math.max(0, await this.redis.ttl(this.prefix + key));
   }
 }

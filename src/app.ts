@@ -42,6 +42,7 @@ import {
   type InventoryModule,
 } from './modules/inventory/index.js';
 import { adminMigrations, createAdminModule, type AdminModule } from './modules/admin/index.js';
+import { createRecommendationsModule, recommendationsMigrations } from './modules/recommendations/index.js';
 import {
   createFlashSalesModule,
   flashSalesMigrations,
@@ -61,6 +62,7 @@ export const ALL_MIGRATIONS: SchemaMigrations[] = [
   paymentsMigrations,
   ordersMigrations,
   flashSalesMigrations,
+  recommendationsMigrations,
 ];
 
 export interface Agora {
@@ -191,6 +193,7 @@ export async function createAgora(
     const notifications = createNotificationsModule(rt, { bus, jobs, degraded });
     const guard = createAuthGuard(identity.tokens);
     const search = createSearchModule(rt, { saleOverlay: flash.offers });
+    const recommendations = createRecommendationsModule(rt, { degraded });
     degraded.start();
     const payments = await createPaymentsModule(rt, { jobs });
     const orders = createOrdersModule(rt, {
@@ -223,12 +226,14 @@ export async function createAgora(
     if (bus.broker) readiness.broker = () => bus.ping();
     for (const subscription of search.subscriptions()) bus.subscribe(subscription);
     for (const subscription of catalog.subscriptions()) bus.subscribe(subscription);
+    for (const subscription of recommendations.subscriptions()) bus.subscribe(subscription);
     const app = await buildHttp(rt, {
       routes: [
         identity.routes(guard),
         notifications.routes(guard),
         catalog.routes(guard),
         search.routes(),
+        recommendations.routes(),
         payments.routes(),
         orders.routes(guard),
         inventory.routes(guard),

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { openDatabase, type AnyDb, type Database } from '../src/platform/db.js';
 import { JobRunner } from '../src/platform/jobs/runner.js';
 import { findVariants } from '../src/modules/catalog/index.js';
+import { boughtTogether } from '../src/modules/recommendations/repository.js';
 import { databaseModes, startAgora, type TestAgora } from './helpers/agora.js';
 import { marketplace } from './helpers/checkout.js';
 
@@ -68,6 +69,26 @@ describe.skipIf(!databaseModes().includes('postgres'))('plans reused (postgres)'
     // two forms (two SKUs, three SKUs) run eight times each: five custom plans each, then the
     // generic one three times each
     expect(found.plans.generic).toBeGreaterThanOrEqual(6);
+  });
+
+  it("reads a product's products bought together with the plan it made once", async () => {
+    // 3,000 orders of three products each among 300 products, with planner statistics
+    await sql`
+      insert into recommendations.order_products (order_id, product_id, confirmed_at)
+      select ('00000000-0000-7000-8000-' || lpad(to_hex(o), 12, '0'))::uuid,
+             ('00000000-0000-7000-9000-' || lpad(to_hex((o * 7 + k * 101) % 300), 12, '0'))::uuid,
+             now() - make_interval(mins => o)
+        from generate_series(1, 3000) as o, generate_series(0, 2) as k
+      on conflict do nothing`.execute(single.db);
+    await sql`analyze recommendations.order_products`.execute(single.db);
+    const product = (n: number) => `00000000-0000-7000-9000-${n.toString(16).padStart(12, '0')}`;
+    const found: number[] = [];
+    for (let run = 0; run < 10; run++)
+      found.push((await boughtTogether(single.db, product(run * 13))).length);
+    expect(found.every((n) => n > 0)).toBe(true);
+    const together = await plans(single.db, '%with recent as%');
+    // five custom plans, then the generic one for the other runs
+    expect(together.generic).toBeGreaterThanOrEqual(3);
   });
 
   it('claims jobs with the plan it made once', async () => {

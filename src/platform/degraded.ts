@@ -69,9 +69,10 @@ export class PressureDetector {
 
 /**
  * The degraded mode: while it is active, non-critical work (search indexing, analytics, marketing
- * email, analytics queries) is deferred so that checkout and reservations keep the capacity. It is
- * on when the `degraded_mode` feature flag is on (the flag's owner calls `setFlag`) or when the
- * event loop stays congested (perf_hooks `monitorEventLoopDelay`, with hysteresis).
+ * email, analytics queries, recommendations) is deferred so that checkout and reservations keep
+ * the capacity. It is on when the `degraded_mode` feature flag is on (the flag's owner calls
+ * `setFlag`) or when the event loop stays congested (perf_hooks `monitorEventLoopDelay`, with
+ * hysteresis).
  *
  * `active()` is a field read: callers may ask on every request or event.
  */

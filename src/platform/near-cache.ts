@@ -36,6 +36,16 @@ export class NearCache {
   }
 
   /**
+   * What `read` would answer without loading anything: the in-process copy, else the shared
+   * cache's; `undefined` on a miss (for answers that must not reach the database now).
+   */
+  async peek<T>(key: string): Promise<T | undefined> {
+    const near = this.l1?.get(key);
+    if (near) return near.v as T;
+    return this.shared.get<T>(key);
+  }
+
+  /**
    * The current generation tag of `name`. A tag lives `ttlSeconds` (at least as long as the keys
    * built with it are worth keeping); an expired one is replaced by a new one, which only misses.
    */

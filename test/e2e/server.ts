@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createAgora, type Agora } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config.js';
 import { PRODUCT_TYPES } from '../../src/modules/search/test-support.js';
+import { applyOrderEvent } from '../../src/modules/recommendations/consumer.js';
+import { CONSUMED_TYPES as ORDER_TYPES } from '../../src/modules/recommendations/events.js';
 import type { TestAgora } from '../helpers/agora.js';
 import { deliverOutbox } from '../helpers/outbox.js';
 
@@ -77,6 +79,8 @@ export interface WebServer {
    * running deployment (tests deliver the outbox by hand, like the search module's own tests).
    */
   syncSearch(): Promise<void>;
+  /** Delivers the order events written so far to the recommendations, the same way. */
+  syncRecommendations(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -112,6 +116,7 @@ export async function startWebServer(
   if (!address || typeof address === 'string') throw new Error('no port');
   const url = `http://127.0.0.1:${address.port}`;
   let outboxAt = 0;
+  let ordersAt = 0;
   return {
     agora,
     url,
@@ -133,6 +138,9 @@ export async function startWebServer(
       outboxAt = await deliverOutbox(agora as TestAgora, outboxAt, PRODUCT_TYPES, (e, ctx) =>
         agora.search.apply(e, ctx),
       );
+    },
+    async syncRecommendations() {
+      ordersAt = await deliverOutbox(agora as TestAgora, ordersAt, ORDER_TYPES, applyOrderEvent);
     },
     close: () => agora.close(),
   };

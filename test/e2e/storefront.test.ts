@@ -195,6 +195,72 @@ describe.runIf(browserAvailable())('storefront in a real browser', () => {
     await page.close();
   });
 
+  it('a product page shows what customers also bought, and no such row while nobody bought anything', async () => {
+    const page = await newPage();
+    const isRecommendations = (res: { url(): string }) => res.url().includes('/recommendations');
+    // nothing ordered yet: the answer is empty and the page shows no row
+    const empty = page.waitForResponse(isRecommendations);
+    await page.goto(`${server.url}/products/${seeded.phone.slug}`);
+    await page.getByRole('heading', { level: 1, name: seeded.phone.title }).waitFor();
+    expect(await (await empty).json()).toMatchObject({ items: [], basis: 'none' });
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('heading', { name: 'Customers also bought' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Popular right now' }).count()).toBe(0);
+
+    // a buyer orders the Solstice phone with the Nimbus earphones
+    const { items: listed } = await server.api<{ items: { slug: string; title: string }[] }>(
+      'GET',
+      '/v1/products?limit=10',
+    );
+    const solstice = listed.find((p) => p.title === 'Solstice Phone 5')!;
+    const { accessToken: buyer } = await server.api(
+      'POST',
+      '/v1/auth/register',
+      { email: 'carl@agora.test', password: PASSWORD, name: 'Carl Buyer' },
+      undefined,
+      201,
+    );
+    const cart = await server.api('POST', '/v1/carts', undefined, buyer);
+    for (const sku of ['SOL-5', 'NB-1'])
+      await server.api('POST', `/v1/carts/${cart.id}/items`, { sku, quantity: 1 }, buyer, 201);
+    const checkout = await fetch(`${server.url}/v1/checkout`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${buyer}`,
+        'idempotency-key': 'also-bought-1',
+      },
+      body: JSON.stringify({
+        cartId: cart.id,
+        shippingAddress: {
+          name: 'Carl Buyer',
+          line1: '1 Market Street',
+          city: 'Springfield',
+          postalCode: '12345',
+          country: 'US',
+        },
+        payment: { provider: 'sandbox', token: 'tok_visa' },
+      }),
+    });
+    expect(checkout.status, await checkout.clone().text()).toBe(201);
+    await server.syncRecommendations();
+
+    await page.goto(`${server.url}/products/${solstice.slug}`);
+    const row = page.getByRole('list', { name: 'Customers also bought' });
+    await row.getByRole('link', { name: /Nimbus Buds/ }).waitFor();
+    expect(await row.getByRole('link').count()).toBe(1);
+    await page.getByRole('heading', { name: 'Customers also bought' }).scrollIntoViewIfNeeded();
+    await snap(page, 'product-also-bought');
+    await row.getByRole('link', { name: /Nimbus Buds/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nimbus Buds' }).waitFor();
+    await page
+      .getByRole('list', { name: 'Customers also bought' })
+      .getByRole('link', { name: /Solstice/ })
+      .waitFor();
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   // Six first visits, each in a new browser context: on a loaded machine that takes more than 30 s.
   it('renders the product and search pages from the API in measured time', { timeout: 90_000 }, async () => {
     const product = await firstVisitRender(browser, `${server.url}/products/${seeded.phone.slug}`, {

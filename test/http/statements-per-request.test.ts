@@ -255,6 +255,46 @@ describe.skipIf(!databaseModes().includes('postgres'))('statements per request (
     );
   });
 
+  it('recommendations: more products bought together, no more statements', async () => {
+    const s = await m.seller();
+    const [few, many] = [
+      await m.product(s.token, [{ stock: 10 }]),
+      await m.product(s.token, [{ stock: 10 }]),
+    ];
+    const partners: string[] = [];
+    for (let i = 0; i < 7; i++) partners.push(...(await m.product(s.token, [{ stock: 10 }])));
+    const buyer = await m.buyer();
+    // one order of `few` with one other product, one of `many` with six
+    for (const skus of [
+      [few[0], partners[0]],
+      [many[0], ...partners.slice(1)],
+    ]) {
+      const cartId = await m.cartWith(
+        buyer.token,
+        skus.map((sku) => ({ sku, quantity: 1 })),
+      );
+      expect((await m.checkout(buyer.token, cartId)).statusCode).toBe(201);
+    }
+    const productOf = async (sku: string) => {
+      const { rows } = await sql<{ product_id: string }>`
+        select product_id from catalog.variants where sku = ${sku}`.execute(agora.rt.database.db);
+      return rows[0].product_id;
+    };
+    const [small, large] = [await productOf(few[0]), await productOf(many[0])];
+    await untilCount(
+      sql`select count(*)::int as n from recommendations.order_products
+           where product_id in (${small}, ${large})`,
+      2,
+      'both orders recorded for recommendations',
+    );
+    await noGrowth(
+      { method: 'GET', url: `/v1/products/${small}/recommendations?limit=1` },
+      { method: 'GET', url: `/v1/products/${large}/recommendations?limit=6` },
+      items,
+      [1, 6],
+    );
+  });
+
   it('admin lists: users and flash sales', async () => {
     for (let i = 0; i < 6; i++) await registerUser(agora);
     await noGrowth(

@@ -19,7 +19,7 @@ function readsOf(pathname: string, params: URLSearchParams): string[] {
   const product = /^\/products\/([^/]+)\/?$/.exec(pathname);
   if (product?.[1]) {
     const slug = decoded(product[1]);
-    return slug ? [reads.product(slug), reads.categories] : [];
+    return slug ? [reads.product(slug), reads.categories, reads.recommendations(slug)] : [];
   }
   if (pathname === '/search' || pathname === '/search/')
     return [reads.search(searchQuery(params)), reads.categories];

@@ -36,6 +36,12 @@ export type { StockSource } from './stock.js';
 export type { SaleOverlay, SaleOffer } from './sale-overlay.js';
 export type { SellerNameLookup } from './seller-service.js';
 export type { ProductStatus } from './tables.js';
+export {
+  findProductSummaries,
+  findPublishedProductId,
+  productAddress,
+  type ProductSummary,
+} from './summaries.js';
 
 export interface CatalogModule {
   deps: CatalogDeps;

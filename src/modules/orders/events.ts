@@ -49,6 +49,8 @@ export interface OrdersEvents {
   'order.refunded': {
     orderId: string;
     userId: string;
+    /** The order's status after the refund: `refunded` when nothing is left to refund (a full refund). */
+    status: 'refunded' | 'partially_refunded';
     amount: Money;
     sellerIds: string[];
     /** A full refund: the lines of the parts it cancelled before they shipped (their goods restocked). */

@@ -259,6 +259,7 @@ export async function refundOrder(
         data: {
           orderId,
           userId: order.user_id,
+          status: full ? 'refunded' : 'partially_refunded',
           amount,
           sellerIds: [...new Set(lines.map((l) => l.seller_id))].sort(),
           // the lines of the parts this refund cancelled: a seller's webhook gets its own lines

@@ -40,7 +40,7 @@ export interface Subscription {
   /** Attempts before dead-lettering (default 5). */
   maxAttempts?: number;
   /**
-   * Non-critical work (search indexing, analytics): while the degraded mode is active, events are
+   * Non-critical work (search indexing, analytics, recommendations): while the degraded mode is active, events are
    * postponed (recorded with a job that runs them later) instead of handled. Nothing is lost.
    */
   deferWhileDegraded?: boolean;

@@ -2,7 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, arrivedData } from './client';
 import { keys } from './keys';
 import { reads } from './paths';
-import type { CategoryNode, Page, Product, ProductInput, ProductPatch, ProductQuery } from './types';
+import type {
+  CategoryNode,
+  Page,
+  Product,
+  ProductInput,
+  ProductPatch,
+  ProductQuery,
+  Recommendations,
+} from './types';
 
 export function useCategories() {
   return useQuery({
@@ -30,6 +38,20 @@ export function useProduct(idOrSlug: string | undefined) {
     queryFn: ({ signal }) => api<Product>(reads.product(idOrSlug ?? ''), { signal }),
     ...arrivedData<Product>(reads.product(idOrSlug ?? '')),
     enabled: Boolean(idOrSlug),
+  });
+}
+
+/**
+ * "Customers also bought" for a product page. Kept a minute, as the server keeps it; an answer the
+ * server put off (`degraded`) is asked again on the next visit.
+ */
+export function useRecommendations(idOrSlug: string | undefined) {
+  return useQuery({
+    queryKey: keys.products.recommendations(idOrSlug ?? ''),
+    queryFn: ({ signal }) => api<Recommendations>(reads.recommendations(idOrSlug ?? ''), { signal }),
+    ...arrivedData<Recommendations>(reads.recommendations(idOrSlug ?? '')),
+    enabled: Boolean(idOrSlug),
+    staleTime: (query) => (query.state.data?.degraded ? 0 : 60_000),
   });
 }
 

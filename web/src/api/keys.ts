@@ -9,6 +9,7 @@ export const keys = {
     all: ['products'] as const,
     list: (query: ProductQuery) => ['products', 'list', query] as const,
     detail: (idOrSlug: string) => ['products', 'detail', idOrSlug] as const,
+    recommendations: (idOrSlug: string) => ['products', 'recommendations', idOrSlug] as const,
   },
   search: {
     all: ['search'] as const,

@@ -4643,6 +4643,72 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/products/{idOrSlug}/recommendations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Customers who bought this also bought: products bought in the same orders, then best sellers */
+    get: {
+      parameters: {
+        query: {
+          /** @description How many products, at most */
+          limit: number;
+        };
+        header?: never;
+        path: {
+          /** @description The product, by id or slug */
+          idOrSlug: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description `bought_together`: the first items were bought in the same orders as this product (the most often first), and best sellers of the last 30 days fill the rest; `popular`: nobody bought anything else with it yet, the items are best sellers; `none`: no items */
+              basis: 'bought_together' | 'popular' | 'none';
+              /** @description true: the recommendations were not computed because the shop is putting off non-critical work (the degraded mode) and none was kept for this product: `items` is empty; ask again later. A kept answer is served as usual (false) while the mode lasts. */
+              degraded: boolean;
+              items: components['schemas']['ProductSummary'][];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/search': {
     parameters: {
       query?: never;
@@ -5938,6 +6004,19 @@ export interface components {
         sku: string;
         title: string;
       }[];
+    };
+    ProductSummary: {
+      brand: string;
+      id: string;
+      /** @description The product's first image */
+      image: string | null;
+      inStock: boolean;
+      price: {
+        amount: number;
+        currency: string;
+      };
+      slug: string;
+      title: string;
     };
     User: {
       /** Format: date-time */

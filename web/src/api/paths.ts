@@ -48,6 +48,8 @@ export const NEW_ARRIVALS: ProductQuery = { sort: 'newest', limit: 12 };
 export const reads = {
   categories: '/v1/categories',
   product: (idOrSlug: string) => `/v1/products/${encodeURIComponent(idOrSlug)}`,
+  /** "Customers also bought" (the server's default number of products). */
+  recommendations: (idOrSlug: string) => `/v1/products/${encodeURIComponent(idOrSlug)}/recommendations`,
   products: (query: ProductQuery) => withQuery('/v1/products', { ...query }),
   search: (query: Record<string, string>) => withQuery('/v1/search', { limit: 24, ...query }),
   flashSales: (state: SaleState | '') =>

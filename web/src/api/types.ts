@@ -41,6 +41,9 @@ export type ProductSort = NonNullable<ProductQuery['sort']>;
 
 export type CategoryNode = Schemas['CategoryNode'];
 
+export type ProductSummary = Schemas['ProductSummary'];
+export type Recommendations = Answer<'/v1/products/{idOrSlug}/recommendations', 'get', 200>;
+
 export type SearchResult = Answer<'/v1/search', 'get', 200>;
 export type SearchHit = SearchResult['items'][number];
 export type PriceBucket = SearchResult['facets']['price'][number];

@@ -8,6 +8,7 @@ import { Price } from '@/components/Price';
 import { ErrorNotice, Loading } from '@/components/Status';
 import { useDocumentTitle } from '@/components/useDocumentTitle';
 import { AddToCart } from './AddToCart';
+import { AlsoBought } from './AlsoBought';
 
 const AVAILABILITY: Record<Availability, string> = {
   in_stock: 'In stock',
@@ -146,6 +147,7 @@ export function ProductPage() {
           <p>{p.description}</p>
         </section>
       )}
+      <AlsoBought slug={slug ?? p.slug} />
     </article>
   );
 }

@@ -25,6 +25,7 @@ import {
   cpuReport,
   cpuSample,
   drainBackground,
+  freePort,
   freshDatabase,
   root,
   startProcess,
@@ -37,7 +38,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 const SKUS = Number(process.env.BENCH_SKUS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
-const PORT = 3911;
+// a port nobody listens on: a fixed one could be another server's, which would then be measured
+const PORT = await freePort();
 const ADMIN = { email: 'bench-admin@example.test', password: 'correct horse battery staple' };
 
 buildBundle();
